@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The interface every sandbox backend implements. Exactly one backend is
+ * built (Meson picks it): landlock.c on Linux, seatbelt.c on macOS,
+ * backend-none.c elsewhere. Shared code calls only these and has no OS
+ * #ifdef.
+ */
+#ifndef NONO_BACKEND_H
+#define NONO_BACKEND_H
+
+#include "caps-internal.h"
+
+/* Fills support information; never fails for a non-NULL out. */
+void nono_backend_support(nono_support_info *out);
+
+/* Applies caps to the calling process, as nono_apply documents. `result`
+ * and `diag` are never NULL here (nono_apply passes scratch ones). */
+int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
+		       nono_apply_result *result, nono_diag *diag);
+
+#endif /* NONO_BACKEND_H */

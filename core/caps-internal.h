@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The inside of a capability set, shared by the files of core/ only. Nothing
+ * outside core/ includes this: conf/, shim/ and cli/ use libnono.h.
+ */
+#ifndef NONO_CAPS_INTERNAL_H
+#define NONO_CAPS_INTERNAL_H
+
+#include "libnono.h"
+
+/* A growable vector of owned strings. */
+struct nono_strv {
+	char **v;
+	size_t len;
+	size_t cap;
+};
+
+int nono_strv_push(struct nono_strv *sv, const char *s);
+int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src);
+void nono_strv_clear(struct nono_strv *sv);
+
+struct nono_fs_entry {
+	char *original; /* owned */
+	char *resolved; /* owned, canonical, absolute */
+	nono_access access;
+	bool is_file;
+};
+
+struct nono_caps {
+	struct nono_fs_entry *fs;
+	size_t fs_len;
+	size_t fs_cap;
+	bool net_blocked;
+	struct nono_strv allow_cmds;
+	struct nono_strv block_cmds;
+	struct nono_strv platform_rules;
+};
+
+/* Fills a diag (which may be NULL) and returns code. printf-style. */
+int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* As nono_diag_set, with the file and line. */
+int nono_diag_set_at(nono_diag *diag, int code, const char *file,
+		     unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/*
+ * Canonicalises `path` into a new string (free()): realpath(3) on the
+ * whole path. Returns 0, NONO_ENOENT, NONO_ECANON or NONO_ENOMEM.
+ */
+int nono_path_canonical(const char *path, char **out);
+
+/*
+ * Canonicalises as far as the path exists: the longest existing prefix
+ * through realpath, the rest appended with "." and ".." folded lexically.
+ * Used by queries, where the path need not exist. 0, NONO_EINVAL,
+ * NONO_ENOMEM.
+ */
+int nono_path_canonical_lenient(const char *path, char **out);
+
+/* Whether directory `dir` (canonical) is `path` or a component-wise prefix
+ * of it: "/tmp" covers "/tmp" and "/tmp/a", not "/tmpx"; "/" covers all. */
+bool nono_path_is_beneath(const char *path, const char *dir);
+
+#endif /* NONO_CAPS_INTERNAL_H */

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The capability set: nono's CapabilitySet. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "caps-internal.h"
+
+/* ---- string vectors -------------------------------------------------- */
+
+int nono_strv_push(struct nono_strv *sv, const char *s)
+{
+	if (sv->len == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 4;
+		char **v = realloc(sv->v, cap * sizeof(*v));
+		if (!v)
+			return NONO_ENOMEM;
+		sv->v = v;
+		sv->cap = cap;
+	}
+	char *copy = strdup(s);
+	if (!copy)
+		return NONO_ENOMEM;
+	sv->v[sv->len++] = copy;
+	return 0;
+}
+
+int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src)
+{
+	for (size_t i = 0; i < src->len; i++) {
+		int rc = nono_strv_push(dst, src->v[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void nono_strv_clear(struct nono_strv *sv)
+{
+	for (size_t i = 0; i < sv->len; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	*sv = (struct nono_strv){ 0 };
+}
+
+/* ---- access modes ---------------------------------------------------- */
+
+NONO_API const char *nono_access_str(nono_access mode)
+{
+	switch (mode) {
+	case NONO_ACCESS_READ:
+		return "read";
+	case NONO_ACCESS_WRITE:
+		return "write";
+	case NONO_ACCESS_READ_WRITE:
+		return "read+write";
+	}
+	return NULL;
+}
+
+NONO_API int nono_access_parse(const char *text, nono_access *out)
+{
+	static const nono_access all[] = { NONO_ACCESS_READ, NONO_ACCESS_WRITE,
+					   NONO_ACCESS_READ_WRITE };
+	if (!text || !out)
+		return NONO_EINVAL;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strcmp(text, nono_access_str(all[i])) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return NONO_EINVAL;
+}
+
+static bool access_valid(nono_access mode)
+{
+	return nono_access_str(mode) != NULL;
+}
+
+/* ---- lifetime -------------------------------------------------------- */
+
+NONO_API int nono_caps_new(nono_caps **out)
+{
+	if (!out)
+		return NONO_EINVAL;
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : NONO_ENOMEM;
+}
+
+static void fs_entry_free(struct nono_fs_entry *e)
+{
+	free(e->original);
+	free(e->resolved);
+}
+
+NONO_API void nono_caps_free(nono_caps *caps)
+{
+	if (!caps)
+		return;
+	for (size_t i = 0; i < caps->fs_len; i++)
+		fs_entry_free(&caps->fs[i]);
+	free(caps->fs);
+	nono_strv_clear(&caps->allow_cmds);
+	nono_strv_clear(&caps->block_cmds);
+	nono_strv_clear(&caps->platform_rules);
+	free(caps);
+}
+
+/* Appends an entry, taking ownership of both strings (freed on failure). */
+static int fs_push(struct nono_caps *caps, char *original, char *resolved,
+		   nono_access access, bool is_file)
+{
+	if (caps->fs_len == caps->fs_cap) {
+		size_t cap = caps->fs_cap ? caps->fs_cap * 2 : 8;
+		struct nono_fs_entry *fs = realloc(caps->fs, cap * sizeof(*fs));
+		if (!fs) {
+			free(original);
+			free(resolved);
+			return NONO_ENOMEM;
+		}
+		caps->fs = fs;
+		caps->fs_cap = cap;
+	}
+	caps->fs[caps->fs_len++] = (struct nono_fs_entry){
+		.original = original,
+		.resolved = resolved,
+		.access = access,
+		.is_file = is_file,
+	};
+	return 0;
+}
+
+NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
+{
+	if (!caps || !out)
+		return NONO_EINVAL;
+	nono_caps *c = NULL;
+	int rc = nono_caps_new(&c);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		const struct nono_fs_entry *e = &caps->fs[i];
+		char *o = strdup(e->original);
+		char *r = strdup(e->resolved);
+		if (!o || !r) {
+			free(o);
+			free(r);
+			rc = NONO_ENOMEM;
+			goto fail;
+		}
+		rc = fs_push(c, o, r, e->access, e->is_file);
+		if (rc)
+			goto fail;
+	}
+	c->net_blocked = caps->net_blocked;
+	if ((rc = nono_strv_copy(&c->allow_cmds, &caps->allow_cmds)) ||
+	    (rc = nono_strv_copy(&c->block_cmds, &caps->block_cmds)) ||
+	    (rc = nono_strv_copy(&c->platform_rules, &caps->platform_rules)))
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	nono_caps_free(c);
+	return rc;
+}
+
+/* ---- grants ---------------------------------------------------------- */
+
+static int add_fs(nono_caps *caps, const char *path, nono_access mode,
+		  bool want_file)
+{
+	if (!caps || !path || !*path || !access_valid(mode))
+		return NONO_EINVAL;
+	char *resolved = NULL;
+	int rc = nono_path_canonical(path, &resolved);
+	if (rc)
+		return rc;
+	struct stat st;
+	if (stat(resolved, &st) != 0) {
+		rc = errno == ENOENT ? NONO_ENOENT : NONO_ECANON;
+		free(resolved);
+		return rc;
+	}
+	bool is_dir = S_ISDIR(st.st_mode);
+	if (want_file && is_dir) {
+		free(resolved);
+		return NONO_EISDIR;
+	}
+	if (!want_file && !is_dir) {
+		free(resolved);
+		return NONO_ENOTDIR;
+	}
+	char *original = strdup(path);
+	if (!original) {
+		free(resolved);
+		return NONO_ENOMEM;
+	}
+	return fs_push(caps, original, resolved, mode, want_file);
+}
+
+NONO_API int nono_caps_allow_path(nono_caps *caps, const char *path,
+				  nono_access mode)
+{
+	return add_fs(caps, path, mode, false);
+}
+
+NONO_API int nono_caps_allow_file(nono_caps *caps, const char *path,
+				  nono_access mode)
+{
+	return add_fs(caps, path, mode, true);
+}
+
+NONO_API int nono_caps_block_network(nono_caps *caps)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	caps->net_blocked = true;
+	return 0;
+}
+
+NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps)
+{
+	return caps && caps->net_blocked;
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+static int push_name(struct nono_strv *sv, const char *name)
+{
+	if (!name || !*name)
+		return NONO_EINVAL;
+	return nono_strv_push(sv, name);
+}
+
+NONO_API int nono_caps_allow_command(nono_caps *caps, const char *name)
+{
+	return caps ? push_name(&caps->allow_cmds, name) : NONO_EINVAL;
+}
+
+NONO_API int nono_caps_block_command(nono_caps *caps, const char *name)
+{
+	return caps ? push_name(&caps->block_cmds, name) : NONO_EINVAL;
+}
+
+static const char *strv_at(const struct nono_strv *sv, size_t index)
+{
+	return index < sv->len ? sv->v[index] : NULL;
+}
+
+NONO_API size_t nono_caps_allowed_command_count(const nono_caps *caps)
+{
+	return caps ? caps->allow_cmds.len : 0;
+}
+
+NONO_API const char *nono_caps_allowed_command(const nono_caps *caps,
+					       size_t index)
+{
+	return caps ? strv_at(&caps->allow_cmds, index) : NULL;
+}
+
+NONO_API size_t nono_caps_blocked_command_count(const nono_caps *caps)
+{
+	return caps ? caps->block_cmds.len : 0;
+}
+
+NONO_API const char *nono_caps_blocked_command(const nono_caps *caps,
+					       size_t index)
+{
+	return caps ? strv_at(&caps->block_cmds, index) : NULL;
+}
+
+/* ---- utilities ------------------------------------------------------- */
+
+NONO_API int nono_caps_deduplicate(nono_caps *caps)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	/* Quadratic, but deduplication runs once on a set built by hand or
+	 * from a policy file; the query index is where size matters. */
+	size_t kept = 0;
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		struct nono_fs_entry *e = &caps->fs[i];
+		size_t j;
+		for (j = 0; j < kept; j++) {
+			struct nono_fs_entry *k = &caps->fs[j];
+			if (k->is_file == e->is_file &&
+			    strcmp(k->resolved, e->resolved) == 0)
+				break;
+		}
+		if (j < kept) {
+			caps->fs[j].access |= e->access;
+			fs_entry_free(e);
+		} else {
+			caps->fs[kept++] = *e;
+		}
+	}
+	caps->fs_len = kept;
+	return 0;
+}
+
+NONO_API int nono_caps_path_covered(const nono_caps *caps, const char *path)
+{
+	if (!caps || !path || !*path)
+		return NONO_EINVAL;
+	char *canon = NULL;
+	int rc = nono_path_canonical_lenient(path, &canon);
+	if (rc)
+		return rc;
+	int covered = 0;
+	for (size_t i = 0; i < caps->fs_len && !covered; i++) {
+		const struct nono_fs_entry *e = &caps->fs[i];
+		if (!e->is_file && nono_path_is_beneath(canon, e->resolved))
+			covered = 1;
+	}
+	free(canon);
+	return covered;
+}
+
+NONO_API size_t nono_caps_fs_count(const nono_caps *caps)
+{
+	return caps ? caps->fs_len : 0;
+}
+
+NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
+			      nono_fs_cap *out)
+{
+	if (!caps || !out || index >= caps->fs_len)
+		return NONO_EINVAL;
+	const struct nono_fs_entry *e = &caps->fs[index];
+	*out = (nono_fs_cap){
+		.original = e->original,
+		.resolved = e->resolved,
+		.access = e->access,
+		.is_file = e->is_file,
+	};
+	return 0;
+}
+
+NONO_API char *nono_caps_summary(const nono_caps *caps)
+{
+	if (!caps)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("Filesystem:\n", f);
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		const struct nono_fs_entry *e = &caps->fs[i];
+		fprintf(f, "  %s [%s] (%s)\n", e->resolved,
+			nono_access_str(e->access),
+			e->is_file ? "file" : "dir");
+	}
+	fputs("Network:\n", f);
+	fprintf(f, "  outbound: %s\n",
+		caps->net_blocked ? "blocked" : "allowed");
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

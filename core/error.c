@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Error names, diagnostics, and the one free function for returned strings. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps-internal.h"
+
+NONO_API const char *nono_strerror(int code)
+{
+	switch (code) {
+	case NONO_OK:
+		return "success";
+#define NONO_ERR_CASE_(name, value, msg) \
+	case name:                       \
+		return msg;
+		NONO_ERRORS(NONO_ERR_CASE_)
+#undef NONO_ERR_CASE_
+	default:
+		return "unknown error";
+	}
+}
+
+NONO_API void nono_diag_clear(nono_diag *diag)
+{
+	if (!diag)
+		return;
+	memset(diag, 0, sizeof(*diag));
+}
+
+NONO_API void nono_free(void *ptr)
+{
+	free(ptr);
+}
+
+/* Copies src into a fixed buffer; a name that does not fit ends in "...",
+ * so a cut file name is never mistaken for a real one. */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+	size_t len = strlen(src);
+	if (len < cap) {
+		memcpy(dst, src, len + 1);
+		return;
+	}
+	memcpy(dst, src, cap - 4);
+	memcpy(dst + cap - 4, "...", 4);
+}
+
+static int diag_vset(nono_diag *diag, int code, const char *file, unsigned line,
+		     const char *fmt, va_list ap)
+{
+	if (!diag)
+		return code;
+	diag->code = code;
+	diag->line = line;
+	copy_cut(diag->file, sizeof(diag->file), file ? file : "");
+	int n = vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+	if (n >= (int)sizeof(diag->message))
+		memcpy(diag->message + sizeof(diag->message) - 4, "...", 4);
+	return code;
+}
+
+int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vset(diag, code, NULL, 0, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vset(diag, code, file, line, fmt, ap);
+	va_end(ap);
+	return code;
+}

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libnono: capability-based sandboxing (nono, in C).
+ *
+ * A program builds a capability set (which paths it may read or write,
+ * whether it may use the network) and applies it; the kernel then refuses
+ * everything else to the process and to all its children.
+ *
+ * Conventions, for every function below:
+ *  - Functions that can fail return 0 on success or a negative error code
+ *    from the closed set NONO_E* below; nono_strerror() names it.
+ *  - Where a function takes a `nono_diag *diag`, it may be NULL; when it is
+ *    not NULL and the function fails, it is filled with the code, and where
+ *    they apply the file and line, and a one-line message without a
+ *    trailing newline. The library never prints and never exits.
+ *  - Every input string is copied; the caller keeps ownership of its own.
+ *  - Every returned allocation names the function that frees it.
+ *  - Every `_free` function accepts NULL.
+ *  - Handles are not thread-safe; distinct handles may be used from
+ *    distinct threads.
+ */
+#ifndef LIBNONO_H
+#define LIBNONO_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NONO_BUILDING) && defined(__GNUC__)
+#define NONO_API __attribute__((visibility("default")))
+#else
+#define NONO_API
+#endif
+
+#define NONO_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The closed set of error codes. Each is a negative errno value so that
+ * callers used to errno can reason about it, but always compare against
+ * these names. X(name, value, message).
+ */
+#define NONO_ERRORS(X)                                                        \
+	X(NONO_EINVAL, -EINVAL, "invalid argument")                           \
+	X(NONO_ENOMEM, -ENOMEM, "out of memory")                              \
+	X(NONO_ENOENT, -ENOENT, "path not found")                             \
+	X(NONO_ENOTDIR, -ENOTDIR, "expected a directory")                     \
+	X(NONO_EISDIR, -EISDIR, "expected a file")                            \
+	X(NONO_ECANON, -EACCES, "path cannot be canonicalised")               \
+	X(NONO_EPARSE, -EBADMSG, "parse error")                               \
+	X(NONO_ENOSYS, -ENOSYS, "sandboxing is not supported on this system") \
+	X(NONO_EUNSUPPORTED, -EOPNOTSUPP,                                     \
+	  "the kernel cannot enforce everything that was asked for")          \
+	X(NONO_ETHREADS, -EBUSY,                                              \
+	  "the process has other threads that cannot be restricted")          \
+	X(NONO_EAPPLY, -EPERM, "the kernel refused to apply the sandbox")     \
+	X(NONO_ERANGE, -ERANGE, "value out of range")
+
+enum nono_error {
+	NONO_OK = 0,
+#define NONO_ERR_ENUM_(name, value, msg) name = (value),
+	NONO_ERRORS(NONO_ERR_ENUM_)
+#undef NONO_ERR_ENUM_
+};
+
+/* A static string naming the error; "unknown error" for a code outside the
+ * set. Never NULL, never to be freed. */
+NONO_API const char *nono_strerror(int code);
+
+/* Where and why something failed. `file` and `message` are always
+ * NUL-terminated; a longer file name is cut and ends in "...". */
+typedef struct nono_diag {
+	int code;          /* the NONO_E* code returned */
+	unsigned line;     /* 1-based line in `file`; 0 when not from a file */
+	char file[1024];   /* policy or state file; "" when none */
+	char message[1024];
+} nono_diag;
+
+/* Clears a diag to "no error". Accepts NULL. */
+NONO_API void nono_diag_clear(nono_diag *diag);
+
+/* Frees a string returned by this library. Accepts NULL. */
+NONO_API void nono_free(void *ptr);
+
+/* ------------------------------------------------------------------ */
+/* Access modes                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef enum nono_access {
+	NONO_ACCESS_READ = 1,
+	NONO_ACCESS_WRITE = 2,
+	NONO_ACCESS_READ_WRITE = 3, /* contains both READ and WRITE */
+} nono_access;
+
+/* "read", "write", "read+write"; NULL for any other value. Static. */
+NONO_API const char *nono_access_str(nono_access mode);
+
+/* Parses "read", "write", "read+write" (nono's spelling). 0 or NONO_EINVAL. */
+NONO_API int nono_access_parse(const char *text, nono_access *out);
+
+/* ------------------------------------------------------------------ */
+/* Capability sets (nono's CapabilitySet)                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct nono_caps nono_caps;
+
+/* A new empty set: no paths, network allowed. Free with nono_caps_free.
+ * Returns 0, NONO_EINVAL (out is NULL) or NONO_ENOMEM. */
+NONO_API int nono_caps_new(nono_caps **out);
+
+/* A deep copy. Free with nono_caps_free. 0, NONO_EINVAL or NONO_ENOMEM. */
+NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out);
+
+NONO_API void nono_caps_free(nono_caps *caps);
+
+/*
+ * Grants `mode` on a directory and everything beneath it (allow_path).
+ * The path is canonicalised (symlinks followed, a relative path taken
+ * against the working directory); the caller's spelling is kept as the
+ * original. Returns 0, NONO_EINVAL (NULL or empty argument, bad mode),
+ * NONO_ENOENT (missing), NONO_ENOTDIR (not a directory), NONO_ECANON
+ * (cannot be resolved: permission, loop, name too long) or NONO_ENOMEM.
+ */
+NONO_API int nono_caps_allow_path(nono_caps *caps, const char *path,
+				  nono_access mode);
+
+/* Grants `mode` on one non-directory (allow_file). As allow_path, but a
+ * directory gives NONO_EISDIR. */
+NONO_API int nono_caps_allow_file(nono_caps *caps, const char *path,
+				  nono_access mode);
+
+/* Blocks network access. 0 or NONO_EINVAL. */
+NONO_API int nono_caps_block_network(nono_caps *caps);
+
+/* Whether the network is blocked. false for NULL. */
+NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps);
+
+/* Adds a command name to the allow list / block list (nono's semantics:
+ * allow wins). 0, NONO_EINVAL or NONO_ENOMEM. */
+NONO_API int nono_caps_allow_command(nono_caps *caps, const char *name);
+NONO_API int nono_caps_block_command(nono_caps *caps, const char *name);
+
+/* The command lists: count, and the i-th name (borrowed, valid until the
+ * set is next changed or freed; NULL when out of range). */
+NONO_API size_t nono_caps_allowed_command_count(const nono_caps *caps);
+NONO_API const char *nono_caps_allowed_command(const nono_caps *caps,
+					       size_t index);
+NONO_API size_t nono_caps_blocked_command_count(const nono_caps *caps);
+NONO_API const char *nono_caps_blocked_command(const nono_caps *caps,
+					       size_t index);
+
+/*
+ * Adds a raw Seatbelt (macOS SBPL) rule, used on macOS only but validated
+ * everywhere with nono_platform_rule_validate(). 0, NONO_EINVAL (with the
+ * reason in diag) or NONO_ENOMEM.
+ */
+NONO_API int nono_caps_platform_rule(nono_caps *caps, const char *rule,
+				     nono_diag *diag);
+NONO_API size_t nono_caps_platform_rule_count(const nono_caps *caps);
+NONO_API const char *nono_caps_platform_rule_at(const nono_caps *caps,
+						size_t index);
+
+/*
+ * Checks a Seatbelt rule without adding it: it must start with '(' (after
+ * white space), have balanced parentheses once comments (';' to end of
+ * line, '#|' to '|#') and strings are set aside, have no unterminated
+ * string or comment, and must not allow file-read* or file-write* on
+ * (subpath "/"). 0 or NONO_EINVAL with the reason in diag.
+ */
+NONO_API int nono_platform_rule_validate(const char *rule, nono_diag *diag);
+
+/*
+ * Merges entries with the same resolved path and kind (file or directory)
+ * into one; READ and WRITE merge to READ_WRITE. The first entry's original
+ * spelling is kept, and the order of first appearance. 0 or NONO_EINVAL.
+ */
+NONO_API int nono_caps_deduplicate(nono_caps *caps);
+
+/*
+ * Whether some directory grant's resolved path is a component-wise prefix
+ * of `path` (or equal to it): "/tmp" covers "/tmp/a", not "/tmpx". `path`
+ * is canonicalised as far as it exists. Returns 1, 0, or NONO_EINVAL.
+ */
+NONO_API int nono_caps_path_covered(const nono_caps *caps, const char *path);
+
+/* One filesystem capability, as fs_capabilities() lists them. The strings
+ * are borrowed from the set: valid until it is next changed or freed. */
+typedef struct nono_fs_cap {
+	const char *original; /* as the caller spelled it */
+	const char *resolved; /* canonical absolute path */
+	nono_access access;
+	bool is_file;
+} nono_fs_cap;
+
+NONO_API size_t nono_caps_fs_count(const nono_caps *caps);
+
+/* Fills `out` with entry `index`. 0, or NONO_EINVAL (NULL, out of range). */
+NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
+			      nono_fs_cap *out);
+
+/*
+ * A human-readable summary, nono's format:
+ *   Filesystem:
+ *     /tmp [read+write] (dir)
+ *   Network:
+ *     outbound: allowed
+ * Returns a string to free with nono_free, or NULL when out of memory.
+ */
+NONO_API char *nono_caps_summary(const nono_caps *caps);
+
+/* ------------------------------------------------------------------ */
+/* Queries without applying (nono's QueryContext)                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct nono_query nono_query;
+
+typedef enum nono_query_status {
+	NONO_QUERY_ALLOWED = 0,
+	NONO_QUERY_DENIED = 1,
+} nono_query_status;
+
+typedef enum nono_query_reason {
+	NONO_REASON_GRANTED_PATH = 0,
+	NONO_REASON_PATH_NOT_GRANTED = 1,
+	NONO_REASON_INSUFFICIENT_ACCESS = 2,
+	NONO_REASON_NETWORK_ALLOWED = 3,
+	NONO_REASON_NETWORK_BLOCKED = 4,
+} nono_query_reason;
+
+/* "allowed" / "denied"; "granted_path", "path_not_granted", ... Static;
+ * NULL for a value outside the enum. */
+NONO_API const char *nono_query_status_str(nono_query_status status);
+NONO_API const char *nono_query_reason_str(nono_query_reason reason);
+
+typedef struct nono_query_result {
+	nono_query_status status;
+	nono_query_reason reason;
+	/* GRANTED_PATH: the most specific grant that covers the path
+	 * (borrowed from the query context; valid until it is freed);
+	 * otherwise NULL. */
+	const char *granted_path;
+	/* GRANTED_PATH: the access that grant gives.
+	 * INSUFFICIENT_ACCESS: all the access the covering grants give
+	 * together. Otherwise 0. */
+	nono_access granted;
+	/* The access that was asked for (path queries), otherwise 0. */
+	nono_access requested;
+} nono_query_result;
+
+/* A snapshot of `caps`: later changes to caps do not show. Free with
+ * nono_query_free. 0, NONO_EINVAL or NONO_ENOMEM. */
+NONO_API int nono_query_new(const nono_caps *caps, nono_query **out);
+NONO_API void nono_query_free(nono_query *query);
+
+/*
+ * Would `mode` on `path` be allowed? `path` is canonicalised as far as it
+ * exists (a missing tail is kept as written, with "." and ".." folded).
+ * Where several grants cover it, the most specific answers; the access of
+ * all covering grants adds up, as it does in the kernel.
+ * 0, NONO_EINVAL or NONO_ENOMEM.
+ */
+NONO_API int nono_query_path(const nono_query *query, const char *path,
+			     nono_access mode, nono_query_result *out);
+
+/* Would outbound network access be allowed? 0 or NONO_EINVAL. */
+NONO_API int nono_query_network(const nono_query *query,
+				nono_query_result *out);
+
+/*
+ * The result as the JSON object nono-py returns, keys in nono's order:
+ *   {"status": "allowed", "reason": "granted_path", "granted_path": "/tmp",
+ *    "access": "read"}
+ *   {"status": "denied", "reason": "path_not_granted"}
+ *   {"status": "denied", "reason": "insufficient_access",
+ *    "granted": "read", "requested": "write"}
+ * One line. A string to free with nono_free; NULL when out of memory or
+ * for NULL input.
+ */
+NONO_API char *nono_query_result_json(const nono_query_result *result);
+
+/* ------------------------------------------------------------------ */
+/* Sandbox state as JSON (nono's SandboxState)                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct nono_state nono_state;
+
+/* Captures caps. Free with nono_state_free. 0, NONO_EINVAL, NONO_ENOMEM. */
+NONO_API int nono_state_from_caps(const nono_caps *caps, nono_state **out);
+NONO_API void nono_state_free(nono_state *state);
+
+/*
+ * nono's JSON, 2-space indent:
+ *   {"fs": [{"original": ..., "resolved": ..., "access": "read",
+ *            "is_file": false}], "net_blocked": true}
+ * A string to free with nono_free; NULL when out of memory.
+ */
+NONO_API char *nono_state_to_json(const nono_state *state);
+
+/*
+ * Parses nono's JSON. "fs" and "net_blocked" are required; unknown keys
+ * are ignored. At most `len` bytes are read (the text need not be
+ * NUL-terminated). 0, NONO_EINVAL or NONO_EPARSE (with the reason, and the
+ * line where known, in diag), or NONO_ENOMEM.
+ */
+NONO_API int nono_state_from_json(const char *json, size_t len,
+				  nono_state **out, nono_diag *diag);
+
+/* Whether the state blocks the network. */
+NONO_API bool nono_state_net_blocked(const nono_state *state);
+
+/*
+ * Rebuilds a capability set, checking every path again from its original
+ * spelling (a path deleted since fails with allow_path's errors, named in
+ * diag). Free with nono_caps_free.
+ */
+NONO_API int nono_state_to_caps(const nono_state *state, nono_caps **out,
+				nono_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* Support information                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Features a backend may enforce; bits of nono_support_info.features and
+ * of nono_apply_result. */
+enum nono_feature {
+	NONO_FEATURE_FS = 1u << 0,           /* basic filesystem rules */
+	NONO_FEATURE_FS_REFER = 1u << 1,     /* rename/link across dirs */
+	NONO_FEATURE_FS_TRUNCATE = 1u << 2,  /* truncate */
+	NONO_FEATURE_NET_TCP = 1u << 3,      /* TCP bind/connect */
+	NONO_FEATURE_FS_IOCTL_DEV = 1u << 4, /* ioctl on devices */
+	NONO_FEATURE_SCOPE_ABSTRACT_UNIX = 1u << 5,
+	NONO_FEATURE_SCOPE_SIGNAL = 1u << 6,
+	NONO_FEATURE_ALL_THREADS = 1u << 7, /* restrict every thread */
+};
+
+typedef struct nono_support_info {
+	bool is_supported;
+	char platform[16]; /* "linux", "macos" or "unsupported" */
+	int abi;           /* Landlock ABI version; 0 where none */
+	unsigned features; /* enum nono_feature bits */
+	char details[512]; /* e.g. "Landlock available (Landlock V7, ...)" */
+} nono_support_info;
+
+/* Fills `out` (probing the kernel once per process). 0 or NONO_EINVAL. */
+NONO_API int nono_support_info_get(nono_support_info *out);
+
+/* Whether this system can apply a sandbox at all. */
+NONO_API bool nono_is_supported(void);
+
+/* ------------------------------------------------------------------ */
+/* Applying                                                             */
+/* ------------------------------------------------------------------ */
+
+enum nono_apply_flags {
+	/* Apply what the kernel can enforce and report the rest in
+	 * nono_apply_result.dropped, instead of failing. */
+	NONO_APPLY_BEST_EFFORT = 1u << 0,
+	/* Where the kernel cannot restrict all threads at once and the
+	 * process has more than one, restrict only the calling thread (and
+	 * its future children) instead of failing with NONO_ETHREADS. */
+	NONO_APPLY_THIS_THREAD_ONLY = 1u << 1,
+};
+
+typedef struct nono_apply_result {
+	int abi;           /* Landlock ABI used; 0 where none */
+	unsigned enforced; /* enum nono_feature bits the kernel enforces */
+	unsigned dropped;  /* bits asked for but not enforced (best effort) */
+	char dropped_details[512]; /* what was dropped, in words; "" if none */
+} nono_apply_result;
+
+/*
+ * Applies the sandbox to this process. IRREVERSIBLE. Sets no_new_privs.
+ * It covers the calling thread and all children created afterwards; where
+ * the kernel can (Landlock ABI 8), every thread of the process, otherwise
+ * the call fails with NONO_ETHREADS when other threads exist unless
+ * NONO_APPLY_THIS_THREAD_ONLY is given.
+ *
+ * Everything the kernel knows how to restrict and `caps` does not grant is
+ * denied. Without NONO_APPLY_BEST_EFFORT the call fails with
+ * NONO_EUNSUPPORTED, before restricting anything, when the kernel cannot
+ * enforce all that `caps` asks for.
+ *
+ * Returns 0, NONO_EINVAL, NONO_ENOSYS (no usable backend),
+ * NONO_EUNSUPPORTED, NONO_ETHREADS, NONO_EAPPLY (a kernel call failed; the
+ * step and errno are in diag), NONO_ENOMEM. `result` and `diag` may be NULL.
+ */
+NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
+			nono_apply_result *result, nono_diag *diag);
+
+/* ------------------------------------------------------------------ */
+/* Policy files (the INI format of spec/policy.md, or a state JSON)      */
+/* ------------------------------------------------------------------ */
+
+typedef struct nono_policy nono_policy;
+
+/*
+ * Loads a policy file: INI, or a nono SandboxState JSON document when its
+ * first non-blank character is '{'. Includes are followed. Nothing is kept
+ * from a file that had any error. Free with nono_policy_free.
+ * Returns 0, NONO_EINVAL, NONO_EPARSE (with file, line and message in
+ * diag), a path error of allow_path (likewise), or NONO_ENOMEM.
+ */
+NONO_API int nono_policy_load(const char *path, nono_policy **out,
+			      nono_diag *diag);
+
+/* As nono_policy_load, from memory; `name` is used in messages and to
+ * anchor nothing (relative includes are errors anyway). */
+NONO_API int nono_policy_load_buffer(const char *name, const char *data,
+				     size_t len, nono_policy **out,
+				     nono_diag *diag);
+
+NONO_API void nono_policy_free(nono_policy *policy);
+
+/* The capability set the policy describes (borrowed from the policy). */
+NONO_API const nono_caps *nono_policy_caps(const nono_policy *policy);
+
+/* Whether `on_unsupported = warn` was given (apply in best-effort mode). */
+NONO_API bool nono_policy_best_effort(const nono_policy *policy);
+
+/* Debug-level notes gathered while loading (an optional path skipped, ...),
+ * borrowed from the policy; NULL when out of range. */
+NONO_API size_t nono_policy_note_count(const nono_policy *policy);
+NONO_API const char *nono_policy_note(const nono_policy *policy,
+				      size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBNONO_H */

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdbool.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int decode_status(int ws)
+{
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	if (WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	return -1;
+}
+
+int tu_in_child(int (*fn)(void *arg), void *arg)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int rc = fn(arg);
+		_exit(rc < 0 ? 127 : rc);
+	}
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return decode_status(ws);
+}
+
+static void append(char *buf, size_t cap, size_t *len, const char *src,
+		   size_t n)
+{
+	if (*len + 1 >= cap)
+		return;
+	if (n > cap - 1 - *len)
+		n = cap - 1 - *len;
+	memcpy(buf + *len, src, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
+int tu_spawn(struct tu_proc *p, char *const argv[], char *const envp[],
+	     unsigned timeout_s)
+{
+	int out[2], err[2];
+	p->status = -1;
+	p->out[0] = p->err[0] = '\0';
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		close(out[0]);
+		close(out[1]);
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(out[0]);
+		close(out[1]);
+		close(err[0]);
+		close(err[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		if (envp)
+			execvpe(argv[0], argv, envp);
+		else
+			execvp(argv[0], argv);
+		dprintf(2, "tu_spawn: exec %s: %s\n", argv[0], strerror(errno));
+		_exit(255);
+	}
+	close(out[1]);
+	close(err[1]);
+	size_t olen = 0, elen = 0;
+	struct pollfd fds[2] = { { .fd = out[0], .events = POLLIN },
+				 { .fd = err[0], .events = POLLIN } };
+	int open_fds = 2;
+	time_t deadline = time(NULL) + (time_t)timeout_s;
+	bool killed = false;
+	while (open_fds > 0) {
+		int left = (int)(deadline - time(NULL));
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		int n = poll(fds, 2, left * 1000);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			continue;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char buf[4096];
+			ssize_t r = read(fds[i].fd, buf, sizeof(buf));
+			if (r <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open_fds--;
+				continue;
+			}
+			if (i == 0)
+				append(p->out, sizeof(p->out), &olen, buf, (size_t)r);
+			else
+				append(p->err, sizeof(p->err), &elen, buf, (size_t)r);
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return p->status = -1;
+	}
+	p->status = killed ? 128 + SIGKILL : decode_status(ws);
+	return p->status;
+}
+
+char **tu_env(const char *shim, const char *policy, const char *const extra[])
+{
+	static char *env[16];
+	static char slots[5][8192];
+	size_t n = 0, s = 0;
+	if (shim) {
+		snprintf(slots[s], sizeof(slots[s]), "LD_PRELOAD=%s", shim);
+		env[n++] = slots[s++];
+	}
+	if (policy) {
+		snprintf(slots[s], sizeof(slots[s]), "NONO_POLICY=%s", policy);
+		env[n++] = slots[s++];
+	}
+	const char *keep[] = { "PATH", "HOME", "LANG" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(keep[i]);
+		if (v) {
+			snprintf(slots[s], sizeof(slots[s]), "%s=%s", keep[i], v);
+			env[n++] = slots[s++];
+		}
+	}
+	for (size_t i = 0; extra && extra[i] && i < 8; i++)
+		env[n++] = (char *)extra[i];
+	env[n] = NULL;
+	return env;
+}
+
+char *tu_tmpdir(void)
+{
+	char tmpl[] = "/tmp/nono-test-XXXXXX";
+	if (!mkdtemp(tmpl))
+		abort();
+	char *d = strdup(tmpl);
+	if (!d)
+		abort();
+	return d;
+}
+
+void tu_write_file(const char *path, const char *content)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		abort();
+	size_t len = strlen(content);
+	while (len > 0) {
+		ssize_t w = write(fd, content, len);
+		if (w <= 0)
+			abort();
+		content += w;
+		len -= (size_t)w;
+	}
+	close(fd);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void tu_rm_rf(const char *path)
+{
+	if (path)
+		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *tu_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
