@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -219,4 +220,101 @@ char *tu_fmt(const char *fmt, ...)
 		abort();
 	va_end(ap);
 	return s;
+}
+
+void tu_write_bytes(const char *path, const void *data, size_t len,
+		    unsigned mode)
+{
+	const char *p = data;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		abort();
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w <= 0)
+			abort();
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fchmod(fd, mode) < 0)
+		abort();
+	close(fd);
+}
+
+void tu_mkdir(const char *path)
+{
+	if (mkdir(path, 0755) < 0)
+		abort();
+}
+
+bool tu_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+void tu_copy_file(const char *from, const char *to, unsigned mode)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int out;
+
+	if (in < 0)
+		abort();
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0)
+		abort();
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(out, buf + done, (size_t)(n - done));
+
+			if (w <= 0)
+				abort();
+			done += w;
+		}
+	}
+	if (n < 0 || fchmod(out, mode) < 0)
+		abort();
+	close(in);
+	close(out);
+}
+
+char *tu_subst(const char *text, const char *token, const char *value)
+{
+	size_t tlen = strlen(token), vlen = strlen(value), n = 0;
+	const char *p;
+	char *out, *q;
+
+	for (p = text; (p = strstr(p, token)); p += tlen)
+		n++;
+	out = malloc(strlen(text) + n * vlen + 1);
+	if (!out)
+		abort();
+	q = out;
+	for (p = text;;) {
+		const char *hit = strstr(p, token);
+
+		if (!hit)
+			break;
+		memcpy(q, p, (size_t)(hit - p));
+		q += hit - p;
+		memcpy(q, value, vlen);
+		q += vlen;
+		p = hit + tlen;
+	}
+	strcpy(q, p);
+	return out;
+}
+
+size_t tu_count_char(const char *s, char c)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == c;
+	return n;
 }

@@ -55,4 +55,26 @@ void tu_rm_rf(const char *path);
 /* printf into a new malloc'd string. Aborts on failure. */
 char *tu_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Writes `len` bytes of `data` (which may hold NUL bytes) to `path`,
+ * created with `mode` and truncated. Aborts on failure. */
+void tu_write_bytes(const char *path, const void *data, size_t len,
+		    unsigned mode);
+
+/* Creates a directory (0755). Aborts on failure. */
+void tu_mkdir(const char *path);
+
+/* Whether `path` exists (lstat: a dangling symlink exists). */
+bool tu_exists(const char *path);
+
+/* Copies the file `from` to `to`, created with `mode` (chmod'ed after
+ * creation, so the umask does not apply). Aborts on failure. */
+void tu_copy_file(const char *from, const char *to, unsigned mode);
+
+/* A new malloc'd copy of `text` with every `token` replaced by `value`.
+ * Aborts on failure. */
+char *tu_subst(const char *text, const char *token, const char *value);
+
+/* How many times `c` occurs in `s`. */
+size_t tu_count_char(const char *s, char c);
+
 #endif

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Queries without applying (nono's QueryContext).
+ *
+ * A query context is a snapshot of a capability set, indexed so that a
+ * path query costs a handful of hash lookups however many grants there
+ * are: one per component of the queried path. Grants with the same
+ * resolved path are merged into one "level" when the snapshot is taken;
+ * the access of all of them adds up, as it does in the kernel.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps-internal.h"
+
+/* Every grant found at one resolved path. */
+struct query_level {
+	char *path; /* owned; what granted_path points into */
+	size_t len;
+	uint64_t hash;
+	unsigned dir_access;  /* union of directory grants here */
+	unsigned file_access; /* union of file grants here */
+};
+
+struct nono_query {
+	struct query_level *levels;
+	size_t nlevels;
+	/* Open addressing, linear probing: index + 1 into levels, 0 free.
+	 * At most half full, so probes stay short and always end. */
+	size_t *slots;
+	size_t mask;
+	bool net_blocked;
+};
+
+/* FNV-1a: simple, and it can be carried forward one byte at a time, so a
+ * single pass over the queried path yields the hash of every prefix. */
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint64_t fnv_step(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+static uint64_t fnv(const char *s, size_t len)
+{
+	uint64_t h = FNV_OFFSET;
+
+	for (size_t i = 0; i < len; i++)
+		h = fnv_step(h, (unsigned char)s[i]);
+	return h;
+}
+
+static struct query_level *lookup(const struct nono_query *q, const char *s,
+				  size_t len, uint64_t hash)
+{
+	size_t i = (size_t)hash & q->mask;
+
+	for (;;) {
+		size_t slot = q->slots[i];
+		struct query_level *lv;
+
+		if (slot == 0)
+			return NULL;
+		lv = &q->levels[slot - 1];
+		if (lv->hash == hash && lv->len == len &&
+		    memcmp(lv->path, s, len) == 0)
+			return lv;
+		i = (i + 1) & q->mask;
+	}
+}
+
+static void insert_slot(struct nono_query *q, size_t level_index)
+{
+	size_t i = (size_t)q->levels[level_index].hash & q->mask;
+
+	while (q->slots[i] != 0)
+		i = (i + 1) & q->mask;
+	q->slots[i] = level_index + 1;
+}
+
+const char *nono_query_status_str(nono_query_status status)
+{
+	switch (status) {
+	case NONO_QUERY_ALLOWED:
+		return "allowed";
+	case NONO_QUERY_DENIED:
+		return "denied";
+	}
+	return NULL;
+}
+
+const char *nono_query_reason_str(nono_query_reason reason)
+{
+	switch (reason) {
+	case NONO_REASON_GRANTED_PATH:
+		return "granted_path";
+	case NONO_REASON_PATH_NOT_GRANTED:
+		return "path_not_granted";
+	case NONO_REASON_INSUFFICIENT_ACCESS:
+		return "insufficient_access";
+	case NONO_REASON_NETWORK_ALLOWED:
+		return "network_allowed";
+	case NONO_REASON_NETWORK_BLOCKED:
+		return "network_blocked";
+	}
+	return NULL;
+}
+
+void nono_query_free(nono_query *query)
+{
+	if (!query)
+		return;
+	for (size_t i = 0; i < query->nlevels; i++)
+		free(query->levels[i].path);
+	free(query->levels);
+	free(query->slots);
+	free(query);
+}
+
+int nono_query_new(const nono_caps *caps, nono_query **out)
+{
+	struct nono_query *q;
+	size_t n, nslots = 8;
+
+	if (!out)
+		return NONO_EINVAL;
+	*out = NULL;
+	if (!caps)
+		return NONO_EINVAL;
+
+	n = caps->fs_len;
+	while (nslots < n * 2) {
+		if (nslots > SIZE_MAX / 4)
+			return NONO_ENOMEM;
+		nslots *= 2;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return NONO_ENOMEM;
+	q->net_blocked = caps->net_blocked;
+	q->mask = nslots - 1;
+	q->slots = calloc(nslots, sizeof(*q->slots));
+	q->levels = calloc(n ? n : 1, sizeof(*q->levels));
+	if (!q->slots || !q->levels)
+		goto free_query;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nono_fs_entry *e = &caps->fs[i];
+		size_t len = strlen(e->resolved);
+		uint64_t h = fnv(e->resolved, len);
+		struct query_level *lv = lookup(q, e->resolved, len, h);
+
+		if (!lv) {
+			lv = &q->levels[q->nlevels];
+			lv->path = strdup(e->resolved);
+			if (!lv->path)
+				goto free_query;
+			lv->len = len;
+			lv->hash = h;
+			insert_slot(q, q->nlevels);
+			q->nlevels++;
+		}
+		if (e->is_file)
+			lv->file_access |= (unsigned)e->access;
+		else
+			lv->dir_access |= (unsigned)e->access;
+	}
+	*out = q;
+	return 0;
+
+free_query:
+	nono_query_free(q);
+	return NONO_ENOMEM;
+}
+
+static bool valid_mode(nono_access mode)
+{
+	return mode == NONO_ACCESS_READ || mode == NONO_ACCESS_WRITE ||
+	       mode == NONO_ACCESS_READ_WRITE;
+}
+
+/*
+ * What the walk over the prefixes of the queried path found. Prefixes are
+ * visited from the shortest ("/") to the path itself, so a later find is
+ * always more specific than an earlier one.
+ */
+struct query_walk {
+	unsigned want;
+	unsigned all;			/* union of every covering grant */
+	const struct query_level *last; /* the most specific covering level */
+	unsigned last_access;
+	const struct query_level *part; /* most specific with some of want */
+	unsigned part_access;
+};
+
+static void visit(struct query_walk *w, const struct query_level *lv,
+		  unsigned access)
+{
+	if (!lv || !access)
+		return;
+	w->all |= access;
+	w->last = lv;
+	w->last_access = access;
+	if (access & w->want) {
+		w->part = lv;
+		w->part_access = access;
+	}
+}
+
+/* Visits every directory grant that is a component-wise prefix of `p`
+ * (as nono_path_is_beneath defines it), and the grants at `p` itself. */
+static void walk(const struct nono_query *q, const char *p,
+		 struct query_walk *w)
+{
+	size_t len = strlen(p);
+	uint64_t h = FNV_OFFSET;
+	const struct query_level *lv;
+
+	if (len > 0 && p[0] == '/') {
+		/* "/" is the one directory whose path ends in a slash. */
+		if (len > 1) {
+			lv = lookup(q, "/", 1, fnv("/", 1));
+			visit(w, lv, lv ? lv->dir_access : 0);
+		}
+		for (size_t i = 0; i < len; i++) {
+			if (p[i] == '/' && i > 0) {
+				lv = lookup(q, p, i, h);
+				visit(w, lv, lv ? lv->dir_access : 0);
+			}
+			h = fnv_step(h, (unsigned char)p[i]);
+		}
+	} else {
+		h = fnv(p, len);
+	}
+	lv = lookup(q, p, len, h);
+	visit(w, lv, lv ? lv->dir_access | lv->file_access : 0);
+}
+
+int nono_query_path(const nono_query *query, const char *path, nono_access mode,
+		    nono_query_result *out)
+{
+	struct query_walk w = { .want = (unsigned)mode };
+	char *canon = NULL;
+	int rc;
+
+	if (!query || !path || !*path || !out || !valid_mode(mode))
+		return NONO_EINVAL;
+	/* Only memory can fail here in practice; a working directory that
+	 * no longer exists (for a relative path) is the caller's argument
+	 * gone bad, and keeps the answer within the documented codes. */
+	rc = nono_path_canonical_lenient(path, &canon);
+	if (rc)
+		return rc == NONO_ENOMEM ? NONO_ENOMEM : NONO_EINVAL;
+	walk(query, canon, &w);
+	free(canon);
+
+	*out = (nono_query_result){
+		.status = NONO_QUERY_DENIED,
+		.requested = mode,
+	};
+	if (!w.last) {
+		out->reason = NONO_REASON_PATH_NOT_GRANTED;
+	} else if ((w.all & w.want) != w.want) {
+		out->reason = NONO_REASON_INSUFFICIENT_ACCESS;
+		out->granted = (nono_access)w.all;
+	} else if ((w.last_access & w.want) == w.want) {
+		/* The most specific grant answers alone. */
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_GRANTED_PATH;
+		out->granted_path = w.last->path;
+		out->granted = (nono_access)w.last_access;
+	} else {
+		/*
+		 * The most specific grant lacks some of what was asked, and
+		 * less specific ones make up for it: READ on /a/b and WRITE
+		 * on /a let a program read and write /a/b/c. Name the most
+		 * specific grant that contributes; when it covers the request
+		 * alone, its own access explains the answer, otherwise only
+		 * the access of all covering grants together does. `part` is
+		 * set: w.all has every bit of want, so some level had one.
+		 */
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_GRANTED_PATH;
+		out->granted_path = w.part->path;
+		out->granted = (w.part_access & w.want) == w.want
+				       ? (nono_access)w.part_access
+				       : (nono_access)w.all;
+	}
+	return 0;
+}
+
+int nono_query_network(const nono_query *query, nono_query_result *out)
+{
+	if (!query || !out)
+		return NONO_EINVAL;
+	*out = (nono_query_result){ 0 };
+	if (query->net_blocked) {
+		out->status = NONO_QUERY_DENIED;
+		out->reason = NONO_REASON_NETWORK_BLOCKED;
+	} else {
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_NETWORK_ALLOWED;
+	}
+	return 0;
+}
+
+/*
+ * Decodes one UTF-8 sequence from s[0..n). Returns the bytes consumed and
+ * the code point, or U+FFFD for an ill-formed sequence, consuming its
+ * maximal subpart (as Rust's from_utf8_lossy and WHATWG do).
+ */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char b0 = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+	uint32_t c;
+
+	if (b0 < 0x80) {
+		*cp = b0;
+		return 1;
+	}
+	if (b0 >= 0xc2 && b0 <= 0xdf) {
+		need = 1;
+		c = b0 & 0x1f;
+	} else if (b0 >= 0xe0 && b0 <= 0xef) {
+		need = 2;
+		c = b0 & 0x0f;
+		if (b0 == 0xe0)
+			lo = 0xa0;
+		else if (b0 == 0xed)
+			hi = 0x9f;
+	} else if (b0 >= 0xf0 && b0 <= 0xf4) {
+		need = 3;
+		c = b0 & 0x07;
+		if (b0 == 0xf0)
+			lo = 0x90;
+		else if (b0 == 0xf4)
+			hi = 0x8f;
+	} else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*cp = 0xfffd;
+			return i;
+		}
+		c = (c << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return i;
+}
+
+/*
+ * Writes a JSON string as Python's json.dumps does by default
+ * (ensure_ascii): printable ASCII as it is, the usual short escapes, and
+ * everything else as \uXXXX in lower-case hex (a surrogate pair beyond the
+ * BMP). Bytes that are not UTF-8 become U+FFFD, as nono's lossy
+ * conversion of such paths to text does.
+ */
+static void put_py_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+
+	fputc('"', f);
+	while (n > 0) {
+		uint32_t cp;
+		size_t used = utf8_next(s, n, &cp);
+
+		s += used;
+		n -= used;
+		switch (cp) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
+		default:
+			if (cp >= 0x20 && cp <= 0x7e) {
+				fputc((int)cp, f);
+			} else if (cp < 0x10000) {
+				fprintf(f, "\\u%04x", (unsigned)cp);
+			} else {
+				cp -= 0x10000;
+				fprintf(f, "\\u%04x\\u%04x",
+					(unsigned)(0xd800 | (cp >> 10)),
+					(unsigned)(0xdc00 | (cp & 0x3ff)));
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+/* Writes `"key": "value"` preceded by ", " as json.dumps separates
+ * items. */
+static void put_item(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, ", \"%s\": ", key);
+	put_py_string(f, value);
+}
+
+char *nono_query_result_json(const nono_query_result *result)
+{
+	const char *status, *reason, *granted = NULL, *requested = NULL;
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (!result)
+		return NULL;
+	status = nono_query_status_str(result->status);
+	reason = nono_query_reason_str(result->reason);
+	if (!status || !reason)
+		return NULL;
+	/* A result that names a grant must say what it gives; refuse to
+	 * print one that does not rather than print a half-empty object. */
+	if (result->reason == NONO_REASON_GRANTED_PATH) {
+		granted = nono_access_str(result->granted);
+		if (!result->granted_path || !granted)
+			return NULL;
+	} else if (result->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
+		granted = nono_access_str(result->granted);
+		requested = nono_access_str(result->requested);
+		if (!granted || !requested)
+			return NULL;
+	}
+
+	f = open_memstream(&buf, &size);
+	if (!f)
+		return NULL;
+	fprintf(f, "{\"status\": \"%s\", \"reason\": \"%s\"", status, reason);
+	if (result->reason == NONO_REASON_GRANTED_PATH) {
+		put_item(f, "granted_path", result->granted_path);
+		put_item(f, "access", granted);
+	} else if (result->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
+		put_item(f, "granted", granted);
+		put_item(f, "requested", requested);
+	}
+	fputc('}', f);
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -1,0 +1,940 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * nono's SandboxState: a capability set's filesystem grants and network
+ * flag as JSON, in exactly the layout nono writes (serde_json's
+ * to_string_pretty), so that files pass between nono and libnono.
+ *
+ * Reading uses json-c's tokener, bounded in size and depth, strict, and
+ * UTF-8 validating: the text may come from anywhere. Writing is done here
+ * by hand, because json-c's printer lays out and escapes differently from
+ * serde_json (it writes "\/", for one) and byte-for-byte agreement is the
+ * point.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "caps-internal.h"
+
+/* A state lists paths; sixteen MiB is far beyond any real one, and keeps
+ * a hostile file from costing more than a bounded amount of memory. */
+#define NONO_STATE_MAX_LEN (16u * 1024 * 1024)
+
+/* The document needs three levels (object, "fs" array, entry object);
+ * unknown keys may hold a little more, nothing needs this much. */
+#define NONO_STATE_MAX_DEPTH 64
+
+/* How much of a bad value a message quotes. */
+#define NONO_QUOTE_MAX 64
+
+struct state_entry {
+	char *original;
+	char *resolved;
+	nono_access access;
+	bool is_file;
+};
+
+struct nono_state {
+	struct state_entry *fs;
+	size_t fs_len;
+	bool net_blocked;
+};
+
+void nono_state_free(nono_state *state)
+{
+	if (!state)
+		return;
+	for (size_t i = 0; i < state->fs_len; i++) {
+		free(state->fs[i].original);
+		free(state->fs[i].resolved);
+	}
+	free(state->fs);
+	free(state);
+}
+
+/* A state with room for n entries, none filled. */
+static struct nono_state *state_alloc(size_t n)
+{
+	struct nono_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->fs = calloc(n ? n : 1, sizeof(*st->fs));
+	if (!st->fs) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+int nono_state_from_caps(const nono_caps *caps, nono_state **out)
+{
+	struct nono_state *st;
+
+	if (!out)
+		return NONO_EINVAL;
+	*out = NULL;
+	if (!caps)
+		return NONO_EINVAL;
+	st = state_alloc(caps->fs_len);
+	if (!st)
+		return NONO_ENOMEM;
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		const struct nono_fs_entry *e = &caps->fs[i];
+		struct state_entry *se = &st->fs[i];
+
+		se->original = strdup(e->original);
+		se->resolved = strdup(e->resolved);
+		se->access = e->access;
+		se->is_file = e->is_file;
+		st->fs_len++;
+		if (!se->original || !se->resolved)
+			goto free_state;
+	}
+	st->net_blocked = caps->net_blocked;
+	*out = st;
+	return 0;
+
+free_state:
+	nono_state_free(st);
+	return NONO_ENOMEM;
+}
+
+bool nono_state_net_blocked(const nono_state *state)
+{
+	return state && state->net_blocked;
+}
+
+/*
+ * Decodes one UTF-8 sequence; returns the bytes it takes, with *ok false
+ * for an ill-formed one (its maximal subpart, as Rust's from_utf8_lossy
+ * counts it).
+ */
+static size_t utf8_len(const unsigned char *s, size_t n, bool *ok)
+{
+	unsigned char b0 = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	*ok = true;
+	if (b0 < 0x80)
+		return 1;
+	if (b0 >= 0xc2 && b0 <= 0xdf) {
+		need = 1;
+	} else if (b0 >= 0xe0 && b0 <= 0xef) {
+		need = 2;
+		if (b0 == 0xe0)
+			lo = 0xa0;
+		else if (b0 == 0xed)
+			hi = 0x9f;
+	} else if (b0 >= 0xf0 && b0 <= 0xf4) {
+		need = 3;
+		if (b0 == 0xf0)
+			lo = 0x90;
+		else if (b0 == 0xf4)
+			hi = 0x8f;
+	} else {
+		*ok = false;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*ok = false;
+			return i;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return i;
+}
+
+/*
+ * Writes a string as serde_json does: '"', '\\' and control characters
+ * escaped (short forms where JSON has them, else \u00xx in lower case),
+ * everything else as it is. serde cannot hold a path that is not UTF-8 in
+ * a string (nono fails to save such a state); here each ill-formed
+ * sequence becomes U+FFFD, so the document stays valid JSON, and such a
+ * path then fails to load again rather than naming some other file.
+ */
+static void put_serde_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+
+	fputc('"', f);
+	while (n > 0) {
+		bool ok;
+		size_t used = utf8_len(s, n, &ok);
+		unsigned char c = s[0];
+
+		if (!ok) {
+			fputs("\xef\xbf\xbd", f);
+		} else if (used > 1) {
+			fwrite(s, 1, used, f);
+		} else if (c == '"') {
+			fputs("\\\"", f);
+		} else if (c == '\\') {
+			fputs("\\\\", f);
+		} else if (c == '\n') {
+			fputs("\\n", f);
+		} else if (c == '\r') {
+			fputs("\\r", f);
+		} else if (c == '\t') {
+			fputs("\\t", f);
+		} else if (c == '\b') {
+			fputs("\\b", f);
+		} else if (c == '\f') {
+			fputs("\\f", f);
+		} else if (c < 0x20) {
+			fprintf(f, "\\u%04x", c);
+		} else {
+			fputc(c, f);
+		}
+		s += used;
+		n -= used;
+	}
+	fputc('"', f);
+}
+
+char *nono_state_to_json(const nono_state *state)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (!state)
+		return NULL;
+	f = open_memstream(&buf, &size);
+	if (!f)
+		return NULL;
+	fputs("{\n  \"fs\": [", f);
+	for (size_t i = 0; i < state->fs_len; i++) {
+		const struct state_entry *e = &state->fs[i];
+		const char *access = nono_access_str(e->access);
+
+		fputs(i ? ",\n    {\n" : "\n    {\n", f);
+		fputs("      \"original\": ", f);
+		put_serde_string(f, e->original);
+		fputs(",\n      \"resolved\": ", f);
+		put_serde_string(f, e->resolved);
+		fprintf(f, ",\n      \"access\": \"%s\"", access ? access : "");
+		fprintf(f, ",\n      \"is_file\": %s\n    }",
+			e->is_file ? "true" : "false");
+	}
+	/* serde prints an empty array as [] on the key's line. */
+	fputs(state->fs_len ? "\n  ],\n" : "],\n", f);
+	fprintf(f, "  \"net_blocked\": %s\n}",
+		state->net_blocked ? "true" : "false");
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * Copies a string value for quoting in a one-line message: at most
+ * NONO_QUOTE_MAX bytes, anything that is not printable ASCII shown as '?',
+ * so a hostile value cannot break the line or the terminal.
+ */
+static void quote(char *dst, size_t cap, const char *src, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 4 < cap; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		if (i + 1 == NONO_QUOTE_MAX && i + 1 < len) {
+			memcpy(dst + n, "...", 3);
+			n += 3;
+			break;
+		}
+	}
+	dst[n] = '\0';
+}
+
+/* `what` names the field, as fs[2].access; "" for the document. */
+static int type_error(nono_diag *diag, const char *what, const char *want,
+		      json_object *found)
+{
+	const char *type = json_type_to_name(json_object_get_type(found));
+
+	if (!*what)
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: the document must be %s, "
+					"found %s",
+					want, type);
+	return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+				"state JSON: '%s' must be %s, found %s", what,
+				want, type);
+}
+
+/* A required string member of entry `i`, which must hold no NUL byte
+ * (a path cannot). */
+static int get_string(json_object *entry, size_t i, const char *key,
+		      const char **out, nono_diag *diag)
+{
+	json_object *v;
+	char what[64];
+	int len;
+
+	snprintf(what, sizeof(what), "fs[%zu].%s", i, key);
+	if (!json_object_object_get_ex(entry, key, &v))
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: missing field '%s'", what);
+	if (!json_object_is_type(v, json_type_string))
+		return type_error(diag, what, "a string", v);
+	*out = json_object_get_string(v);
+	len = json_object_get_string_len(v);
+	if (len < 0 || strlen(*out) != (size_t)len)
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: '%s' contains a NUL "
+					"character",
+					what);
+	return 0;
+}
+
+static int get_bool(json_object *obj, const char *what, const char *key,
+		    bool *out, nono_diag *diag)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: missing field '%s'", what);
+	if (!json_object_is_type(v, json_type_boolean))
+		return type_error(diag, what, "true or false", v);
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+static int read_entry(json_object *entry, size_t i, struct state_entry *se,
+		      nono_diag *diag)
+{
+	const char *original, *resolved, *access;
+	char what[64];
+	int rc;
+
+	snprintf(what, sizeof(what), "fs[%zu]", i);
+	if (!json_object_is_type(entry, json_type_object))
+		return type_error(diag, what, "an object", entry);
+	rc = get_string(entry, i, "original", &original, diag);
+	if (rc)
+		return rc;
+	rc = get_string(entry, i, "resolved", &resolved, diag);
+	if (rc)
+		return rc;
+	rc = get_string(entry, i, "access", &access, diag);
+	if (rc)
+		return rc;
+	if (nono_access_parse(access, &se->access) != 0) {
+		char q[NONO_QUOTE_MAX + 8];
+
+		quote(q, sizeof(q), access, strlen(access));
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: 'fs[%zu].access': unknown "
+					"access mode '%s' (expected read, "
+					"write or read+write)",
+					i, q);
+	}
+	snprintf(what, sizeof(what), "fs[%zu].is_file", i);
+	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
+	if (rc)
+		return rc;
+	se->original = strdup(original);
+	se->resolved = strdup(resolved);
+	if (!se->original || !se->resolved)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	return 0;
+}
+
+static int read_root(json_object *root, struct nono_state **out,
+		     nono_diag *diag)
+{
+	struct nono_state *st;
+	json_object *fs;
+	size_t n;
+	bool net_blocked;
+	int rc;
+
+	if (!json_object_is_type(root, json_type_object))
+		return type_error(diag, "", "an object", root);
+	if (!json_object_object_get_ex(root, "fs", &fs))
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: missing field 'fs'");
+	if (!json_object_is_type(fs, json_type_array))
+		return type_error(diag, "fs", "an array", fs);
+	rc = get_bool(root, "net_blocked", "net_blocked", &net_blocked, diag);
+	if (rc)
+		return rc;
+
+	n = json_object_array_length(fs);
+	st = state_alloc(n);
+	if (!st)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	st->net_blocked = net_blocked;
+	for (size_t i = 0; i < n; i++) {
+		/* Counted before reading so that free sees a half-filled
+		 * entry (its pointers start out NULL). */
+		st->fs_len++;
+		rc = read_entry(json_object_array_get_idx(fs, i), i, &st->fs[i],
+				diag);
+		if (rc)
+			goto free_state;
+	}
+	*out = st;
+	return 0;
+
+free_state:
+	nono_state_free(st);
+	return rc;
+}
+
+static bool is_json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * A strict RFC 8259 check of the text, run before json-c builds the tree.
+ *
+ * json-c's strict mode still takes single-quoted keys, NaN, raw control
+ * characters in strings and "1."; serde_json, and so nono, refuse all of
+ * them, and a state file one accepts and the other refuses helps nobody.
+ * The check also gives every syntax error a line and column, and refuses
+ * a field this file reads (fs, net_blocked, and the fields of an fs entry)
+ * given twice in one object, where json-c would silently keep the last
+ * and serde reports a duplicate field. It allocates nothing and keeps its
+ * own bounded stack, so no input can make it recurse or crash.
+ */
+enum json_key {
+	KEY_OTHER = 0,
+	KEY_FS,
+	KEY_NET_BLOCKED,
+	KEY_ORIGINAL,
+	KEY_RESOLVED,
+	KEY_ACCESS,
+	KEY_IS_FILE,
+};
+
+static const char *const json_key_names[] = {
+	[KEY_FS] = "fs",
+	[KEY_NET_BLOCKED] = "net_blocked",
+	[KEY_ORIGINAL] = "original",
+	[KEY_RESOLVED] = "resolved",
+	[KEY_ACCESS] = "access",
+	[KEY_IS_FILE] = "is_file",
+};
+
+/* Where a container sits in nono's document. */
+enum json_role {
+	ROLE_OTHER = 0,
+	ROLE_ROOT,  /* the top-level object */
+	ROLE_FS,    /* the array under "fs" */
+	ROLE_ENTRY, /* an object in that array */
+};
+
+struct json_frame {
+	char kind; /* '{' or '[' */
+	enum json_role role;
+	enum json_key key; /* objects: the key whose value comes next */
+	unsigned seen;	   /* bit per json_key already given */
+};
+
+struct json_check {
+	const char *s;
+	size_t len;
+	size_t pos;
+	struct json_frame stack[NONO_STATE_MAX_DEPTH];
+	size_t depth;
+	const char *why;   /* set on error; pos is where */
+	enum json_key dup; /* the field given twice, for the message */
+};
+
+static int check_fail(struct json_check *c, const char *why)
+{
+	c->why = why;
+	return -1;
+}
+
+static void check_skip_space(struct json_check *c)
+{
+	while (c->pos < c->len && is_json_space(c->s[c->pos]))
+		c->pos++;
+}
+
+static int hex_value(char h)
+{
+	if (h >= '0' && h <= '9')
+		return h - '0';
+	if (h >= 'a' && h <= 'f')
+		return h - 'a' + 10;
+	if (h >= 'A' && h <= 'F')
+		return h - 'A' + 10;
+	return -1;
+}
+
+/* Reads the four hex digits of a \u escape at pos; -1 if they are not. */
+static long check_hex4(struct json_check *c)
+{
+	long v = 0;
+
+	if (c->len - c->pos < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		int h = hex_value(c->s[c->pos + (size_t)i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	c->pos += 4;
+	return v;
+}
+
+/*
+ * Checks a string starting at its opening quote. When `key` is not NULL,
+ * the string is an object key: it is decoded as far as needed to tell
+ * whether it is one of json_key_names.
+ */
+static int check_string(struct json_check *c, enum json_key *key)
+{
+	char name[16];
+	size_t n = 0;
+	bool plain = true; /* still comparable with json_key_names */
+
+	c->pos++;
+	for (;;) {
+		unsigned char ch;
+		long cp = -1;
+
+		if (c->pos >= c->len)
+			return check_fail(c, "unterminated string");
+		ch = (unsigned char)c->s[c->pos];
+		if (ch == '"') {
+			c->pos++;
+			break;
+		}
+		if (ch < 0x20)
+			return check_fail(c, "control character in a string "
+					     "(it must be escaped)");
+		if (ch == '\\') {
+			char e;
+
+			if (++c->pos >= c->len)
+				return check_fail(c, "unterminated string");
+			e = c->s[c->pos++];
+			switch (e) {
+			case '"':
+			case '\\':
+			case '/':
+				cp = e;
+				break;
+			case 'b':
+				cp = '\b';
+				break;
+			case 'f':
+				cp = '\f';
+				break;
+			case 'n':
+				cp = '\n';
+				break;
+			case 'r':
+				cp = '\r';
+				break;
+			case 't':
+				cp = '\t';
+				break;
+			case 'u':
+				cp = check_hex4(c);
+				if (cp < 0)
+					return check_fail(c, "bad \\u escape");
+				if (cp >= 0xdc00 && cp <= 0xdfff)
+					return check_fail(c, "lone surrogate "
+							     "in \\u escape");
+				if (cp >= 0xd800 && cp <= 0xdbff) {
+					long lo;
+
+					if (c->len - c->pos < 2 ||
+					    c->s[c->pos] != '\\' ||
+					    c->s[c->pos + 1] != 'u')
+						return check_fail(
+							c, "lone surrogate in "
+							   "\\u escape");
+					c->pos += 2;
+					lo = check_hex4(c);
+					if (lo < 0xdc00 || lo > 0xdfff)
+						return check_fail(
+							c, "lone surrogate in "
+							   "\\u escape");
+				}
+				break;
+			default:
+				c->pos--;
+				return check_fail(c, "unknown escape in a "
+						     "string");
+			}
+		} else if (ch < 0x80) {
+			cp = ch;
+			c->pos++;
+		} else {
+			bool ok;
+			size_t used =
+				utf8_len((const unsigned char *)c->s + c->pos,
+					 c->len - c->pos, &ok);
+
+			if (!ok)
+				return check_fail(c, "text is not UTF-8");
+			c->pos += used;
+			plain = false;
+		}
+		if (cp >= 0x80 || n + 1 >= sizeof(name))
+			plain = false;
+		else if (cp >= 0)
+			name[n++] = (char)cp;
+	}
+	if (key) {
+		*key = KEY_OTHER;
+		name[n] = '\0';
+		for (size_t i = 1;
+		     plain &&
+		     i < sizeof(json_key_names) / sizeof(json_key_names[0]);
+		     i++)
+			if (strcmp(name, json_key_names[i]) == 0)
+				*key = (enum json_key)i;
+	}
+	return 0;
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+static int check_number(struct json_check *c)
+{
+	const char *s = c->s;
+
+	if (c->pos < c->len && s[c->pos] == '-')
+		c->pos++;
+	if (c->pos >= c->len || !is_digit(s[c->pos]))
+		return check_fail(c, "bad number");
+	if (s[c->pos] == '0')
+		c->pos++;
+	else
+		while (c->pos < c->len && is_digit(s[c->pos]))
+			c->pos++;
+	if (c->pos < c->len && s[c->pos] == '.') {
+		c->pos++;
+		if (c->pos >= c->len || !is_digit(s[c->pos]))
+			return check_fail(c, "bad number");
+		while (c->pos < c->len && is_digit(s[c->pos]))
+			c->pos++;
+	}
+	if (c->pos < c->len && (s[c->pos] == 'e' || s[c->pos] == 'E')) {
+		c->pos++;
+		if (c->pos < c->len && (s[c->pos] == '+' || s[c->pos] == '-'))
+			c->pos++;
+		if (c->pos >= c->len || !is_digit(s[c->pos]))
+			return check_fail(c, "bad number");
+		while (c->pos < c->len && is_digit(s[c->pos]))
+			c->pos++;
+	}
+	return 0;
+}
+
+static int check_literal(struct json_check *c, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (c->len - c->pos < n || memcmp(c->s + c->pos, word, n) != 0)
+		return check_fail(c, "expected a value");
+	c->pos += n;
+	return 0;
+}
+
+static int check_push(struct json_check *c, char kind)
+{
+	struct json_frame *parent = c->depth ? &c->stack[c->depth - 1] : NULL;
+	enum json_role role = ROLE_OTHER;
+
+	if (c->depth == NONO_STATE_MAX_DEPTH)
+		return check_fail(c, "nested too deeply");
+	if (!parent)
+		role = ROLE_ROOT;
+	else if (parent->role == ROLE_ROOT && parent->key == KEY_FS)
+		role = ROLE_FS;
+	else if (parent->role == ROLE_FS)
+		role = ROLE_ENTRY;
+	c->stack[c->depth++] = (struct json_frame){
+		.kind = kind,
+		.role = role,
+	};
+	c->pos++;
+	return 0;
+}
+
+/* Reads `"key" :` in the innermost object. */
+static int check_key(struct json_check *c)
+{
+	struct json_frame *f = &c->stack[c->depth - 1];
+	size_t at;
+	enum json_key key;
+
+	check_skip_space(c);
+	if (c->pos >= c->len)
+		return check_fail(c, "unexpected end of text");
+	if (c->s[c->pos] != '"')
+		return check_fail(c, "expected a quoted key");
+	at = c->pos;
+	if (check_string(c, &key))
+		return -1;
+	if (key != KEY_OTHER &&
+	    (f->role == ROLE_ROOT || f->role == ROLE_ENTRY)) {
+		if (f->seen & (1u << key)) {
+			c->pos = at;
+			c->dup = key;
+			return check_fail(c, "duplicate field");
+		}
+		f->seen |= 1u << key;
+	}
+	f->key = key;
+	check_skip_space(c);
+	if (c->pos >= c->len)
+		return check_fail(c, "unexpected end of text");
+	if (c->s[c->pos] != ':')
+		return check_fail(c, "expected ':'");
+	c->pos++;
+	return 0;
+}
+
+static int check_json(struct json_check *c)
+{
+	bool want_value = true;
+
+	while (want_value || c->depth) {
+		if (want_value) {
+			char ch;
+			int rc;
+
+			check_skip_space(c);
+			if (c->pos >= c->len)
+				return check_fail(c, "unexpected end of text");
+			ch = c->s[c->pos];
+			if (ch == '{' || ch == '[') {
+				if (check_push(c, ch))
+					return -1;
+				check_skip_space(c);
+				if (c->pos < c->len &&
+				    c->s[c->pos] == (ch == '{' ? '}' : ']')) {
+					c->pos++;
+					c->depth--;
+					want_value = false;
+				} else if (ch == '{') {
+					if (check_key(c))
+						return -1;
+				}
+				continue;
+			}
+			if (ch == '"')
+				rc = check_string(c, NULL);
+			else if (ch == '-' || is_digit(ch))
+				rc = check_number(c);
+			else if (ch == 't')
+				rc = check_literal(c, "true");
+			else if (ch == 'f')
+				rc = check_literal(c, "false");
+			else if (ch == 'n')
+				rc = check_literal(c, "null");
+			else
+				rc = check_fail(c, "expected a value");
+			if (rc)
+				return -1;
+			want_value = false;
+			continue;
+		}
+		/* After a value inside a container: a comma or the end. */
+		check_skip_space(c);
+		if (c->pos >= c->len)
+			return check_fail(c, "unexpected end of text");
+		if (c->s[c->pos] == ',') {
+			c->pos++;
+			if (c->stack[c->depth - 1].kind == '{' && check_key(c))
+				return -1;
+			want_value = true;
+		} else if (c->s[c->pos] ==
+			   (c->stack[c->depth - 1].kind == '{' ? '}' : ']')) {
+			c->pos++;
+			c->depth--;
+		} else {
+			return check_fail(c, c->stack[c->depth - 1].kind == '{'
+						     ? "expected ',' or '}'"
+						     : "expected ',' or ']'");
+		}
+	}
+	check_skip_space(c);
+	if (c->pos < c->len)
+		return check_fail(c, "trailing characters after the document");
+	return 0;
+}
+
+/* Fills a parse error at byte `offset`: line and column, 1-based. `key`
+ * names the field for a duplicate, else it is KEY_OTHER. */
+static int syntax_error(nono_diag *diag, const char *json, size_t offset,
+			const char *why, enum json_key key)
+{
+	size_t bol = 0;
+	unsigned line = 1;
+
+	for (size_t i = 0; i < offset; i++) {
+		if (json[i] == '\n') {
+			line++;
+			bol = i + 1;
+		}
+	}
+	if (key != KEY_OTHER)
+		return nono_diag_set_at(diag, NONO_EPARSE, "", line,
+					"state JSON: %s '%s' at line %u, "
+					"column %zu",
+					why, json_key_names[key], line,
+					offset - bol + 1);
+	return nono_diag_set_at(diag, NONO_EPARSE, "", line,
+				"state JSON: %s at line %u, column %zu", why,
+				line, offset - bol + 1);
+}
+
+int nono_state_from_json(const char *json, size_t len, nono_state **out,
+			 nono_diag *diag)
+{
+	struct json_check check;
+	struct json_tokener *tok;
+	json_object *root;
+	const char *nul;
+	int rc;
+
+	if (!out)
+		return nono_diag_set(diag, NONO_EINVAL, "out is NULL");
+	*out = NULL;
+	if (!json)
+		return nono_diag_set(diag, NONO_EINVAL, "state JSON is NULL");
+	if (len > NONO_STATE_MAX_LEN)
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON is larger than %u bytes",
+					NONO_STATE_MAX_LEN);
+
+	/*
+	 * JSON text never holds a raw NUL. A caller that passes the size of
+	 * a buffer may include the terminator and the padding after it, so
+	 * NULs are accepted at the end only; anywhere else the text is
+	 * damaged.
+	 */
+	nul = memchr(json, '\0', len);
+	if (nul) {
+		size_t at = (size_t)(nul - json);
+
+		for (size_t i = at; i < len; i++)
+			if (json[i] != '\0')
+				return syntax_error(diag, json, at, "NUL byte",
+						    KEY_OTHER);
+		len = at;
+	}
+
+	/* About a kilobyte: the stack of 64 frames. */
+	check = (struct json_check){ .s = json, .len = len };
+	if (check_json(&check))
+		return syntax_error(diag, json, check.pos, check.why,
+				    check.dup);
+
+	/* The text is valid JSON within the depth limit: json-c fails now
+	 * only when memory runs out. Its own limit is set above ours so
+	 * that it never decides first. */
+	tok = json_tokener_new_ex(NONO_STATE_MAX_DEPTH + 2);
+	if (!tok)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+					    JSON_TOKENER_VALIDATE_UTF8);
+	/* len fits in an int: it is at most NONO_STATE_MAX_LEN. */
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	if (!root && json_tokener_get_error(tok) == json_tokener_continue) {
+		/* A number at the very end of the text may go on as far as
+		 * json-c knows; a space ends it, and changes nothing else. */
+		root = json_tokener_parse_ex(tok, " ", 1);
+	}
+	if (!root && json_tokener_get_error(tok) == json_tokener_success) {
+		/* json-c represents a JSON null by a NULL object. */
+		rc = type_error(diag, "", "an object", NULL);
+		goto free_tokener;
+	}
+	if (!root) {
+		rc = nono_diag_set_at(
+			diag, NONO_EPARSE, "", 0, "state JSON: %s",
+			json_tokener_error_desc(json_tokener_get_error(tok)));
+		goto free_tokener;
+	}
+	rc = read_root(root, out, diag);
+	json_object_put(root);
+free_tokener:
+	json_tokener_free(tok);
+	return rc;
+}
+
+int nono_state_to_caps(const nono_state *state, nono_caps **out,
+		       nono_diag *diag)
+{
+	nono_caps *caps;
+	int rc;
+
+	if (!out)
+		return nono_diag_set(diag, NONO_EINVAL, "out is NULL");
+	*out = NULL;
+	if (!state)
+		return nono_diag_set(diag, NONO_EINVAL, "state is NULL");
+	rc = nono_caps_new(&caps);
+	if (rc)
+		return nono_diag_set(diag, rc, "cannot create capability set");
+	for (size_t i = 0; i < state->fs_len; i++) {
+		const struct state_entry *e = &state->fs[i];
+
+		/* Back through the checks every grant goes through: a
+		 * crafted or stale state cannot name what allow_path would
+		 * refuse. */
+		if (e->is_file)
+			rc = nono_caps_allow_file(caps, e->original, e->access);
+		else
+			rc = nono_caps_allow_path(caps, e->original, e->access);
+		if (rc) {
+			char q[NONO_QUOTE_MAX + 8];
+
+			quote(q, sizeof(q), e->original, strlen(e->original));
+			nono_diag_set(diag, rc, "state fs[%zu]: %s '%s': %s", i,
+				      e->is_file ? "file" : "directory", q,
+				      nono_strerror(rc));
+			goto free_caps;
+		}
+	}
+	if (state->net_blocked) {
+		rc = nono_caps_block_network(caps);
+		if (rc) {
+			nono_diag_set(diag, rc, "cannot block the network");
+			goto free_caps;
+		}
+	}
+	*out = caps;
+	return 0;
+
+free_caps:
+	nono_caps_free(caps);
+	return rc;
+}
