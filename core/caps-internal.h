@@ -19,6 +19,13 @@ int nono_strv_push(struct nono_strv *sv, const char *s);
 int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src);
 void nono_strv_clear(struct nono_strv *sv);
 
+/* A growable list of distinct TCP ports, in the order given. */
+struct nono_ports {
+	uint16_t *v;
+	size_t len;
+	size_t cap;
+};
+
 struct nono_fs_entry {
 	char *original; /* owned */
 	char *resolved; /* owned, canonical, absolute */
@@ -34,6 +41,10 @@ struct nono_caps {
 	struct nono_strv allow_cmds;
 	struct nono_strv block_cmds;
 	struct nono_strv platform_rules;
+	struct nono_ports tcp_connect;
+	struct nono_ports tcp_bind;
+	nono_scope_mode scope_signal;
+	nono_scope_mode scope_abstract_unix;
 };
 
 /* Fills a diag (which may be NULL) and returns code. printf-style. */

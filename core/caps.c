@@ -106,6 +106,8 @@ NONO_API void nono_caps_free(nono_caps *caps)
 	nono_strv_clear(&caps->allow_cmds);
 	nono_strv_clear(&caps->block_cmds);
 	nono_strv_clear(&caps->platform_rules);
+	free(caps->tcp_connect.v);
+	free(caps->tcp_bind.v);
 	free(caps);
 }
 
@@ -130,6 +132,33 @@ static int fs_push(struct nono_caps *caps, char *original, char *resolved,
 		.access = access,
 		.is_file = is_file,
 	};
+	return 0;
+}
+
+static int ports_push(struct nono_ports *p, uint16_t port)
+{
+	for (size_t i = 0; i < p->len; i++)
+		if (p->v[i] == port)
+			return 0;
+	if (p->len == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4;
+		uint16_t *v = realloc(p->v, cap * sizeof(*v));
+		if (!v)
+			return NONO_ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->len++] = port;
+	return 0;
+}
+
+static int ports_copy(struct nono_ports *dst, const struct nono_ports *src)
+{
+	for (size_t i = 0; i < src->len; i++) {
+		int rc = ports_push(dst, src->v[i]);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -158,8 +187,12 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 	c->net_blocked = caps->net_blocked;
 	if ((rc = nono_strv_copy(&c->allow_cmds, &caps->allow_cmds)) ||
 	    (rc = nono_strv_copy(&c->block_cmds, &caps->block_cmds)) ||
-	    (rc = nono_strv_copy(&c->platform_rules, &caps->platform_rules)))
+	    (rc = nono_strv_copy(&c->platform_rules, &caps->platform_rules)) ||
+	    (rc = ports_copy(&c->tcp_connect, &caps->tcp_connect)) ||
+	    (rc = ports_copy(&c->tcp_bind, &caps->tcp_bind)))
 		goto fail;
+	c->scope_signal = caps->scope_signal;
+	c->scope_abstract_unix = caps->scope_abstract_unix;
 	*out = c;
 	return 0;
 fail:
@@ -224,6 +257,95 @@ NONO_API int nono_caps_block_network(nono_caps *caps)
 NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps)
 {
 	return caps && caps->net_blocked;
+}
+
+/* ---- TCP port exceptions and scopes --------------------------------- */
+
+static struct nono_ports *ports_of(const nono_caps *caps, nono_tcp_op op)
+{
+	switch (op) {
+	case NONO_TCP_CONNECT:
+		return (struct nono_ports *)&caps->tcp_connect;
+	case NONO_TCP_BIND:
+		return (struct nono_ports *)&caps->tcp_bind;
+	}
+	return NULL;
+}
+
+static int allow_tcp(nono_caps *caps, nono_tcp_op op, unsigned port)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	if (port < 1 || port > 65535)
+		return NONO_ERANGE;
+	return ports_push(ports_of(caps, op), (uint16_t)port);
+}
+
+NONO_API int nono_caps_allow_tcp_connect(nono_caps *caps, unsigned port)
+{
+	return allow_tcp(caps, NONO_TCP_CONNECT, port);
+}
+
+NONO_API int nono_caps_allow_tcp_bind(nono_caps *caps, unsigned port)
+{
+	return allow_tcp(caps, NONO_TCP_BIND, port);
+}
+
+NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps,
+					 nono_tcp_op op)
+{
+	const struct nono_ports *p = caps ? ports_of(caps, op) : NULL;
+	return p ? p->len : 0;
+}
+
+NONO_API int nono_caps_tcp_port_at(const nono_caps *caps, nono_tcp_op op,
+				   size_t index)
+{
+	const struct nono_ports *p = caps ? ports_of(caps, op) : NULL;
+	if (!p || index >= p->len)
+		return NONO_EINVAL;
+	return p->v[index];
+}
+
+static nono_scope_mode *scope_of(const nono_caps *caps, nono_scope scope)
+{
+	switch (scope) {
+	case NONO_SCOPE_SIGNAL:
+		return (nono_scope_mode *)&caps->scope_signal;
+	case NONO_SCOPE_ABSTRACT_UNIX:
+		return (nono_scope_mode *)&caps->scope_abstract_unix;
+	}
+	return NULL;
+}
+
+NONO_API const char *nono_scope_mode_str(nono_scope_mode mode)
+{
+	switch (mode) {
+	case NONO_SCOPE_DEFAULT:
+		return "default";
+	case NONO_SCOPE_ISOLATED:
+		return "isolated";
+	case NONO_SCOPE_ALLOWED:
+		return "allow";
+	}
+	return NULL;
+}
+
+NONO_API int nono_caps_set_scope(nono_caps *caps, nono_scope scope,
+				 nono_scope_mode mode)
+{
+	nono_scope_mode *slot = caps ? scope_of(caps, scope) : NULL;
+	if (!slot || !nono_scope_mode_str(mode))
+		return NONO_EINVAL;
+	*slot = mode;
+	return 0;
+}
+
+NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
+					 nono_scope scope)
+{
+	const nono_scope_mode *slot = caps ? scope_of(caps, scope) : NULL;
+	return slot ? *slot : NONO_SCOPE_DEFAULT;
 }
 
 /* ---- commands -------------------------------------------------------- */
@@ -358,6 +480,22 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 	fputs("Network:\n", f);
 	fprintf(f, "  outbound: %s\n",
 		caps->net_blocked ? "blocked" : "allowed");
+	/* Port exceptions are libnono's own; a set without them prints as
+	 * nono prints it. */
+	const struct {
+		const struct nono_ports *ports;
+		const char *what;
+	} lists[] = { { &caps->tcp_connect, "tcp connect" },
+		      { &caps->tcp_bind, "tcp bind" } };
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		if (lists[l].ports->len == 0)
+			continue;
+		fprintf(f, "  %s allowed:", lists[l].what);
+		for (size_t i = 0; i < lists[l].ports->len; i++)
+			fprintf(f, "%s %u", i ? "," : "",
+				(unsigned)lists[l].ports->v[i]);
+		fputc('\n', f);
+	}
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);

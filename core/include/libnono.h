@@ -143,6 +143,57 @@ NONO_API int nono_caps_block_network(nono_caps *caps);
 /* Whether the network is blocked. false for NULL. */
 NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps);
 
+/* The two TCP operations a port exception can reopen. */
+typedef enum nono_tcp_op {
+	NONO_TCP_CONNECT = 1,
+	NONO_TCP_BIND = 2,
+} nono_tcp_op;
+
+/*
+ * With the network blocked, still allow outbound TCP connections to `port`
+ * (connect) or listening on `port` (bind), 1..65535. A port given twice is
+ * kept once. The exceptions only mean something with the network blocked:
+ * nono_apply refuses them otherwise. 0, NONO_EINVAL, NONO_ERANGE (port out
+ * of range) or NONO_ENOMEM.
+ */
+NONO_API int nono_caps_allow_tcp_connect(nono_caps *caps, unsigned port);
+NONO_API int nono_caps_allow_tcp_bind(nono_caps *caps, unsigned port);
+
+/* The exceptions of one kind, in the order given: count, and the port at
+ * `index` (NONO_EINVAL when out of range). */
+NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps,
+					 nono_tcp_op op);
+NONO_API int nono_caps_tcp_port_at(const nono_caps *caps, nono_tcp_op op,
+				   size_t index);
+
+/* Process isolation (Landlock scopes, ABI 6). */
+typedef enum nono_scope {
+	NONO_SCOPE_SIGNAL = 1,        /* signals to processes outside */
+	NONO_SCOPE_ABSTRACT_UNIX = 2, /* abstract UNIX sockets outside */
+} nono_scope;
+
+typedef enum nono_scope_mode {
+	/* Isolated where the kernel supports the scope, quietly not where
+	 * it does not. What a new set has. */
+	NONO_SCOPE_DEFAULT = 0,
+	/* Isolated, asked for explicitly: a kernel without the scope makes
+	 * nono_apply fail unless best effort is asked for. */
+	NONO_SCOPE_ISOLATED = 1,
+	/* Not isolated. */
+	NONO_SCOPE_ALLOWED = 2,
+} nono_scope_mode;
+
+/* Sets how `scope` is handled. 0 or NONO_EINVAL. */
+NONO_API int nono_caps_set_scope(nono_caps *caps, nono_scope scope,
+				 nono_scope_mode mode);
+
+/* How `scope` is handled; NONO_SCOPE_DEFAULT for NULL or a bad scope. */
+NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
+					 nono_scope scope);
+
+/* "default", "isolated", "allow"; NULL for another value. Static. */
+NONO_API const char *nono_scope_mode_str(nono_scope_mode mode);
+
 /* Adds a command name to the allow list / block list (nono's semantics:
  * allow wins). 0, NONO_EINVAL or NONO_ENOMEM. */
 NONO_API int nono_caps_allow_command(nono_caps *caps, const char *name);

@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The Linux backend: a capability set becomes one Landlock ruleset.
+ *
+ * Every filesystem right the running kernel knows is handled (denied by
+ * default), and each grant adds a path_beneath rule. The whole ruleset is
+ * built before anything irreversible happens: only when every rule has been
+ * added are no_new_privs and the ruleset applied, so a failure on the way
+ * leaves the process as it was.
+ *
+ * A blocked network adds a seccomp filter (netfilter.c) for every socket
+ * family Landlock does not see. Not done here yet (later issues): command
+ * lists, and a fault-injection hook for tests (the system calls go through
+ * ll_sys to leave room for it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "landlock-compat.h"
+#include "netfilter.h"
+
+/* The Landlock system calls, reached through one pointer so that a test
+ * build can swap in a fault injector without touching the logic. */
+struct ll_syscalls {
+	int (*create_ruleset)(const void *attr, size_t size, __u32 flags);
+	int (*add_rule)(int ruleset_fd, int rule_type, const void *attr,
+			__u32 flags);
+	int (*restrict_self)(int ruleset_fd, __u32 flags);
+};
+
+static const struct ll_syscalls ll_real = {
+	.create_ruleset = nono_ll_create_ruleset,
+	.add_rule = nono_ll_add_rule,
+	.restrict_self = nono_ll_restrict_self,
+};
+
+static const struct ll_syscalls *const ll_sys = &ll_real;
+
+/* The filesystem rights of Landlock ABI 1. */
+#define LL_FS_ABI1                                                        \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |     \
+	 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |     \
+	 LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+	 LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |     \
+	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |     \
+	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |   \
+	 LANDLOCK_ACCESS_FS_MAKE_SYM)
+
+/* The rights a rule on a non-directory may carry; the kernel rejects a
+ * file rule with any other (they concern a directory's content). */
+#define LL_FS_FILE                                                    \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | \
+	 LANDLOCK_ACCESS_FS_IOCTL_DEV)
+
+/* nono's mapping of its two access modes. */
+#define LL_FS_READ                                                    \
+	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | \
+	 LANDLOCK_ACCESS_FS_EXECUTE)
+
+#define LL_FS_WRITE                                                      \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |     \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |   \
+	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM |   \
+	 LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
+
+#define LL_NET_TCP \
+	(LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
+
+/* Where nono grants ioctl on devices for a directory grant. */
+#define LL_DEV_DIR "/dev"
+
+/*
+ * The probed ABI: 0 until the first probe, then the version (> 0) or the
+ * negative errno of the probe. The kernel cannot change under a running
+ * process, so one probe serves it (and its forked children) for good; two
+ * threads racing here merely probe twice and store the same value.
+ */
+static atomic_int ll_abi_cache;
+
+static int ll_abi(void)
+{
+	int v = atomic_load(&ll_abi_cache);
+	if (v != 0)
+		return v;
+	errno = 0;
+	int abi = ll_sys->create_ruleset(NULL, 0,
+					 LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi > 0)
+		v = abi;
+	else
+		v = -(errno ? errno : ENOSYS);
+	atomic_store(&ll_abi_cache, v);
+	return v;
+}
+
+/* Why Landlock is missing, for a negative ll_abi() value. */
+static const char *ll_unavailable_reason(int neg_errno)
+{
+	switch (-neg_errno) {
+	case ENOSYS:
+		return "the kernel has no Landlock system calls (older than "
+		       "5.13, or built without CONFIG_SECURITY_LANDLOCK)";
+	case EOPNOTSUPP:
+		return "Landlock is built in but disabled at boot (add "
+		       "\"landlock\" to the lsm= kernel parameter)";
+	default:
+		return strerror(-neg_errno);
+	}
+}
+
+/* The nono_feature bits Landlock ABI `abi` can enforce. */
+static unsigned ll_features(int abi)
+{
+	unsigned f = 0;
+	if (abi >= 1)
+		f |= NONO_FEATURE_FS;
+	if (abi >= 2)
+		f |= NONO_FEATURE_FS_REFER;
+	if (abi >= 3)
+		f |= NONO_FEATURE_FS_TRUNCATE;
+	if (abi >= 4)
+		f |= NONO_FEATURE_NET_TCP;
+	if (abi >= 5)
+		f |= NONO_FEATURE_FS_IOCTL_DEV;
+	if (abi >= 6)
+		f |= NONO_FEATURE_SCOPE_ABSTRACT_UNIX |
+		     NONO_FEATURE_SCOPE_SIGNAL;
+	if (abi >= 8)
+		f |= NONO_FEATURE_ALL_THREADS;
+	return f;
+}
+
+/* Every filesystem right of ABI `abi` that this file knows. A newer ABI
+ * may know more; those stay unhandled until they are added here. */
+static __u64 ll_handled_fs(int abi)
+{
+	__u64 fs = LL_FS_ABI1;
+	if (abi >= 2)
+		fs |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	return fs;
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} ll_feature_names[] = {
+	{ NONO_FEATURE_FS, "fs" },
+	{ NONO_FEATURE_FS_REFER, "refer" },
+	{ NONO_FEATURE_FS_TRUNCATE, "truncate" },
+	{ NONO_FEATURE_NET_TCP, "tcp" },
+	{ NONO_FEATURE_FS_IOCTL_DEV, "ioctl_dev" },
+	{ NONO_FEATURE_SCOPE_ABSTRACT_UNIX, "scope_abstract_unix" },
+	{ NONO_FEATURE_SCOPE_SIGNAL, "scope_signal" },
+	{ NONO_FEATURE_ALL_THREADS, "all_threads" },
+};
+
+/* Appends to a NUL-terminated string in a fixed buffer, with "; " between
+ * items; what does not fit is cut (these are messages, not data). */
+static void ll_append(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void ll_append(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	if (len > 0 && len + 2 < cap) {
+		memcpy(buf + len, "; ", 3);
+		len += 2;
+	}
+	if (len + 1 >= cap)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+}
+
+void nono_backend_support(nono_support_info *out)
+{
+	int abi = ll_abi();
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->platform, sizeof(out->platform), "linux");
+	if (abi < 0) {
+		snprintf(out->details, sizeof(out->details),
+			 "Linux 5.13+ with Landlock enabled is required: %s",
+			 ll_unavailable_reason(abi));
+		return;
+	}
+
+	out->is_supported = true;
+	out->abi = abi;
+	out->features = ll_features(abi);
+
+	char names[256] = "";
+	size_t len = 0;
+	for (size_t i = 0;
+	     i < sizeof(ll_feature_names) / sizeof(ll_feature_names[0]); i++) {
+		if (!(out->features & ll_feature_names[i].bit))
+			continue;
+		int n = snprintf(names + len, sizeof(names) - len, "%s%s",
+				 len ? ", " : "", ll_feature_names[i].name);
+		if (n < 0 || (size_t)n >= sizeof(names) - len)
+			break;
+		len += (size_t)n;
+	}
+	snprintf(out->details, sizeof(out->details),
+		 "Landlock available (Landlock V%d, features: %s)", abi, names);
+}
+
+/*
+ * The number of threads of this process (entries of /proc/self/task), or a
+ * negative errno when /proc cannot tell.
+ */
+static int ll_thread_count(void)
+{
+	/*
+	 * procfs gives a task directory two links plus one per thread.
+	 * stat() is used rather than listing the directory because Landlock
+	 * does not restrict it: a process already inside a sandbox that does
+	 * not grant /proc (the shim in a child with another policy) can still
+	 * count its threads.
+	 */
+	struct stat st;
+	if (stat("/proc/self/task", &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_nlink < 3)
+		return -ENOTDIR;
+	return (int)(st.st_nlink - 2);
+}
+
+/* Whether a grant is a device for nono's ioctl rule: a character or block
+ * device anywhere, or a directory at or beneath /dev. */
+static bool ll_is_device_grant(const struct nono_fs_entry *e,
+			       const struct stat *st)
+{
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		return true;
+	return S_ISDIR(st->st_mode) &&
+	       nono_path_is_beneath(e->resolved, LL_DEV_DIR);
+}
+
+/* The Landlock rights of one grant, limited to what the ruleset handles
+ * (the kernel refuses a rule with a right the ruleset does not handle). */
+static __u64 ll_rule_access(const struct nono_fs_entry *e,
+			    const struct stat *st, __u64 handled_fs)
+{
+	__u64 access = 0;
+	if (e->access & NONO_ACCESS_READ)
+		access |= LL_FS_READ;
+	if (e->access & NONO_ACCESS_WRITE)
+		access |= LL_FS_WRITE;
+	if (ll_is_device_grant(e, st))
+		access |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	if (!S_ISDIR(st->st_mode))
+		access &= LL_FS_FILE;
+	return access & handled_fs;
+}
+
+/*
+ * Adds the rule for one grant. The path is opened again now, without
+ * following a final symlink, and its kind checked against the grant: the
+ * tree may have changed since the grant was made, and a rule on something
+ * else than what was granted must not be added.
+ */
+static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
+			    __u64 handled_fs, nono_diag *diag)
+{
+	const char *kind = e->is_file ? "file" : "directory";
+	int rc = 0;
+
+	int fd = open(e->resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return nono_diag_set(diag, NONO_EAPPLY,
+				     "open %s (granted as a %s): %s",
+				     e->resolved, kind, strerror(errno));
+
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		rc = nono_diag_set(diag, NONO_EAPPLY, "fstat %s: %s",
+				   e->resolved, strerror(errno));
+		goto close_fd;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		rc = nono_diag_set(diag, NONO_EAPPLY,
+				   "%s was granted as a %s but is now a "
+				   "symbolic link",
+				   e->resolved, kind);
+		goto close_fd;
+	}
+	if (e->is_file == S_ISDIR(st.st_mode)) {
+		rc = nono_diag_set(diag, NONO_EAPPLY,
+				   "%s was granted as a %s but is %s",
+				   e->resolved, kind,
+				   e->is_file ? "now a directory"
+					      : "no longer a directory");
+		goto close_fd;
+	}
+
+	struct landlock_path_beneath_attr rule = {
+		.allowed_access = ll_rule_access(e, &st, handled_fs),
+		.parent_fd = fd,
+	};
+	/* Every mode maps to at least one right of ABI 1, but the kernel
+	 * refuses an empty rule, so be sure. */
+	if (rule.allowed_access == 0)
+		goto close_fd;
+	if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
+	    0)
+		rc = nono_diag_set(diag, NONO_EAPPLY,
+				   "landlock_add_rule for %s: %s", e->resolved,
+				   strerror(errno));
+
+close_fd:
+	close(fd);
+	return rc;
+}
+
+/* Whether some grant needs reparenting (rename or link across
+ * directories): a write grant on a directory. */
+static bool ll_wants_refer(const struct nono_caps *caps)
+{
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		if (!caps->fs[i].is_file &&
+		    (caps->fs[i].access & NONO_ACCESS_WRITE))
+			return true;
+	}
+	return false;
+}
+
+/* Plans one scope: isolated by default where the kernel has it; asked for
+ * explicitly, its absence is something the caller must accept. */
+static void ll_plan_scope(nono_scope_mode mode, unsigned feature,
+			  const char *what, unsigned avail, unsigned *enforced,
+			  unsigned *dropped, char *missing, size_t cap)
+{
+	if (mode == NONO_SCOPE_ALLOWED)
+		return;
+	if (avail & feature) {
+		*enforced |= feature;
+	} else if (mode == NONO_SCOPE_ISOLATED) {
+		*dropped |= feature;
+		ll_append(missing, cap,
+			  "%s are not isolated (needs Landlock ABI 6)", what);
+	}
+}
+
+/* The scope bits of the ruleset: what the plan enforces. */
+static __u64 ll_scoped(unsigned enforced)
+{
+	__u64 scoped = 0;
+	if (enforced & NONO_FEATURE_SCOPE_SIGNAL)
+		scoped |= LANDLOCK_SCOPE_SIGNAL;
+	if (enforced & NONO_FEATURE_SCOPE_ABSTRACT_UNIX)
+		scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+	return scoped;
+}
+
+/* Adds one net_port rule per TCP exception. */
+static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
+			     __u64 right, const char *what, nono_diag *diag)
+{
+	for (size_t i = 0; i < ports->len; i++) {
+		struct landlock_net_port_attr rule = {
+			.allowed_access = right,
+			.port = ports->v[i],
+		};
+		if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &rule,
+				     0) < 0)
+			return nono_diag_set(diag, NONO_EAPPLY,
+					     "landlock_add_rule for TCP %s "
+					     "port %u: %s",
+					     what, (unsigned)ports->v[i],
+					     strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * Works out what ABI `abi` enforces of what `caps` asks for. `missing`
+ * receives, in words, what it cannot enforce; the caller decides whether
+ * that is an error (strict) or a note (best effort).
+ *
+ * What caps asks for: the filesystem is denied by default, and a READ
+ * grant must not be modified, so truncation must be controlled everywhere
+ * (ABI 3); a write grant on a directory asks for renames into and out of
+ * it (ABI 2); a blocked network asks for TCP to be blocked (ABI 4).
+ * ioctl on devices is not part of nono's model: it is restricted where the
+ * kernel can, and its absence is not counted as dropped.
+ */
+static void ll_plan(const struct nono_caps *caps, int abi, unsigned *enforced,
+		    unsigned *dropped, char *missing, size_t cap)
+{
+	unsigned avail = ll_features(abi);
+
+	*enforced = NONO_FEATURE_FS;
+	*dropped = 0;
+
+	if (avail & NONO_FEATURE_FS_TRUNCATE) {
+		*enforced |= NONO_FEATURE_FS_TRUNCATE;
+	} else {
+		*dropped |= NONO_FEATURE_FS_TRUNCATE;
+		ll_append(missing, cap,
+			  "truncate is not restricted (needs Landlock ABI 3)");
+	}
+
+	if (ll_wants_refer(caps)) {
+		if (avail & NONO_FEATURE_FS_REFER) {
+			*enforced |= NONO_FEATURE_FS_REFER;
+		} else {
+			*dropped |= NONO_FEATURE_FS_REFER;
+			ll_append(missing, cap,
+				  "renaming or linking across directories "
+				  "stays denied, even in write grants (needs "
+				  "Landlock ABI 2)");
+		}
+	}
+
+	if (avail & NONO_FEATURE_FS_IOCTL_DEV)
+		*enforced |= NONO_FEATURE_FS_IOCTL_DEV;
+
+	/*
+	 * A blocked network is enforced in two halves: the seccomp filter
+	 * refuses every socket but AF_UNIX (and, where port exceptions need
+	 * them, TCP), and Landlock (ABI 4) decides TCP bind and connect by
+	 * port. Without Landlock's half no TCP socket can be created at all,
+	 * which still blocks everything, but cannot reopen single ports.
+	 */
+	if (caps->net_blocked) {
+		*enforced |= NONO_FEATURE_NET_TCP;
+		bool ports = caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0;
+		if (ports && !(avail & NONO_FEATURE_NET_TCP)) {
+			*dropped |= NONO_FEATURE_NET_TCP;
+			ll_append(missing, cap,
+				  "TCP port exceptions cannot be enforced, so "
+				  "all TCP stays blocked (needs Landlock ABI "
+				  "4)");
+		}
+	}
+
+	ll_plan_scope(caps->scope_signal, NONO_FEATURE_SCOPE_SIGNAL,
+		      "signals to processes outside the sandbox", avail,
+		      enforced, dropped, missing, cap);
+	ll_plan_scope(caps->scope_abstract_unix,
+		      NONO_FEATURE_SCOPE_ABSTRACT_UNIX,
+		      "abstract UNIX sockets outside the sandbox", avail,
+		      enforced, dropped, missing, cap);
+
+	if (caps->allow_cmds.len > 0 || caps->block_cmds.len > 0)
+		ll_append(missing, cap, "command lists are not enforced yet");
+}
+
+int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
+		       nono_apply_result *result, nono_diag *diag)
+{
+	const bool best_effort = flags & NONO_APPLY_BEST_EFFORT;
+	char missing[sizeof(result->dropped_details)] = "";
+	unsigned enforced, dropped;
+	__u32 restrict_flags = 0;
+	int rc;
+
+	if (!caps)
+		return nono_diag_set(diag, NONO_EINVAL, "caps is NULL");
+
+	if (!caps->net_blocked &&
+	    (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0))
+		return nono_diag_set(diag, NONO_EINVAL,
+				     "TCP port exceptions are given but the "
+				     "network is not blocked");
+
+	int abi = ll_abi();
+	if (abi < 0)
+		return nono_diag_set(diag, NONO_ENOSYS,
+				     "Landlock is not available: %s",
+				     ll_unavailable_reason(abi));
+	result->abi = abi;
+
+	ll_plan(caps, abi, &enforced, &dropped, missing, sizeof(missing));
+	if (missing[0] && !best_effort)
+		return nono_diag_set(diag, NONO_EUNSUPPORTED,
+				     "Landlock ABI %d cannot enforce all that "
+				     "was asked for: %s",
+				     abi, missing);
+
+	/*
+	 * Without TSYNC, landlock_restrict_self() restricts the calling
+	 * thread only; other threads would keep full access. The caller must
+	 * say that this is what they want.
+	 */
+	if (ll_features(abi) & NONO_FEATURE_ALL_THREADS) {
+		restrict_flags |= LANDLOCK_RESTRICT_SELF_TSYNC;
+		enforced |= NONO_FEATURE_ALL_THREADS;
+	} else {
+		int threads = ll_thread_count();
+		bool this_only = flags & NONO_APPLY_THIS_THREAD_ONLY;
+		if (threads < 0 && !this_only)
+			return nono_diag_set(
+				diag, NONO_ETHREADS,
+				"cannot count this process's threads "
+				"(stat /proc/self/task: %s), and Landlock ABI %d "
+				"restricts only the calling thread",
+				strerror(-threads), abi);
+		if (threads > 1 && !this_only)
+			return nono_diag_set(
+				diag, NONO_ETHREADS,
+				"the process has %d threads, and Landlock ABI "
+				"%d restricts only the calling thread (ABI 8 "
+				"restricts all); pass "
+				"NONO_APPLY_THIS_THREAD_ONLY to accept that",
+				threads, abi);
+		if (threads < 0) {
+			dropped |= NONO_FEATURE_ALL_THREADS;
+			ll_append(missing, sizeof(missing),
+				  "other threads, if any, are not restricted");
+		} else if (threads > 1) {
+			dropped |= NONO_FEATURE_ALL_THREADS;
+			ll_append(missing, sizeof(missing),
+				  "%d other thread(s) not restricted",
+				  threads - 1);
+		}
+	}
+
+	/*
+	 * The seccomp half of a blocked network is built now, with the
+	 * ruleset, so that nothing that can fail for want of memory is left
+	 * for after the point of no return. TCP sockets stay creatable only
+	 * where Landlock will judge their ports.
+	 */
+	bool land_net = caps->net_blocked && abi >= 4;
+	bool tcp_ports = land_net && (caps->tcp_connect.len > 0 ||
+				      caps->tcp_bind.len > 0);
+	struct nono_netfilter *netfilter = NULL;
+	if (caps->net_blocked) {
+		rc = nono_netfilter_build(tcp_ports, &netfilter, diag);
+		if (rc)
+			return rc;
+	}
+
+	/* Landlock creates every ruleset fd close-on-exec. */
+	struct nono_ll_ruleset_attr attr = {
+		.handled_access_fs = ll_handled_fs(abi),
+		.handled_access_net = land_net ? LL_NET_TCP : 0,
+		.scoped = abi >= 6 ? ll_scoped(enforced) : 0,
+	};
+	int ruleset_fd = ll_sys->create_ruleset(
+		&attr, nono_ll_ruleset_attr_size(abi), 0);
+	if (ruleset_fd < 0) {
+		rc = nono_diag_set(diag, NONO_EAPPLY,
+				   "landlock_create_ruleset: %s",
+				   strerror(errno));
+		goto free_netfilter;
+	}
+
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
+				      attr.handled_access_fs, diag);
+		if (rc)
+			goto close_ruleset;
+	}
+	if (land_net) {
+		rc = ll_add_port_rules(ruleset_fd, &caps->tcp_connect,
+				       LANDLOCK_ACCESS_NET_CONNECT_TCP,
+				       "connect", diag);
+		if (rc == 0)
+			rc = ll_add_port_rules(ruleset_fd, &caps->tcp_bind,
+					       LANDLOCK_ACCESS_NET_BIND_TCP,
+					       "bind", diag);
+		if (rc)
+			goto close_ruleset;
+	}
+
+	/*
+	 * The point of no return. no_new_privs is required by
+	 * landlock_restrict_self() for a process without CAP_SYS_ADMIN, and
+	 * nono sets it in every case. Should restrict_self still fail, the
+	 * process keeps no_new_privs, which restricts nothing it could do
+	 * before apart from gaining privileges through exec.
+	 */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		rc = nono_diag_set(diag, NONO_EAPPLY,
+				   "prctl(PR_SET_NO_NEW_PRIVS): %s",
+				   strerror(errno));
+		goto close_ruleset;
+	}
+	if (ll_sys->restrict_self(ruleset_fd, restrict_flags) < 0) {
+		rc = nono_diag_set(diag, NONO_EAPPLY,
+				   "landlock_restrict_self: %s",
+				   strerror(errno));
+		goto close_ruleset;
+	}
+	/* The filesystem is confined now; should the filter fail to load,
+	 * the caller is told, and the shim and the CLI end the process. */
+	if (netfilter) {
+		rc = nono_netfilter_load(
+			netfilter, restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
+			diag);
+		if (rc)
+			goto close_ruleset;
+	}
+
+	result->enforced = enforced;
+	result->dropped = dropped;
+	snprintf(result->dropped_details, sizeof(result->dropped_details), "%s",
+		 missing);
+	rc = 0;
+
+close_ruleset:
+	close(ruleset_fd);
+free_netfilter:
+	nono_netfilter_free(netfilter);
+	return rc;
+}
