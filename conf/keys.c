@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The table of policy sections and keys (spec/policy.md), and the few
+ * functions that read it.
+ */
+#include "keys.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * keys-doc is built from this file alone, without the loader: there the
+ * handlers are left out, and only the names, kinds and docs are used.
+ */
+#ifdef NONO_KEYS_DOC_ONLY
+#define HANDLER(fn) NULL
+#else
+#define HANDLER(fn) fn
+#endif
+
+#define KEY_PATH(sec, key, kind_, mode, doc_)                             \
+	{                                                                 \
+		.section = (sec), .name = (key), .kind = (kind_),         \
+		.repeatable = true, .status = NONO_KEY_SUPPORTED,         \
+		.access = (mode), .handler = HANDLER(nono_policy_h_path), \
+		.doc = (doc_),                                            \
+	}
+
+#define KEY_LATER(sec, key, kind_, repeat, choices_, doc_)             \
+	{                                                              \
+		.section = (sec), .name = (key), .kind = (kind_),      \
+		.repeatable = (repeat), .status = NONO_KEY_NOT_YET,    \
+		.choices = (choices_), .handler = NULL, .doc = (doc_), \
+	}
+
+const struct nono_key nono_keys[] = {
+	{
+		.section = "policy",
+		.name = "version",
+		.kind = NONO_KIND_VERSION,
+		.repeatable = false,
+		.handler = HANDLER(nono_policy_h_version),
+		.doc = "Format version; optional. Any value but `1` is an "
+		       "error.",
+	},
+	{
+		.section = "policy",
+		.name = "include",
+		.kind = NONO_KIND_INCLUDE,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_include),
+		.doc = "Adds a built-in profile (a bare word, e.g. `system`) "
+		       "or another policy file (an absolute path). Nests to "
+		       "depth 8; a cycle is an error.",
+	},
+	{
+		.section = "policy",
+		.name = "on_unsupported",
+		.kind = NONO_KIND_CHOICE,
+		.repeatable = false,
+		.choices = "fail|warn",
+		.handler = HANDLER(nono_policy_h_on_unsupported),
+		.doc = "What to do when the kernel cannot enforce all that is "
+		       "asked: `fail` (default) or `warn` and apply the rest.",
+	},
+	KEY_PATH("filesystem", "read", NONO_KIND_DIR, NONO_ACCESS_READ,
+		 "Read, list and execute everything beneath a directory."),
+	KEY_PATH("filesystem", "write", NONO_KIND_DIR, NONO_ACCESS_WRITE,
+		 "Create, write, truncate, rename, link and remove beneath a "
+		 "directory."),
+	KEY_PATH("filesystem", "read_write", NONO_KIND_DIR,
+		 NONO_ACCESS_READ_WRITE, "`read` and `write` on a directory."),
+	KEY_PATH("filesystem", "read_file", NONO_KIND_FILE, NONO_ACCESS_READ,
+		 "Read (and execute) one file."),
+	KEY_PATH("filesystem", "write_file", NONO_KIND_FILE, NONO_ACCESS_WRITE,
+		 "Write one file."),
+	KEY_PATH("filesystem", "read_write_file", NONO_KIND_FILE,
+		 NONO_ACCESS_READ_WRITE, "Read and write one file."),
+	KEY_LATER("filesystem", "deny", NONO_KIND_DIR, true, NULL,
+		  "Takes a path back out of what a granted directory gives."),
+	{
+		.section = "network",
+		.name = "block",
+		.kind = NONO_KIND_BOOL,
+		.repeatable = false,
+		.handler = HANDLER(nono_policy_h_block),
+		.doc = "`true` denies all network access; default `false`.",
+	},
+	KEY_LATER("network", "connect_tcp", NONO_KIND_PORT, true, NULL,
+		  "With `block = true`, still allows outbound TCP to this "
+		  "port."),
+	KEY_LATER("network", "bind_tcp", NONO_KIND_PORT, true, NULL,
+		  "With `block = true`, still allows listening on this TCP "
+		  "port."),
+	KEY_LATER("process", "signals", NONO_KIND_CHOICE, false,
+		  "isolated|allow",
+		  "`isolated`: no signals to processes outside the sandbox "
+		  "(Landlock ABI 6+)."),
+	KEY_LATER("process", "abstract_unix", NONO_KIND_CHOICE, false,
+		  "isolated|allow",
+		  "`isolated`: no connecting to abstract UNIX sockets outside "
+		  "the sandbox (Landlock ABI 6+)."),
+	KEY_LATER("commands", "allow", NONO_KIND_COMMAND, true, NULL,
+		  "A command that may run; wins over `block`."),
+	KEY_LATER("commands", "block", NONO_KIND_COMMAND, true, NULL,
+		  "A command that may not run, in child processes too."),
+	{
+		.section = "macos",
+		.name = "seatbelt",
+		.kind = NONO_KIND_SEATBELT,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_seatbelt),
+		.doc = "A raw Seatbelt rule; checked on every platform, used "
+		       "on macOS only.",
+	},
+};
+
+const size_t nono_key_count = sizeof(nono_keys) / sizeof(nono_keys[0]);
+
+const struct nono_key *nono_key_find(const char *section, const char *name)
+{
+	if (!section || !name)
+		return NULL;
+	for (size_t i = 0; i < nono_key_count; i++) {
+		if (strcmp(nono_keys[i].section, section) == 0 &&
+		    strcmp(nono_keys[i].name, name) == 0)
+			return &nono_keys[i];
+	}
+	return NULL;
+}
+
+bool nono_section_known(const char *section)
+{
+	if (!section)
+		return false;
+	for (size_t i = 0; i < nono_key_count; i++) {
+		if (strcmp(nono_keys[i].section, section) == 0)
+			return true;
+	}
+	return false;
+}
+
+size_t nono_key_index(const struct nono_key *key)
+{
+	return (size_t)(key - nono_keys);
+}
+
+bool nono_key_choice_ok(const char *choices, const char *word)
+{
+	size_t wlen = strlen(word);
+
+	if (!choices || wlen == 0)
+		return false;
+	for (const char *p = choices; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == wlen && strncmp(p, word, len) == 0)
+			return true;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return false;
+}
+
+const char *nono_key_kind_str(const struct nono_key *key)
+{
+	switch (key->kind) {
+	case NONO_KIND_VERSION:
+		return "1";
+	case NONO_KIND_INCLUDE:
+		return "a built-in profile name or an absolute path";
+	case NONO_KIND_CHOICE:
+		return key->choices;
+	case NONO_KIND_BOOL:
+		return "true|false";
+	case NONO_KIND_DIR:
+		return "a directory path";
+	case NONO_KIND_FILE:
+		return "a file path";
+	case NONO_KIND_PORT:
+		return "a TCP port, 1..65535";
+	case NONO_KIND_COMMAND:
+		return "a command name or an absolute path";
+	case NONO_KIND_SEATBELT:
+		return "a Seatbelt rule";
+	}
+	return "?";
+}
+
+/* A growing string for the Markdown output. */
+struct sbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+	bool failed;
+};
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		sb->failed = true;
+		return;
+	}
+	if (sb->len + (size_t)n + 1 > sb->cap) {
+		size_t cap = (sb->len + (size_t)n + 1) * 2;
+		char *s = realloc(sb->s, cap);
+
+		if (!s) {
+			sb->failed = true;
+			return;
+		}
+		sb->s = s;
+		sb->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(sb->s + sb->len, sb->cap - sb->len, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+/* The value column: each choice in backticks, "or" between them. */
+static void sb_value(struct sbuf *sb, const struct nono_key *key)
+{
+	const char *p;
+
+	switch (key->kind) {
+	case NONO_KIND_VERSION:
+		sb_printf(sb, "`1`");
+		return;
+	case NONO_KIND_BOOL:
+		sb_printf(sb, "`true` or `false`");
+		return;
+	case NONO_KIND_CHOICE:
+		p = key->choices;
+		while (*p) {
+			const char *bar = strchr(p, '|');
+			int len = bar ? (int)(bar - p) : (int)strlen(p);
+
+			sb_printf(sb, "%s`%.*s`",
+				  p == key->choices ? "" : " or ", len, p);
+			if (!bar)
+				break;
+			p = bar + 1;
+		}
+		return;
+	case NONO_KIND_DIR:
+	case NONO_KIND_FILE:
+		sb_printf(sb, "%s (`-` prefix: optional)",
+			  nono_key_kind_str(key));
+		return;
+	default:
+		sb_printf(sb, "%s", nono_key_kind_str(key));
+		return;
+	}
+}
+
+char *nono_keys_markdown(void)
+{
+	struct sbuf sb = { 0 };
+	const char *section = NULL;
+
+	for (size_t i = 0; i < nono_key_count; i++) {
+		const struct nono_key *k = &nono_keys[i];
+
+		if (!section || strcmp(section, k->section) != 0) {
+			section = k->section;
+			sb_printf(&sb, "%s### `[%s]`\n\n", i ? "\n" : "",
+				  section);
+			sb_printf(&sb, "| key | value | repeatable | status | "
+				       "meaning |\n");
+			sb_printf(&sb, "| --- | --- | --- | --- | --- |\n");
+		}
+		sb_printf(&sb, "| `%s` | ", k->name);
+		sb_value(&sb, k);
+		sb_printf(&sb, " | %s | %s | %s |\n",
+			  k->repeatable ? "yes" : "no",
+			  k->status == NONO_KEY_SUPPORTED ? "supported"
+							  : "not supported yet",
+			  k->doc);
+	}
+	if (sb.failed || !sb.s) {
+		free(sb.s);
+		return NULL;
+	}
+	return sb.s;
+}

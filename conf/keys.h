@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one table of policy sections and keys. The loader looks keys up here,
+ * builds its error messages from the names here, and the key list in
+ * docs/policy.md is printed from here by keys-doc; nothing else in conf/
+ * spells a section or key name.
+ */
+#ifndef NONO_CONF_KEYS_H
+#define NONO_CONF_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libnono.h"
+
+/* What a key's value must look like; the loader checks it before it calls
+ * the key's handler. */
+enum nono_key_kind {
+	NONO_KIND_VERSION,  /* "1" */
+	NONO_KIND_INCLUDE,  /* a built-in profile name or an absolute path */
+	NONO_KIND_CHOICE,   /* one of the words in .choices */
+	NONO_KIND_BOOL,	    /* true | false */
+	NONO_KIND_DIR,	    /* a path to a directory */
+	NONO_KIND_FILE,	    /* a path to a non-directory */
+	NONO_KIND_PORT,	    /* 1..65535 */
+	NONO_KIND_COMMAND,  /* a command name or an absolute path */
+	NONO_KIND_SEATBELT, /* a raw SBPL rule */
+};
+
+/* Whether the loader acts on a key yet. Keys of later issues are in the
+ * table already, so that their names are known (a typo of them is still an
+ * "unknown key") and their values are checked; flipping this field is all it
+ * takes to turn one on, once its handler does the work. */
+enum nono_key_status {
+	NONO_KEY_SUPPORTED,
+	NONO_KEY_NOT_YET,
+};
+
+/* The loader's state; defined in policy.c. */
+struct nono_policy_loader;
+struct nono_key;
+
+/* Applies one checked value. Returns 0, or a NONO_E* code after recording
+ * the error in the loader. */
+typedef int (*nono_key_handler)(struct nono_policy_loader *ld,
+				const struct nono_key *key, const char *value);
+
+struct nono_key {
+	const char *section; /* without brackets, lower case */
+	const char *name;    /* lower case */
+	enum nono_key_kind kind;
+	bool repeatable; /* false: once per file, and the same in all */
+	enum nono_key_status status;
+	nono_access access;	  /* NONO_KIND_DIR and NONO_KIND_FILE */
+	const char *choices;	  /* NONO_KIND_CHOICE: "fail|warn" */
+	nono_key_handler handler; /* NULL while .status is NONO_KEY_NOT_YET */
+	const char *doc;	  /* one line, Markdown */
+};
+
+extern const struct nono_key nono_keys[];
+extern const size_t nono_key_count;
+
+/* The handlers, defined in policy.c. */
+int nono_policy_h_version(struct nono_policy_loader *ld,
+			  const struct nono_key *key, const char *value);
+int nono_policy_h_include(struct nono_policy_loader *ld,
+			  const struct nono_key *key, const char *value);
+int nono_policy_h_on_unsupported(struct nono_policy_loader *ld,
+				 const struct nono_key *key, const char *value);
+int nono_policy_h_path(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value);
+int nono_policy_h_block(struct nono_policy_loader *ld,
+			const struct nono_key *key, const char *value);
+int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
+			   const struct nono_key *key, const char *value);
+
+/* The key `name` in [section], or NULL. Case-sensitive: names are lower
+ * case, and an upper-case spelling is an unknown key. */
+const struct nono_key *nono_key_find(const char *section, const char *name);
+
+/* Whether some key lives in [section]. */
+bool nono_section_known(const char *section);
+
+/* The index of `key` in nono_keys (for per-key loader state). */
+size_t nono_key_index(const struct nono_key *key);
+
+/* Whether `word` is one of the '|'-separated words in `choices`. */
+bool nono_key_choice_ok(const char *choices, const char *word);
+
+/* The value a key takes, in words, for messages and the docs:
+ * "directory path", "true or false", "fail or warn", ... Static. */
+const char *nono_key_kind_str(const struct nono_key *key);
+
+/*
+ * The key list as Markdown, one table per section in table order; this is
+ * what docs/policy.md holds between its keys markers. A string to free(),
+ * or NULL when out of memory.
+ */
+char *nono_keys_markdown(void);
+
+#endif /* NONO_CONF_KEYS_H */

@@ -1,0 +1,1199 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The policy file loader (spec/policy.md): INI through inih, or a nono
+ * SandboxState JSON document, into a capability set. It uses libnono's
+ * public API only.
+ *
+ * inih (Debian's r55) is lenient where a sandbox policy must not be: it
+ * cuts long lines, joins indented lines to the previous value, stops a line
+ * at a NUL byte and ignores text after a section header. So the whole file
+ * is read once, bounded, and fed to inih line by line through our own
+ * reader, which checks every line before inih sees it and stops the parse
+ * at the first problem; errors thus come in file order, with the line they
+ * are on. The capability set is private to the load and handed out only
+ * when every file parsed without error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libnono.h"
+
+#include "expand.h"
+#include "keys.h"
+#include "profiles.h"
+
+/* Limits, so that a hostile or broken policy cannot make the loader (which
+ * runs before main in the shim) take unbounded time or memory. */
+#define POLICY_MAX_BYTES (1024 * 1024)
+#define POLICY_MAX_DEPTH 8
+#define POLICY_MAX_ENTRIES 100000
+#define POLICY_MAX_FILES 128
+
+/*
+ * inih r55 reads lines into a 200-byte buffer that must also hold the
+ * newline and the terminating NUL: 198 bytes of text is the most it takes
+ * whole.
+ */
+#define POLICY_MAX_LINE 198
+
+/* How much of a value or path to quote in a message. */
+#define QUOTE_MAX 300
+
+struct nono_policy {
+	nono_caps *caps;
+	bool best_effort;
+	char **notes;
+	size_t note_count;
+	size_t note_cap;
+};
+
+/* One file (or built-in profile) being parsed. They form a stack through
+ * `parent`, which is how cycles and depth are found. */
+struct ld_file {
+	struct nono_policy_loader *ld;
+	struct ld_file *parent;
+	const char *name; /* as messages name it */
+	unsigned id;	  /* tells files apart, even the same file twice */
+	unsigned depth;	  /* 0 for the file the caller named */
+	bool has_inode;	  /* built-in profiles have none */
+	dev_t dev;
+	ino_t ino;
+	const char *buf;
+	size_t len;
+	size_t pos;
+	unsigned line;	   /* the line the reader gave inih last */
+	unsigned *seen_at; /* per key: line of its first use in this file */
+};
+
+/* Where a single-valued key was first set, across all files. */
+struct seen_value {
+	unsigned file_id; /* 0: not set yet */
+	unsigned line;
+	char *file;
+	char *value;
+};
+
+struct nono_policy_loader {
+	struct nono_policy *pol;
+	nono_diag *diag;
+	int err; /* the first error; 0 while there is none */
+	struct ld_file *cur;
+	size_t entries;
+	size_t files;
+	unsigned next_id;
+	struct seen_value *seen; /* nono_key_count entries */
+};
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Copies a file name into the diag, cutting a long one so that it ends in
+ * "..." as libnono.h promises. */
+static void diag_file(nono_diag *diag, const char *file)
+{
+	size_t len = strlen(file);
+
+	if (len < sizeof(diag->file)) {
+		memcpy(diag->file, file, len + 1);
+		return;
+	}
+	memcpy(diag->file, file, sizeof(diag->file) - 4);
+	memcpy(diag->file + sizeof(diag->file) - 4, "...", 4);
+}
+
+static void diag_vset(nono_diag *diag, int code, const char *file,
+		      unsigned line, const char *fmt, va_list ap)
+{
+	if (!diag)
+		return;
+	nono_diag_clear(diag);
+	diag->code = code;
+	diag->line = line;
+	diag_file(diag, file ? file : "");
+	vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+}
+
+static int diag_set(nono_diag *diag, int code, const char *file, unsigned line,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int diag_set(nono_diag *diag, int code, const char *file, unsigned line,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vset(diag, code, file, line, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/*
+ * Records the first error of the load, at `line` of the current file, and
+ * returns its code. Later errors (an including file failing because its
+ * include failed) keep the first one's place and words.
+ */
+static int ld_error_at(struct nono_policy_loader *ld, int code, unsigned line,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int ld_error_at(struct nono_policy_loader *ld, int code, unsigned line,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ld->err)
+		return ld->err;
+	ld->err = code;
+	va_start(ap, fmt);
+	diag_vset(ld->diag, code, ld->cur ? ld->cur->name : "", line, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+#define ld_error(ld, code, ...) \
+	ld_error_at((ld), (code), (ld)->cur->line, __VA_ARGS__)
+
+static int add_note(struct nono_policy *pol, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int add_note(struct nono_policy *pol, const char *fmt, ...)
+{
+	va_list ap;
+	char *note;
+	int n;
+
+	if (pol->note_count == pol->note_cap) {
+		size_t cap = pol->note_cap ? pol->note_cap * 2 : 8;
+		char **notes = realloc(pol->notes, cap * sizeof(*notes));
+
+		if (!notes)
+			return NONO_ENOMEM;
+		pol->notes = notes;
+		pol->note_cap = cap;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&note, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NONO_ENOMEM;
+	pol->notes[pol->note_count++] = note;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading files                                                        */
+/* ------------------------------------------------------------------ */
+
+static const char *file_type_str(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* What a file that cannot be read as a policy gives, and why. */
+struct read_failure {
+	int code;
+	char why[256];
+};
+
+static int read_fail(struct read_failure *rf, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int read_fail(struct read_failure *rf, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	rf->code = code;
+	va_start(ap, fmt);
+	vsnprintf(rf->why, sizeof(rf->why), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int open_errno_code(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? NONO_ENOENT : NONO_EINVAL;
+}
+
+/*
+ * Reads a whole policy file, at most POLICY_MAX_BYTES, from one descriptor.
+ * Anything but a regular file is refused: a FIFO or a device could block
+ * the program before main, or change under a second read. Symlinks are
+ * followed, as for any configuration file. Returns 0 with a malloc'd buffer
+ * (NUL-terminated, for the JSON reader) or a code with the reason in rf.
+ */
+static int read_policy_file(const char *path, char **out, size_t *outlen,
+			    struct stat *st, struct read_failure *rf)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int fd;
+
+	/* A stat first, so that a FIFO or a device is never opened. */
+	if (stat(path, st) < 0)
+		return read_fail(rf, open_errno_code(errno), "cannot open: %s",
+				 strerror(errno));
+	if (S_ISDIR(st->st_mode))
+		return read_fail(rf, NONO_EISDIR,
+				 "cannot read: is a directory");
+	if (!S_ISREG(st->st_mode))
+		return read_fail(rf, NONO_EINVAL,
+				 "cannot read: %s, not a regular file",
+				 file_type_str(st->st_mode));
+
+	/* O_NONBLOCK: should it have become a FIFO meanwhile, opening it
+	 * must not wait for a writer; the fstat below refuses it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return read_fail(rf, open_errno_code(errno), "cannot open: %s",
+				 strerror(errno));
+	if (fstat(fd, st) < 0) {
+		read_fail(rf, NONO_EINVAL, "cannot read: %s", strerror(errno));
+		goto close_fd;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		read_fail(rf, NONO_EISDIR, "cannot read: is a directory");
+		goto close_fd;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		read_fail(rf, NONO_EINVAL,
+			  "cannot read: %s, not a regular file",
+			  file_type_str(st->st_mode));
+		goto close_fd;
+	}
+	if (st->st_size > POLICY_MAX_BYTES) {
+		read_fail(rf, NONO_EPARSE,
+			  "policy file too large (more than %d bytes)",
+			  POLICY_MAX_BYTES);
+		goto close_fd;
+	}
+
+	/* One byte more than the limit, to see a file that grew. */
+	buf = malloc(POLICY_MAX_BYTES + 2);
+	if (!buf) {
+		read_fail(rf, NONO_ENOMEM, "out of memory");
+		goto close_fd;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + len, POLICY_MAX_BYTES + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			read_fail(rf, NONO_EINVAL, "cannot read: %s",
+				  strerror(errno));
+			goto free_buf;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > POLICY_MAX_BYTES) {
+			read_fail(rf, NONO_EPARSE,
+				  "policy file too large (more than %d bytes)",
+				  POLICY_MAX_BYTES);
+			goto free_buf;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+
+free_buf:
+	free(buf);
+close_fd:
+	close(fd);
+	return rf->code;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking lines before inih sees them                                 */
+/* ------------------------------------------------------------------ */
+
+/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0.
+ * Overlong forms, surrogates and code points past U+10FFFF are invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * Checks the bytes of one line (without its newline) that every format
+ * shares: no NUL, valid UTF-8, no control characters but tab (and a
+ * carriage return ending the line). Returns NULL or the problem.
+ */
+static const char *check_bytes(const char *line, size_t len, char *tmp,
+			       size_t tmplen)
+{
+	const unsigned char *s = (const unsigned char *)line;
+
+	if (memchr(line, '\0', len))
+		return "NUL byte";
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(s + i, len - i);
+
+		if (n == 0)
+			return "not valid UTF-8";
+		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
+		    !(s[i] == '\r' && i + 1 == len)) {
+			snprintf(tmp, tmplen, "control character 0x%02x", s[i]);
+			return tmp;
+		}
+		i += n;
+	}
+	return NULL;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * As inih does: the first of `chars`, or of an inline comment (';' after
+ * white space), or the end. Returns its offset.
+ */
+static size_t find_chars_or_comment(const char *s, size_t len,
+				    const char *chars)
+{
+	bool was_space = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (strchr(chars, s[i]) || (was_space && s[i] == ';'))
+			break;
+		was_space = is_blank(s[i]);
+	}
+	return i;
+}
+
+/*
+ * Checks one line as inih will read it, and returns NULL or the problem.
+ * Besides what inih itself calls an error (a section header without ']',
+ * a line with no '=' or ':'), it refuses what inih would take silently:
+ * an indented line (inih joins it to the previous value), text after a
+ * section header, an empty or unknown section name (a section without keys
+ * never reaches the handler).
+ */
+static const char *check_ini_line(const char *line, size_t len, char *tmp,
+				  size_t tmplen)
+{
+	const char *why = check_bytes(line, len, tmp, tmplen);
+	char name[POLICY_MAX_LINE + 1];
+	size_t i = 0, end;
+
+	if (why)
+		return why;
+	if (len > POLICY_MAX_LINE) {
+		snprintf(tmp, tmplen, "line longer than %d bytes",
+			 POLICY_MAX_LINE);
+		return tmp;
+	}
+	while (i < len && is_blank(line[i]))
+		i++;
+	if (i == len || line[i] == ';' || line[i] == '#')
+		return NULL;
+	if (i > 0)
+		return "indented line (inih would join it to the previous "
+		       "value); remove the indentation";
+	if (line[0] == '[') {
+		end = 1 + find_chars_or_comment(line + 1, len - 1, "]");
+		if (end >= len || line[end] != ']')
+			return "section header without a closing ']'";
+		if (end == 1)
+			return "empty section name []";
+		/* The length check above bounds the name. */
+		memcpy(name, line + 1, end - 1);
+		name[end - 1] = '\0';
+		if (!nono_section_known(name)) {
+			snprintf(tmp, tmplen, "unknown section [%.100s]", name);
+			return tmp;
+		}
+		for (i = end + 1; i < len && is_blank(line[i]); i++)
+			;
+		if (i < len && line[i] != ';' && line[i] != '#')
+			return "unexpected text after the section header";
+		return NULL;
+	}
+	end = find_chars_or_comment(line, len, "=:");
+	if (end >= len || (line[end] != '=' && line[end] != ':'))
+		return "expected 'key = value'";
+	return NULL;
+}
+
+/* inih's reader: one checked line per call, NULL at the end or at the first
+ * problem (which stops the parse). */
+static char *policy_reader(char *str, int num, void *stream)
+{
+	struct ld_file *f = stream;
+	struct nono_policy_loader *ld = f->ld;
+	const char *start, *nl, *why;
+	size_t linelen, take;
+	char tmp[192];
+
+	if (ld->err || f->pos >= f->len)
+		return NULL;
+	start = f->buf + f->pos;
+	nl = memchr(start, '\n', f->len - f->pos);
+	linelen = nl ? (size_t)(nl - start) : f->len - f->pos;
+	take = nl ? linelen + 1 : linelen;
+	f->line++;
+
+	why = check_ini_line(start, linelen, tmp, sizeof(tmp));
+	if (why) {
+		ld_error(ld, NONO_EPARSE, "%s", why);
+		return NULL;
+	}
+	/* Only if inih was set up with a smaller buffer than r55's. */
+	if (num < 1 || take >= (size_t)num) {
+		ld_error(ld, NONO_EPARSE, "line too long for the INI parser");
+		return NULL;
+	}
+	memcpy(str, start, take);
+	str[take] = '\0';
+	f->pos += take;
+	return str;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                               */
+/* ------------------------------------------------------------------ */
+
+/* "fail or warn" from "fail|warn". */
+static void choices_words(const char *choices, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (const char *p = choices; *p && o + 5 < len; p++) {
+		if (*p == '|') {
+			memcpy(buf + o, " or ", 4);
+			o += 4;
+		} else {
+			buf[o++] = *p;
+		}
+	}
+	buf[o] = '\0';
+}
+
+/* Where a path value has a " #" that its writer probably meant as a
+ * comment: inih strips only " ;" comments. */
+static bool has_hash_comment(const char *value)
+{
+	for (const char *p = strchr(value, '#'); p; p = strchr(p + 1, '#')) {
+		if (p > value && is_blank(p[-1]))
+			return true;
+	}
+	return false;
+}
+
+/* Checks a value against its key's kind, so that a bad value is reported
+ * the same way whether the key is supported yet or not. */
+static int check_value(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value)
+{
+	struct nono_expanded ex;
+	char why[256];
+	nono_diag d;
+
+	switch (key->kind) {
+	case NONO_KIND_VERSION:
+		if (strcmp(value, "1") != 0)
+			return ld_error(ld, NONO_EPARSE,
+					"%s = %.*s: unsupported version (this "
+					"loader reads version 1)",
+					key->name, QUOTE_MAX, value);
+		return 0;
+	case NONO_KIND_BOOL:
+	case NONO_KIND_CHOICE:
+		if (!nono_key_choice_ok(key->kind == NONO_KIND_BOOL
+						? "true|false"
+						: key->choices,
+					value)) {
+			choices_words(key->kind == NONO_KIND_BOOL
+					      ? "true|false"
+					      : key->choices,
+				      why, sizeof(why));
+			return ld_error(ld, NONO_EPARSE,
+					"%s = %.*s: expected %s", key->name,
+					QUOTE_MAX, value, why);
+		}
+		return 0;
+	case NONO_KIND_PORT: {
+		size_t n = strspn(value, "0123456789");
+		long port;
+
+		if (n == 0 || value[n] != '\0')
+			return ld_error(ld, NONO_EPARSE,
+					"%s = %.*s: expected a port number "
+					"(1..65535)",
+					key->name, QUOTE_MAX, value);
+		port = n > 5 ? 100000 : strtol(value, NULL, 10);
+		if (port < 1 || port > 65535)
+			return ld_error(ld, NONO_EPARSE,
+					"%s = %.*s: port out of range "
+					"(1..65535)",
+					key->name, QUOTE_MAX, value);
+		return 0;
+	}
+	case NONO_KIND_DIR:
+	case NONO_KIND_FILE:
+		if (has_hash_comment(value))
+			return ld_error(ld, NONO_EPARSE,
+					"%s = %.*s: '#' starts a comment only "
+					"at the start of a line (inline "
+					"comments start with ' ;')",
+					key->name, QUOTE_MAX, value);
+		if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
+					key->name, QUOTE_MAX, value, why);
+		return 0;
+	case NONO_KIND_COMMAND:
+		if (strchr(value, '/') && value[0] != '/')
+			return ld_error(ld, NONO_EPARSE,
+					"%s = %.*s: a command is a bare name "
+					"or an absolute path",
+					key->name, QUOTE_MAX, value);
+		return 0;
+	case NONO_KIND_SEATBELT:
+		if (nono_platform_rule_validate(value, &d) != 0)
+			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
+					key->name, QUOTE_MAX, value, d.message);
+		return 0;
+	case NONO_KIND_INCLUDE:
+		/* The include handler tells profiles from paths. */
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Single-valued keys: once per file, and the same value in every file that
+ * sets them, so that an included file cannot quietly turn off what the
+ * including one turned on (or the other way round).
+ */
+static int check_single(struct nono_policy_loader *ld,
+			const struct nono_key *key, const char *value)
+{
+	struct ld_file *f = ld->cur;
+	size_t idx = nono_key_index(key);
+	struct seen_value *s = &ld->seen[idx];
+
+	if (f->seen_at[idx])
+		return ld_error(ld, NONO_EPARSE,
+				"duplicate key '%s' in [%s] (first at line %u)",
+				key->name, key->section, f->seen_at[idx]);
+	f->seen_at[idx] = f->line;
+	if (s->file_id) {
+		if (strcmp(s->value, value) != 0)
+			return ld_error(ld, NONO_EPARSE,
+					"conflicting values for '%s' in [%s]: "
+					"'%.*s' here, '%.*s' at %s:%u",
+					key->name, key->section, QUOTE_MAX,
+					value, QUOTE_MAX, s->value, s->file,
+					s->line);
+		return 0;
+	}
+	s->value = strdup(value);
+	s->file = strdup(f->name);
+	if (!s->value || !s->file)
+		return ld_error(ld, NONO_ENOMEM, "out of memory");
+	s->file_id = f->id;
+	s->line = f->line;
+	return 0;
+}
+
+static int policy_handler(void *user, const char *section, const char *name,
+			  const char *value)
+{
+	struct nono_policy_loader *ld = user;
+	const struct nono_key *key;
+
+	if (ld->err)
+		return 0;
+	if (++ld->entries > POLICY_MAX_ENTRIES) {
+		ld_error(ld, NONO_EPARSE,
+			 "too many entries (more than %d in all files)",
+			 POLICY_MAX_ENTRIES);
+		return 0;
+	}
+	if (!*name) {
+		ld_error(ld, NONO_EPARSE, "missing key name before '='");
+		return 0;
+	}
+	if (!*section) {
+		ld_error(ld, NONO_EPARSE, "key '%s' before any [section]",
+			 name);
+		return 0;
+	}
+	if (!nono_section_known(section)) {
+		ld_error(ld, NONO_EPARSE, "unknown section [%s]", section);
+		return 0;
+	}
+	key = nono_key_find(section, name);
+	if (!key) {
+		ld_error(ld, NONO_EPARSE, "unknown key '%s' in [%s]", name,
+			 section);
+		return 0;
+	}
+	if (!*value) {
+		ld_error(ld, NONO_EPARSE, "empty value for '%s' in [%s]", name,
+			 section);
+		return 0;
+	}
+	if (check_value(ld, key, value) != 0)
+		return 0;
+	if (key->status != NONO_KEY_SUPPORTED || !key->handler) {
+		ld_error(ld, NONO_EPARSE, "'%s' in [%s] is not supported yet",
+			 key->name, key->section);
+		return 0;
+	}
+	if (!key->repeatable && check_single(ld, key, value) != 0)
+		return 0;
+	return key->handler(ld, key, value) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The line of byte offset `off`, 1-based. */
+static unsigned line_of(const char *buf, size_t off)
+{
+	unsigned line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += buf[i] == '\n';
+	return line;
+}
+
+static int parse_json(struct nono_policy_loader *ld, struct ld_file *f)
+{
+	nono_state *state = NULL;
+	nono_caps *caps = NULL;
+	char tmp[64];
+	nono_diag d;
+	int rc;
+
+	/* The same byte rules as for INI, so that a NUL cannot end the
+	 * document early for one reader and not for another. */
+	for (size_t off = 0; off < f->len;) {
+		const char *nl = memchr(f->buf + off, '\n', f->len - off);
+		size_t len = nl ? (size_t)(nl - f->buf) - off : f->len - off;
+		const char *why =
+			check_bytes(f->buf + off, len, tmp, sizeof(tmp));
+
+		if (why)
+			return ld_error_at(ld, NONO_EPARSE,
+					   line_of(f->buf, off), "%s", why);
+		off += len + 1;
+	}
+	nono_diag_clear(&d);
+	rc = nono_state_from_json(f->buf, f->len, &state, &d);
+	if (rc != 0)
+		return ld_error_at(ld, rc, d.line, "%s",
+				   d.message[0] ? d.message
+						: nono_strerror(rc));
+	nono_diag_clear(&d);
+	rc = nono_state_to_caps(state, &caps, &d);
+	nono_state_free(state);
+	if (rc != 0)
+		return ld_error_at(ld, rc, d.line, "%s",
+				   d.message[0] ? d.message
+						: nono_strerror(rc));
+	nono_caps_free(ld->pol->caps);
+	ld->pol->caps = caps;
+	return 0;
+}
+
+static int parse_ini(struct nono_policy_loader *ld, struct ld_file *f)
+{
+	int rc;
+
+	f->seen_at = calloc(nono_key_count, sizeof(*f->seen_at));
+	if (!f->seen_at)
+		return ld_error_at(ld, NONO_ENOMEM, 0, "out of memory");
+	rc = ini_parse_stream(policy_reader, f, policy_handler, ld);
+	free(f->seen_at);
+	f->seen_at = NULL;
+	if (ld->err)
+		return ld->err;
+	if (rc == -2)
+		return ld_error_at(ld, NONO_ENOMEM, 0, "out of memory");
+	/* Whatever inih refuses that the line checks let through. */
+	if (rc != 0)
+		return ld_error_at(ld, NONO_EPARSE, rc > 0 ? (unsigned)rc : 0,
+				   "syntax error");
+	return 0;
+}
+
+/*
+ * Parses one document (the top file, an included file or a built-in
+ * profile) into the loader's capability set. `f` is filled in by the caller
+ * but for the fields set here.
+ */
+static int parse_document(struct nono_policy_loader *ld, struct ld_file *f)
+{
+	size_t i = 0;
+	int rc;
+
+	f->ld = ld;
+	f->parent = ld->cur;
+	f->depth = ld->cur ? ld->cur->depth + 1 : 0;
+	f->id = ++ld->next_id;
+	f->pos = 0;
+	f->line = 0;
+
+	/* A UTF-8 byte order mark is no part of the text. */
+	if (f->len >= 3 && memcmp(f->buf, "\xef\xbb\xbf", 3) == 0) {
+		f->buf += 3;
+		f->len -= 3;
+	}
+
+	while (i < f->len && (is_blank(f->buf[i]) || f->buf[i] == '\n'))
+		i++;
+	if (i < f->len && f->buf[i] == '{' && f->depth > 0)
+		return ld_error(ld, NONO_EPARSE,
+				"%s is a JSON state, which cannot be included",
+				f->name);
+
+	ld->cur = f;
+	if (i < f->len && f->buf[i] == '{')
+		rc = parse_json(ld, f);
+	else
+		rc = parse_ini(ld, f);
+	ld->cur = f->parent;
+	return rc;
+}
+
+/* "a -> b -> c" for the files from the top down to `f`, then `last`. */
+static void include_chain(const struct ld_file *f, const char *last, char *buf,
+			  size_t len)
+{
+	const struct ld_file *stack[POLICY_MAX_DEPTH + 2];
+	size_t n = 0, o = 0;
+
+	for (; f && n < POLICY_MAX_DEPTH + 1; f = f->parent)
+		stack[n++] = f;
+	buf[0] = '\0';
+	while (n > 0 && o < len) {
+		int w = snprintf(buf + o, len - o, "%s -> ", stack[--n]->name);
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+	if (o < len)
+		snprintf(buf + o, len - o, "%s", last);
+}
+
+/* Whether `name` (a profile) or dev/ino (a file) is already being parsed. */
+static bool include_cycle(const struct ld_file *f, const char *name,
+			  const struct stat *st)
+{
+	for (; f; f = f->parent) {
+		if (st && f->has_inode && f->dev == st->st_dev &&
+		    f->ino == st->st_ino)
+			return true;
+		if (!st && !f->has_inode && strcmp(f->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int include_document(struct nono_policy_loader *ld, struct ld_file *f,
+			    const struct stat *st)
+{
+	char chain[768];
+
+	if (include_cycle(ld->cur, f->name, st)) {
+		include_chain(ld->cur, f->name, chain, sizeof(chain));
+		return ld_error(ld, NONO_EPARSE, "include cycle: %s", chain);
+	}
+	if (++ld->files > POLICY_MAX_FILES)
+		return ld_error(ld, NONO_EPARSE,
+				"too many included files (more than %d)",
+				POLICY_MAX_FILES);
+	if (ld->cur->depth + 1 > POLICY_MAX_DEPTH) {
+		include_chain(ld->cur, f->name, chain, sizeof(chain));
+		return ld_error(ld, NONO_EPARSE,
+				"includes nested deeper than %d: %s",
+				POLICY_MAX_DEPTH, chain);
+	}
+	if (st) {
+		f->has_inode = true;
+		f->dev = st->st_dev;
+		f->ino = st->st_ino;
+	}
+	return parse_document(ld, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers (named in keys.c)                                           */
+/* ------------------------------------------------------------------ */
+
+int nono_policy_h_version(struct nono_policy_loader *ld,
+			  const struct nono_key *key, const char *value)
+{
+	/* check_value allowed "1" only; there is nothing to record. */
+	(void)ld;
+	(void)key;
+	(void)value;
+	return 0;
+}
+
+int nono_policy_h_on_unsupported(struct nono_policy_loader *ld,
+				 const struct nono_key *key, const char *value)
+{
+	(void)key;
+	ld->pol->best_effort = strcmp(value, "warn") == 0;
+	return 0;
+}
+
+int nono_policy_h_block(struct nono_policy_loader *ld,
+			const struct nono_key *key, const char *value)
+{
+	int rc;
+
+	if (strcmp(value, "true") != 0)
+		return 0;
+	rc = nono_caps_block_network(ld->pol->caps);
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
+int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
+			   const struct nono_key *key, const char *value)
+{
+	nono_diag d;
+	int rc;
+
+	nono_diag_clear(&d);
+	rc = nono_caps_platform_rule(ld->pol->caps, value, &d);
+	if (rc == NONO_ENOMEM)
+		return ld_error(ld, rc, "out of memory");
+	if (rc != 0)
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value,
+				d.message[0] ? d.message : nono_strerror(rc));
+	return 0;
+}
+
+/* "~/x (/root/x)" where expansion changed the spelling, else "/x". */
+static void value_shown(const char *value, const struct nono_expanded *ex,
+			char *buf, size_t len)
+{
+	const char *bare = ex->optional ? value + 1 : value;
+
+	if (strcmp(bare, ex->path) == 0)
+		snprintf(buf, len, "%.*s", QUOTE_MAX, value);
+	else
+		snprintf(buf, len, "%.*s (%.*s)", QUOTE_MAX, value, QUOTE_MAX,
+			 ex->path);
+}
+
+int nono_policy_h_path(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value)
+{
+	struct nono_expanded ex;
+	char why[256], shown[2 * QUOTE_MAX + 8];
+	int rc;
+
+	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value, why);
+	if (key->kind == NONO_KIND_DIR)
+		rc = nono_caps_allow_path(ld->pol->caps, ex.path, key->access);
+	else
+		rc = nono_caps_allow_file(ld->pol->caps, ex.path, key->access);
+	if (rc == 0)
+		return 0;
+	value_shown(value, &ex, shown, sizeof(shown));
+	if (rc == NONO_ENOENT && ex.optional) {
+		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
+			      ld->cur->name, ld->cur->line, key->name, shown,
+			      nono_strerror(NONO_ENOENT));
+		if (rc != 0)
+			return ld_error(ld, rc, "out of memory");
+		return 0;
+	}
+	return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
+			nono_strerror(rc));
+}
+
+/* A bare word names a built-in profile; anything that looks like a path is
+ * a path, and checked as one. */
+static bool is_profile_name(const char *value)
+{
+	return value[0] != '-' && !strpbrk(value, "/~$");
+}
+
+static int include_profile(struct nono_policy_loader *ld,
+			   const struct nono_key *key, const char *value)
+{
+	const struct nono_profile *p = nono_profile_find(value);
+	char name[128];
+	struct ld_file f = { 0 };
+
+	if (!p) {
+		char known[256] = "";
+		size_t o = 0;
+
+		for (size_t i = 0; i < nono_profile_count && o < sizeof(known);
+		     i++) {
+			int w = snprintf(known + o, sizeof(known) - o, "%s%s",
+					 i ? ", " : "", nono_profiles[i].name);
+			if (w < 0)
+				break;
+			o += (size_t)w;
+		}
+		return ld_error(ld, NONO_EPARSE,
+				"%s = %.*s: unknown built-in profile (known: "
+				"%s)",
+				key->name, QUOTE_MAX, value, known);
+	}
+	snprintf(name, sizeof(name), "<builtin:%s>", p->name);
+	f.name = name;
+	f.buf = p->text;
+	f.len = strlen(p->text);
+	return include_document(ld, &f, NULL);
+}
+
+int nono_policy_h_include(struct nono_policy_loader *ld,
+			  const struct nono_key *key, const char *value)
+{
+	struct nono_expanded ex;
+	struct read_failure rf;
+	struct ld_file f = { 0 };
+	char why[256];
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (is_profile_name(value))
+		return include_profile(ld, key, value);
+	if (has_hash_comment(value))
+		return ld_error(ld, NONO_EPARSE,
+				"%s = %.*s: '#' starts a comment only at the "
+				"start of a line (inline comments start with "
+				"' ;')",
+				key->name, QUOTE_MAX, value);
+	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value, why);
+
+	rc = read_policy_file(ex.path, &buf, &len, &st, &rf);
+	if (rc == NONO_ENOENT && ex.optional) {
+		value_shown(value, &ex, why, sizeof(why));
+		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
+			      ld->cur->name, ld->cur->line, key->name, why,
+			      nono_strerror(NONO_ENOENT));
+		if (rc != 0)
+			return ld_error(ld, rc, "out of memory");
+		return 0;
+	}
+	if (rc != 0) {
+		char shown[2 * QUOTE_MAX + 8];
+
+		value_shown(value, &ex, shown, sizeof(shown));
+		return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
+				rf.why);
+	}
+	f.name = ex.path;
+	f.buf = buf;
+	f.len = len;
+	rc = include_document(ld, &f, &st);
+	free(buf);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The public API                                                       */
+/* ------------------------------------------------------------------ */
+
+void nono_policy_free(nono_policy *policy)
+{
+	if (!policy)
+		return;
+	nono_caps_free(policy->caps);
+	for (size_t i = 0; i < policy->note_count; i++)
+		free(policy->notes[i]);
+	free(policy->notes);
+	free(policy);
+}
+
+static void loader_free(struct nono_policy_loader *ld)
+{
+	if (!ld->seen)
+		return;
+	for (size_t i = 0; i < nono_key_count; i++) {
+		free(ld->seen[i].file);
+		free(ld->seen[i].value);
+	}
+	free(ld->seen);
+}
+
+/*
+ * Loads one top-level document. `path` is set when it comes from a file
+ * (and `st` describes it), NULL for a buffer.
+ */
+static int load(const char *name, const char *data, size_t len,
+		const struct stat *st, nono_policy **out, nono_diag *diag)
+{
+	struct nono_policy_loader ld = { .diag = diag };
+	struct ld_file f = { .name = name, .buf = data, .len = len };
+	nono_policy *pol;
+	int rc;
+
+	pol = calloc(1, sizeof(*pol));
+	if (!pol)
+		return diag_set(diag, NONO_ENOMEM, name, 0, "out of memory");
+	rc = nono_caps_new(&pol->caps);
+	if (rc != 0) {
+		diag_set(diag, rc, name, 0, "out of memory");
+		goto free_policy;
+	}
+	ld.pol = pol;
+	ld.seen = calloc(nono_key_count, sizeof(*ld.seen));
+	if (!ld.seen) {
+		rc = diag_set(diag, NONO_ENOMEM, name, 0, "out of memory");
+		goto free_policy;
+	}
+	if (st) {
+		f.has_inode = true;
+		f.dev = st->st_dev;
+		f.ino = st->st_ino;
+	}
+	rc = parse_document(&ld, &f);
+	if (rc != 0)
+		goto free_loader;
+	/* The same path granted twice (by the profile and by the file, say)
+	 * becomes one rule. */
+	rc = nono_caps_deduplicate(pol->caps);
+	if (rc != 0) {
+		diag_set(diag, rc, name, 0, "%s", nono_strerror(rc));
+		goto free_loader;
+	}
+	loader_free(&ld);
+	*out = pol;
+	return 0;
+
+free_loader:
+	loader_free(&ld);
+free_policy:
+	nono_policy_free(pol);
+	return rc;
+}
+
+int nono_policy_load(const char *path, nono_policy **out, nono_diag *diag)
+{
+	struct read_failure rf;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	nono_diag_clear(diag);
+	if (!out)
+		return diag_set(diag, NONO_EINVAL, path ? path : "", 0,
+				"no place for the result");
+	*out = NULL;
+	if (!path || !*path)
+		return diag_set(diag, NONO_EINVAL, "", 0,
+				"no policy file named");
+	rc = read_policy_file(path, &buf, &len, &st, &rf);
+	if (rc != 0)
+		return diag_set(diag, rc, path, 0, "%s", rf.why);
+	rc = load(path, buf, len, &st, out, diag);
+	free(buf);
+	return rc;
+}
+
+int nono_policy_load_buffer(const char *name, const char *data, size_t len,
+			    nono_policy **out, nono_diag *diag)
+{
+	nono_diag_clear(diag);
+	if (!name || !*name)
+		name = "<buffer>";
+	if (!out)
+		return diag_set(diag, NONO_EINVAL, name, 0,
+				"no place for the result");
+	*out = NULL;
+	if (!data && len > 0)
+		return diag_set(diag, NONO_EINVAL, name, 0, "no data");
+	if (len > POLICY_MAX_BYTES)
+		return diag_set(diag, NONO_EPARSE, name, 0,
+				"policy file too large (more than %d bytes)",
+				POLICY_MAX_BYTES);
+	return load(name, data ? data : "", len, NULL, out, diag);
+}
+
+const nono_caps *nono_policy_caps(const nono_policy *policy)
+{
+	return policy ? policy->caps : NULL;
+}
+
+bool nono_policy_best_effort(const nono_policy *policy)
+{
+	return policy && policy->best_effort;
+}
+
+size_t nono_policy_note_count(const nono_policy *policy)
+{
+	return policy ? policy->note_count : 0;
+}
+
+const char *nono_policy_note(const nono_policy *policy, size_t index)
+{
+	if (!policy || index >= policy->note_count)
+		return NULL;
+	return policy->notes[index];
+}

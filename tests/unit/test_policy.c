@@ -1,0 +1,1267 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The policy loader: every key on good input (checked through the public
+ * caps accessors), a table of bad policies in tests/data/policies/bad with
+ * the exact code, file, line and words of each error, the file checks
+ * (size, type), JSON states, path expansion, the built-in profile (loaded,
+ * and applied in a child to run python3), and the docs' key list.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "libnono.h"
+
+#include "expand.h"
+#include "keys.h"
+#include "profiles.h"
+#include "helpers/testutil.h"
+
+#define POLICIES NONO_TEST_DATA_DIR "/policies"
+#define DOCS_POLICY_MD NONO_TEST_DATA_DIR "/../../docs/policy.md"
+
+/* The variables the policies in tests/data/policies expect (see the README
+ * there). Criterion runs each test in its own process, so setting them in
+ * the suite's init touches no other test. */
+static void setup_env(void)
+{
+	setenv("NONO_TEST_POLICIES", POLICIES, 1);
+	setenv("NONO_TEST_EMPTY", "", 1);
+	unsetenv("NONO_TEST_SURELY_UNSET");
+}
+
+TestSuite(policy, .init = setup_env);
+
+static char *pol_path(const char *rel)
+{
+	return tu_fmt("%s/%s", POLICIES, rel);
+}
+
+/* The canonical path of something under tests/data/policies. */
+static char *real_path(const char *rel)
+{
+	char *p = pol_path(rel);
+	char *r = realpath(p, NULL);
+
+	cr_assert_not_null(r, "realpath(%s) failed: %s", p, strerror(errno));
+	free(p);
+	return r;
+}
+
+static nono_policy *load_ok(const char *rel)
+{
+	char *path = pol_path(rel);
+	nono_policy *pol = NULL;
+	nono_diag d;
+	int rc = nono_policy_load(path, &pol, &d);
+
+	cr_assert_eq(rc, 0, "%s should load, got %s: %s:%u: %s", rel,
+		     nono_strerror(rc), d.file, d.line, d.message);
+	cr_assert_not_null(pol, "%s: no policy returned", rel);
+	cr_assert_not_null(nono_policy_caps(pol), "%s: no caps", rel);
+	free(path);
+	return pol;
+}
+
+static nono_policy *load_buf_ok(const char *text)
+{
+	nono_policy *pol = NULL;
+	nono_diag d;
+	int rc =
+		nono_policy_load_buffer("<test>", text, strlen(text), &pol, &d);
+
+	cr_assert_eq(rc, 0, "buffer should load, got %s: %s:%u: %s",
+		     nono_strerror(rc), d.file, d.line, d.message);
+	return pol;
+}
+
+/* Asserts entry i of caps: the resolved path is the canonical form of
+ * `rel` (under the policies dir), with the given access and kind. */
+static void expect_fs(const nono_caps *caps, size_t i, const char *rel,
+		      nono_access access, bool is_file)
+{
+	char *want = real_path(rel);
+	nono_fs_cap cap;
+
+	cr_assert_eq(nono_caps_fs_get(caps, i, &cap), 0,
+		     "entry %zu should exist (count %zu)", i,
+		     nono_caps_fs_count(caps));
+	cr_assert_str_eq(cap.resolved, want, "entry %zu resolved path", i);
+	cr_assert_eq(cap.access, access, "entry %zu (%s) access: %s, want %s",
+		     i, rel, nono_access_str(cap.access),
+		     nono_access_str(access));
+	cr_assert_eq(cap.is_file, is_file, "entry %zu (%s) is_file", i, rel);
+	free(want);
+}
+
+/* ------------------------------------------------------------------ */
+/* Good policies                                                        */
+/* ------------------------------------------------------------------ */
+
+Test(policy, every_supported_key)
+{
+	nono_policy *pol = load_ok("good/all-keys.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+	char *orig = pol_path("tree/dir-a");
+	nono_fs_cap cap;
+
+	cr_assert_eq(nono_caps_fs_count(caps), 6, "six grants, got %zu",
+		     nono_caps_fs_count(caps));
+	expect_fs(caps, 0, "tree/dir-a", NONO_ACCESS_READ, false);
+	expect_fs(caps, 1, "tree/dir-b", NONO_ACCESS_WRITE, false);
+	expect_fs(caps, 2, "tree/dir-c", NONO_ACCESS_READ_WRITE, false);
+	expect_fs(caps, 3, "tree/file-a", NONO_ACCESS_READ, true);
+	expect_fs(caps, 4, "tree/file-b", NONO_ACCESS_WRITE, true);
+	expect_fs(caps, 5, "tree/file-c", NONO_ACCESS_READ_WRITE, true);
+	/* The original is the expanded spelling: what to_caps re-checks. */
+	nono_caps_fs_get(caps, 0, &cap);
+	cr_assert_str_eq(cap.original, orig, "original keeps the expansion");
+	cr_assert(nono_caps_is_network_blocked(caps), "block = true");
+	cr_assert(nono_policy_best_effort(pol), "on_unsupported = warn");
+	cr_assert_eq(nono_caps_platform_rule_count(caps), 1, "one rule");
+	cr_assert_str_eq(nono_caps_platform_rule_at(caps, 0),
+			 "(allow mach-lookup (global-name "
+			 "\"com.apple.system.logger\"))",
+			 "seatbelt rule kept as written");
+	cr_assert_eq(nono_policy_note_count(pol), 0, "no notes");
+	free(orig);
+	nono_policy_free(pol);
+}
+
+Test(policy, repeated_keys_add_entries)
+{
+	nono_policy *pol = load_ok("good/repeated.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	cr_assert_eq(nono_caps_fs_count(caps), 4, "four grants");
+	expect_fs(caps, 0, "tree/dir-a", NONO_ACCESS_READ, false);
+	expect_fs(caps, 1, "tree/dir-b", NONO_ACCESS_READ, false);
+	expect_fs(caps, 2, "tree/file-a", NONO_ACCESS_READ, true);
+	expect_fs(caps, 3, "tree/file-b", NONO_ACCESS_READ, true);
+	cr_assert_eq(nono_caps_platform_rule_count(caps), 2, "two rules");
+	cr_assert_str_eq(nono_caps_platform_rule_at(caps, 1),
+			 "(allow signal (target self))", "second rule");
+	cr_assert_not(nono_caps_is_network_blocked(caps), "network default");
+	cr_assert_not(nono_policy_best_effort(pol), "fail is the default");
+	nono_policy_free(pol);
+}
+
+Test(policy, inih_syntax_that_is_accepted)
+{
+	nono_policy *pol = load_ok("good/syntax.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	/* Comments, an inline " ;" comment, "key: value", "key=value" and a
+	 * section opened twice. */
+	cr_assert_eq(nono_caps_fs_count(caps), 4, "four grants, got %zu",
+		     nono_caps_fs_count(caps));
+	expect_fs(caps, 0, "tree/dir-a", NONO_ACCESS_READ, false);
+	expect_fs(caps, 1, "tree/dir-b", NONO_ACCESS_READ, false);
+	expect_fs(caps, 2, "tree/file-a", NONO_ACCESS_READ, true);
+	expect_fs(caps, 3, "tree/file-b", NONO_ACCESS_READ, true);
+	nono_policy_free(pol);
+}
+
+Test(policy, crlf_bom_and_utf8_comments)
+{
+	nono_policy *pol = load_ok("good/crlf.ini");
+
+	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 1, "crlf");
+	expect_fs(nono_policy_caps(pol), 0, "tree/dir-a", NONO_ACCESS_READ,
+		  false);
+	cr_assert(nono_caps_is_network_blocked(nono_policy_caps(pol)),
+		  "crlf: block = true\\r read as true");
+	nono_policy_free(pol);
+
+	pol = load_ok("good/bom.ini");
+	expect_fs(nono_policy_caps(pol), 0, "tree/dir-a", NONO_ACCESS_READ,
+		  false);
+	nono_policy_free(pol);
+
+	pol = load_ok("good/utf8.ini");
+	cr_assert_not(nono_caps_is_network_blocked(nono_policy_caps(pol)),
+		      "utf8: block = false");
+	nono_policy_free(pol);
+}
+
+Test(policy, empty_policy_grants_nothing)
+{
+	const char *files[] = { "good/empty.ini", "good/comments-only.ini" };
+
+	for (size_t i = 0; i < 2; i++) {
+		nono_policy *pol = load_ok(files[i]);
+		const nono_caps *caps = nono_policy_caps(pol);
+
+		cr_assert_eq(nono_caps_fs_count(caps), 0, "%s: no grants",
+			     files[i]);
+		cr_assert_not(nono_caps_is_network_blocked(caps),
+			      "%s: network as in nono's default", files[i]);
+		cr_assert_not(nono_policy_best_effort(pol), "%s: fail",
+			      files[i]);
+		nono_policy_free(pol);
+	}
+}
+
+Test(policy, block_false_and_on_unsupported_fail)
+{
+	nono_policy *pol = load_ok("good/block-false.ini");
+
+	cr_assert_not(nono_caps_is_network_blocked(nono_policy_caps(pol)),
+		      "block = false leaves the network allowed");
+	nono_policy_free(pol);
+	pol = load_ok("good/fail.ini");
+	cr_assert_not(nono_policy_best_effort(pol), "on_unsupported = fail");
+	nono_policy_free(pol);
+}
+
+Test(policy, tilde_uses_home)
+{
+	char *home = pol_path("tree");
+	nono_policy *pol;
+
+	setenv("HOME", home, 1);
+	pol = load_ok("good/home.ini");
+	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 2, "two");
+	expect_fs(nono_policy_caps(pol), 0, "tree", NONO_ACCESS_READ, false);
+	expect_fs(nono_policy_caps(pol), 1, "tree/file-a", NONO_ACCESS_READ,
+		  true);
+	nono_policy_free(pol);
+	free(home);
+}
+
+Test(policy, double_dollar_is_a_literal_dollar)
+{
+	char *tmp = tu_tmpdir();
+	char *dir = tu_fmt("%s/a$b", tmp);
+	nono_policy *pol;
+	nono_fs_cap cap;
+
+	cr_assert_eq(mkdir(dir, 0755), 0, "mkdir %s", dir);
+	setenv("NONO_TEST_TMP", tmp, 1);
+	pol = load_ok("good/dollar.ini");
+	cr_assert_eq(nono_caps_fs_get(nono_policy_caps(pol), 0, &cap), 0,
+		     "one grant");
+	cr_assert_str_eq(cap.original, dir, "$$ became one '$'");
+	nono_policy_free(pol);
+	tu_rm_rf(tmp);
+	free(dir);
+	free(tmp);
+}
+
+Test(policy, optional_paths_are_skipped_with_a_note)
+{
+	nono_policy *pol = load_ok("good/optional.ini");
+	char *file = pol_path("good/optional.ini");
+	char *want;
+	const char *n0, *n1;
+
+	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 1,
+		     "only the existing path is granted");
+	expect_fs(nono_policy_caps(pol), 0, "tree/dir-a", NONO_ACCESS_READ,
+		  false);
+	cr_assert_eq(nono_policy_note_count(pol), 2, "two notes, got %zu",
+		     nono_policy_note_count(pol));
+	n0 = nono_policy_note(pol, 0);
+	n1 = nono_policy_note(pol, 1);
+	want = tu_fmt("%s:2: read = -/nonexistent/nono-test-optional: "
+		      "skipped, path not found",
+		      file);
+	cr_assert_str_eq(n0, want, "first note names file, line and path");
+	cr_assert(strstr(n1, ":3: read_file = -${NONO_TEST_POLICIES}/tree/"
+			     "no-such-file ("),
+		  "second note shows spelling and expansion: %s", n1);
+	cr_assert_null(nono_policy_note(pol, 2), "out of range note");
+	free(want);
+	free(file);
+	nono_policy_free(pol);
+}
+
+Test(policy, longest_line_is_accepted)
+{
+	nono_policy *pol = load_ok("good/max-line.ini");
+
+	cr_assert_eq(nono_caps_platform_rule_count(nono_policy_caps(pol)), 1,
+		     "a 198-byte line is read whole");
+	cr_assert_eq(
+		strlen(nono_caps_platform_rule_at(nono_policy_caps(pol), 0)),
+		strlen("(allow file-read* (literal \"\"))") + 150,
+		"the rule is whole, trailing blanks stripped");
+	nono_policy_free(pol);
+}
+
+Test(policy, include_file)
+{
+	nono_policy *pol = load_ok("good/include-file.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	/* The include comes first, so its grants do. */
+	cr_assert_eq(nono_caps_fs_count(caps), 2, "two grants");
+	expect_fs(caps, 0, "tree/file-a", NONO_ACCESS_READ, true);
+	expect_fs(caps, 1, "tree/dir-a", NONO_ACCESS_READ, false);
+	cr_assert(nono_caps_is_network_blocked(caps), "block from include");
+	nono_policy_free(pol);
+}
+
+Test(policy, include_diamond_is_not_a_cycle)
+{
+	nono_policy *pol = load_ok("good/diamond.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	/* included.ini's grant twice, merged into one. */
+	cr_assert_eq(nono_caps_fs_count(caps), 3, "three grants, got %zu",
+		     nono_caps_fs_count(caps));
+	expect_fs(caps, 0, "tree/file-a", NONO_ACCESS_READ, true);
+	expect_fs(caps, 1, "tree/dir-a", NONO_ACCESS_READ, false);
+	expect_fs(caps, 2, "tree/dir-b", NONO_ACCESS_READ, false);
+	cr_assert(nono_caps_is_network_blocked(caps), "block, agreed by all");
+	nono_policy_free(pol);
+}
+
+Test(policy, include_depth_8_is_allowed)
+{
+	/* d1 .. d9: d9 sits at depth 8. */
+	nono_policy *pol = load_ok("depth/d1.ini");
+
+	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 0, "empty");
+	nono_policy_free(pol);
+}
+
+Test(policy, optional_include_is_skipped)
+{
+	nono_policy *pol = load_ok("good/include-optional.ini");
+
+	cr_assert_eq(nono_policy_note_count(pol), 1, "one note");
+	cr_assert(strstr(nono_policy_note(pol, 0),
+			 ":2: include = -/nonexistent/nono-test.ini: skipped"),
+		  "note: %s", nono_policy_note(pol, 0));
+	nono_policy_free(pol);
+}
+
+Test(policy, same_directory_twice_merges)
+{
+	nono_policy *pol = load_ok("good/dedup.ini");
+
+	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 1,
+		     "read and write on one directory: one grant");
+	expect_fs(nono_policy_caps(pol), 0, "tree/dir-a",
+		  NONO_ACCESS_READ_WRITE, false);
+	nono_policy_free(pol);
+}
+
+Test(policy, include_profile_adds_system)
+{
+	nono_policy *pol = load_ok("good/include-profile.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+	size_t n = nono_caps_fs_count(caps);
+	nono_fs_cap last;
+
+	cr_assert_gt(n, 4, "system grants several paths");
+	cr_assert_eq(nono_caps_path_covered(caps, "/usr/bin"), 1,
+		     "/usr/bin covered");
+	nono_caps_fs_get(caps, n - 1, &last);
+	cr_assert(strstr(last.resolved, "/tree/dir-c"), "own grant is last");
+	for (size_t i = 0; i < nono_policy_note_count(pol); i++)
+		cr_assert(strstr(nono_policy_note(pol, i), "<builtin:system>:"),
+			  "notes come from the profile: %s",
+			  nono_policy_note(pol, i));
+	nono_policy_free(pol);
+}
+
+/* ------------------------------------------------------------------ */
+/* The built-in profile                                                 */
+/* ------------------------------------------------------------------ */
+
+static bool has_grant(const nono_caps *caps, const char *resolved,
+		      nono_access access, bool is_file)
+{
+	for (size_t i = 0; i < nono_caps_fs_count(caps); i++) {
+		nono_fs_cap c;
+
+		nono_caps_fs_get(caps, i, &c);
+		if (strcmp(c.resolved, resolved) == 0 && c.is_file == is_file &&
+		    (c.access & access) == access)
+			return true;
+	}
+	return false;
+}
+
+Test(policy, system_profile_loads_here)
+{
+	nono_policy *pol = load_buf_ok("[policy]\ninclude = system\n");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	cr_assert(has_grant(caps, "/usr", NONO_ACCESS_READ, false), "/usr");
+	cr_assert(has_grant(caps, "/dev/null", NONO_ACCESS_READ_WRITE, true),
+		  "/dev/null read+write");
+	cr_assert(has_grant(caps, "/dev/zero", NONO_ACCESS_READ, true),
+		  "/dev/zero");
+	cr_assert(has_grant(caps, "/dev/urandom", NONO_ACCESS_READ, true),
+		  "/dev/urandom");
+	cr_assert_eq(nono_caps_path_covered(caps, "/etc/ssl/private"), 0,
+		     "the profile does not grant TLS private keys");
+	cr_assert_eq(nono_caps_path_covered(caps, "/proc/self"), 0,
+		     "nor /proc");
+	cr_assert_not(nono_caps_is_network_blocked(caps), "network untouched");
+	for (size_t i = 0; i < nono_policy_note_count(pol); i++)
+		cr_assert(strstr(nono_policy_note(pol, i), "skipped"),
+			  "only optional paths make notes: %s",
+			  nono_policy_note(pol, i));
+	nono_policy_free(pol);
+}
+
+Test(policy, every_builtin_profile_loads)
+{
+	for (size_t i = 0; i < nono_profile_count; i++) {
+		char *text = tu_fmt("[policy]\ninclude = %s\n",
+				    nono_profiles[i].name);
+		nono_policy *pol = load_buf_ok(text);
+
+		cr_assert_gt(nono_caps_fs_count(nono_policy_caps(pol)), 0,
+			     "profile %s grants something",
+			     nono_profiles[i].name);
+		nono_policy_free(pol);
+		free(text);
+	}
+}
+
+struct run_args {
+	const char *policy;
+	const char *code;
+	const char *err_file;
+};
+
+/* In the child: stderr to a file, load, apply, exec python3. */
+static int run_python_sandboxed(void *arg)
+{
+	const struct run_args *a = arg;
+	nono_policy *pol = NULL;
+	nono_diag d;
+	int fd;
+
+	fd = open(a->err_file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 2) < 0)
+		return 100;
+	if (nono_policy_load_buffer("<test>", a->policy, strlen(a->policy),
+				    &pol, &d) != 0)
+		return 101;
+	if (nono_apply(nono_policy_caps(pol), 0, NULL, &d) != 0) {
+		fprintf(stderr, "apply: %s\n", d.message);
+		return 102;
+	}
+	execl("/usr/bin/python3", "python3", "-c", a->code, (char *)NULL);
+	return 103;
+}
+
+static void read_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+}
+
+Test(policy, system_profile_runs_python3)
+{
+	char *tmp = tu_tmpdir();
+	char *err_file = tu_fmt("%s/stderr", tmp);
+	char *secret = pol_path("tree/file-a");
+	char *deny_code = tu_fmt("open('%s').read()", secret);
+	struct run_args a = {
+		.policy = "[policy]\ninclude = system\n",
+		.code = "import json, locale, ssl, time\n"
+			"locale.setlocale(locale.LC_ALL, '')\n"
+			"time.localtime()\n"
+			"ssl.create_default_context()\n"
+			"open('/dev/null', 'w').write('x')\n",
+		.err_file = err_file,
+	};
+	char errbuf[4096];
+	int status;
+
+	if (!nono_is_supported())
+		cr_skip_test(
+			"this kernel cannot apply a sandbox (no Landlock)");
+	if (access("/usr/bin/python3", X_OK) != 0)
+		cr_skip_test("/usr/bin/python3 is not installed");
+
+	tu_write_file(err_file, "");
+	status = tu_in_child(run_python_sandboxed, &a);
+	read_text(err_file, errbuf, sizeof(errbuf));
+	cr_assert_eq(status, 0, "python3 under the system profile: %d: %s",
+		     status, errbuf);
+	cr_assert_str_empty(errbuf, "python3 wrote nothing to stderr");
+
+	/* The same sandbox must deny what it does not grant, or the check
+	 * above proves nothing. */
+	a.code = deny_code;
+	tu_write_file(err_file, "");
+	status = tu_in_child(run_python_sandboxed, &a);
+	read_text(err_file, errbuf, sizeof(errbuf));
+	cr_assert_eq(status, 1, "reading %s must fail: %d", secret, status);
+	cr_assert(strstr(errbuf, "PermissionError"), "denied: %s", errbuf);
+	tu_rm_rf(tmp);
+	free(deny_code);
+	free(secret);
+	free(err_file);
+	free(tmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Bad policies                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Arrays, not pointers: Criterion hands the parameters to a fresh
+ * process, where a pointer into this one's data would not be valid. */
+struct bad_case {
+	char file[48]; /* under tests/data/policies */
+	int code;
+	char where[48]; /* the file the error is in; "": `file` */
+	unsigned line;
+	char msg[192]; /* a substring of the message */
+};
+
+static const struct bad_case bad_cases[] = {
+	/* Syntax. */
+	{ "bad/syntax-missing-bracket.ini", NONO_EPARSE, "", 1,
+	  "section header without a closing ']'" },
+	{ "bad/syntax-bare-key.ini", NONO_EPARSE, "", 2,
+	  "expected 'key = value'" },
+	{ "bad/key-before-section.ini", NONO_EPARSE, "", 2,
+	  "key 'read' before any [section]" },
+	{ "bad/missing-key-name.ini", NONO_EPARSE, "", 2,
+	  "missing key name before '='" },
+	{ "bad/empty-section.ini", NONO_EPARSE, "", 1,
+	  "empty section name []" },
+	{ "bad/text-after-section.ini", NONO_EPARSE, "", 1,
+	  "unexpected text after the section header" },
+	{ "bad/continuation.ini", NONO_EPARSE, "", 3, "indented line" },
+	{ "bad/continuation-tab.ini", NONO_EPARSE, "", 3, "indented line" },
+	{ "bad/indented-section.ini", NONO_EPARSE, "", 1, "indented line" },
+	{ "bad/long-line.ini", NONO_EPARSE, "", 2,
+	  "line longer than 198 bytes" },
+	{ "bad/nul-byte.ini", NONO_EPARSE, "", 2, "NUL byte" },
+	{ "bad/bad-utf8.ini", NONO_EPARSE, "", 2, "not valid UTF-8" },
+	{ "bad/overlong-utf8.ini", NONO_EPARSE, "", 2, "not valid UTF-8" },
+	{ "bad/control-char.ini", NONO_EPARSE, "", 2,
+	  "control character 0x1b" },
+	{ "bad/lone-cr.ini", NONO_EPARSE, "", 2, "control character 0x0d" },
+	/* Names. */
+	{ "bad/unknown-section.ini", NONO_EPARSE, "", 4,
+	  "unknown section [foo]" },
+	{ "bad/unknown-section-key.ini", NONO_EPARSE, "", 1,
+	  "unknown section [fs]" },
+	{ "bad/uppercase-section.ini", NONO_EPARSE, "", 1,
+	  "unknown section [Filesystem]" },
+	{ "bad/unknown-key.ini", NONO_EPARSE, "", 2,
+	  "unknown key 'raed' in [filesystem]" },
+	{ "bad/uppercase-key.ini", NONO_EPARSE, "", 2,
+	  "unknown key 'Read' in [filesystem]" },
+	{ "bad/key-wrong-section.ini", NONO_EPARSE, "", 2,
+	  "unknown key 'read' in [network]" },
+	/* Values. */
+	{ "bad/empty-value.ini", NONO_EPARSE, "", 2,
+	  "empty value for 'read' in [filesystem]" },
+	{ "bad/bad-boolean.ini", NONO_EPARSE, "", 2,
+	  "block = yes: expected true or false" },
+	{ "bad/bad-boolean-case.ini", NONO_EPARSE, "", 2,
+	  "block = True: expected true or false" },
+	{ "bad/bad-version.ini", NONO_EPARSE, "", 2,
+	  "version = 2: unsupported version" },
+	{ "bad/bad-on-unsupported.ini", NONO_EPARSE, "", 2,
+	  "on_unsupported = ignore: expected fail or warn" },
+	{ "bad/bad-signals-value.ini", NONO_EPARSE, "", 2,
+	  "signals = maybe: expected isolated or allow" },
+	{ "bad/bad-command.ini", NONO_EPARSE, "", 2,
+	  "allow = bin/git: a command is a bare name or an absolute path" },
+	{ "bad/port-out-of-range.ini", NONO_EPARSE, "", 3,
+	  "connect_tcp = 70000: port out of range (1..65535)" },
+	{ "bad/port-zero.ini", NONO_EPARSE, "", 2,
+	  "bind_tcp = 0: port out of range" },
+	{ "bad/port-not-number.ini", NONO_EPARSE, "", 2,
+	  "connect_tcp = https: expected a port number" },
+	{ "bad/seatbelt-root.ini", NONO_EPARSE, "", 2,
+	  "seatbelt = (allow file-read* (subpath \"/\")): " },
+	{ "bad/seatbelt-unbalanced.ini", NONO_EPARSE, "", 2,
+	  "seatbelt = (allow process-fork: " },
+	{ "bad/seatbelt-not-sexp.ini", NONO_EPARSE, "", 2,
+	  "seatbelt = allow process-fork: " },
+	/* Single-valued keys. */
+	{ "bad/duplicate-block.ini", NONO_EPARSE, "", 5,
+	  "duplicate key 'block' in [network] (first at line 2)" },
+	{ "bad/duplicate-version.ini", NONO_EPARSE, "", 5,
+	  "duplicate key 'version' in [policy] (first at line 2)" },
+	{ "bad/conflict.ini", NONO_EPARSE, "bad/conflict-included.ini", 3,
+	  "conflicting values for 'block' in [network]: 'false' here, "
+	  "'true' at " },
+	/* Paths. */
+	{ "bad/relative-path.ini", NONO_EPARSE, "", 2,
+	  "read = usr/lib: relative path (paths must be absolute)" },
+	{ "bad/missing-path.ini", NONO_ENOENT, "", 2,
+	  "read = /nonexistent/nono-test-missing: path not found" },
+	{ "bad/file-as-dir.ini", NONO_ENOTDIR, "", 2,
+	  "/tree/file-a): expected a directory" },
+	{ "bad/dir-as-file.ini", NONO_EISDIR, "", 2,
+	  "/tree/dir-a): expected a file" },
+	{ "bad/unterminated-var.ini", NONO_EPARSE, "", 2,
+	  "read = ${HOME/x: '${' without a closing '}'" },
+	{ "bad/unset-var.ini", NONO_EPARSE, "", 2,
+	  "${NONO_TEST_SURELY_UNSET} is not set" },
+	{ "bad/empty-var.ini", NONO_EPARSE, "", 2,
+	  "${NONO_TEST_EMPTY} is empty" },
+	{ "bad/bad-var-name.ini", NONO_EPARSE, "", 2,
+	  "invalid variable name '${1X}'" },
+	{ "bad/bare-dollar.ini", NONO_EPARSE, "", 2, "'$' must start ${NAME}" },
+	{ "bad/tilde-user.ini", NONO_EPARSE, "", 2,
+	  "'~name' is not supported" },
+	{ "bad/hash-comment.ini", NONO_EPARSE, "", 2,
+	  "'#' starts a comment only at the start of a line" },
+	{ "bad/empty-optional.ini", NONO_EPARSE, "", 2,
+	  "read = -: empty path after '-'" },
+	/* Not supported yet. */
+	{ "bad/not-yet-deny.ini", NONO_EPARSE, "", 2,
+	  "'deny' in [filesystem] is not supported yet" },
+	{ "bad/not-yet-connect-tcp.ini", NONO_EPARSE, "", 3,
+	  "'connect_tcp' in [network] is not supported yet" },
+	{ "bad/not-yet-bind-tcp.ini", NONO_EPARSE, "", 2,
+	  "'bind_tcp' in [network] is not supported yet" },
+	{ "bad/not-yet-signals.ini", NONO_EPARSE, "", 2,
+	  "'signals' in [process] is not supported yet" },
+	{ "bad/not-yet-abstract-unix.ini", NONO_EPARSE, "", 2,
+	  "'abstract_unix' in [process] is not supported yet" },
+	{ "bad/not-yet-commands-allow.ini", NONO_EPARSE, "", 2,
+	  "'allow' in [commands] is not supported yet" },
+	{ "bad/not-yet-commands-block.ini", NONO_EPARSE, "", 2,
+	  "'block' in [commands] is not supported yet" },
+	/* Includes. */
+	{ "bad/include-cycle-a.ini", NONO_EPARSE, "bad/include-cycle-b.ini", 3,
+	  "include-cycle-a.ini -> " POLICIES "/bad/include-cycle-b.ini -> " },
+	{ "bad/include-self.ini", NONO_EPARSE, "", 2, "include cycle: " },
+	{ "depth/d0.ini", NONO_EPARSE, "depth/d8.ini", 3,
+	  "includes nested deeper than 8: " },
+	{ "bad/include-relative.ini", NONO_EPARSE, "", 2,
+	  "include = policies/other.ini: relative path" },
+	{ "bad/include-unknown-profile.ini", NONO_EPARSE, "", 2,
+	  "include = sytem: unknown built-in profile (known: system)" },
+	{ "bad/include-missing.ini", NONO_ENOENT, "", 2,
+	  "include = /nonexistent/nono-test.ini: cannot open: No such file "
+	  "or directory" },
+	{ "bad/include-dir.ini", NONO_EISDIR, "", 2,
+	  "/tree): cannot read: is a directory" },
+	{ "bad/include-json.ini", NONO_EPARSE, "", 2,
+	  "/good/state.json is a JSON state, which cannot be included" },
+	{ "bad/include-bad.ini", NONO_EPARSE, "bad/unknown-key.ini", 2,
+	  "unknown key 'raed' in [filesystem]" },
+	/* JSON states. */
+	{ "bad/state-syntax.json", NONO_EPARSE, "", 2, "state JSON: " },
+	{ "bad/state-empty.json", NONO_EPARSE, "", 0, "fs" },
+	{ "bad/state-missing-path.json", NONO_ENOENT, "", 0,
+	  "/nonexistent/nono-test" },
+	{ "bad/state-bad-access.json", NONO_EPARSE, "", 0, "execute" },
+	{ "bad/state-nul.json", NONO_EPARSE, "", 1, "NUL byte" },
+};
+
+ParameterizedTestParameters(policy, bad_policy)
+{
+	return cr_make_param_array(struct bad_case, (void *)bad_cases,
+				   sizeof(bad_cases) / sizeof(bad_cases[0]));
+}
+
+ParameterizedTest(const struct bad_case *c, policy, bad_policy)
+{
+	char *path = pol_path(c->file);
+	char *where = pol_path(c->where[0] ? c->where : c->file);
+	nono_policy *pol = (nono_policy *)&pol; /* must be reset to NULL */
+	nono_diag d;
+	int rc;
+
+	setup_env();
+	rc = nono_policy_load(path, &pol, &d);
+	cr_assert_eq(rc, c->code, "%s: code %s, want %s (%s:%u: %s)", c->file,
+		     nono_strerror(rc), nono_strerror(c->code), d.file, d.line,
+		     d.message);
+	cr_assert_null(pol, "%s: no policy on error", c->file);
+	cr_assert_eq(d.code, c->code, "%s: diag code", c->file);
+	cr_assert_str_eq(d.file, where, "%s: error file", c->file);
+	cr_assert_eq(d.line, c->line, "%s: line %u, want %u (%s)", c->file,
+		     d.line, c->line, d.message);
+	cr_assert(strstr(d.message, c->msg), "%s: message '%s' lacks '%s'",
+		  c->file, d.message, c->msg);
+	cr_assert_null(strchr(d.message, '\n'), "%s: one line", c->file);
+	free(path);
+	free(where);
+}
+
+Test(policy, bad_policy_data_is_all_tested)
+{
+	/* Every file in bad/ is in the table, so that none rots unseen. */
+	char *path = pol_path("bad");
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	size_t files = 0;
+
+	cr_assert_not_null(dir, "open %s", path);
+	while ((e = readdir(dir))) {
+		bool found = false;
+
+		if (e->d_name[0] == '.')
+			continue;
+		files++;
+		for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]);
+		     i++) {
+			const struct bad_case *c = &bad_cases[i];
+			const char *w = c->where[0] ? c->where : c->file;
+
+			if ((strncmp(c->file, "bad/", 4) == 0 &&
+			     strcmp(c->file + 4, e->d_name) == 0) ||
+			    (strncmp(w, "bad/", 4) == 0 &&
+			     strcmp(w + 4, e->d_name) == 0))
+				found = true;
+		}
+		cr_expect(found, "bad/%s is not in the table", e->d_name);
+	}
+	closedir(dir);
+	cr_assert_gt(files, 30, "the bad/ corpus is there");
+	free(path);
+}
+
+/* The message the shim prints is "nono: FILE:LINE: MESSAGE"; the diag keeps
+ * the parts apart, and the message carries no location of its own. */
+Test(policy, diag_parts_make_the_shim_line)
+{
+	char *path = pol_path("bad/unknown-key.ini");
+	char *want =
+		tu_fmt("nono: %s:2: unknown key 'raed' in [filesystem]", path);
+	nono_policy *pol = NULL;
+	nono_diag d;
+	char line[3072];
+
+	cr_assert_eq(nono_policy_load(path, &pol, &d), NONO_EPARSE, "error");
+	snprintf(line, sizeof(line), "nono: %s:%u: %s", d.file, d.line,
+		 d.message);
+	cr_assert_str_eq(line, want, "the shim's line");
+	free(want);
+	free(path);
+}
+
+/* ------------------------------------------------------------------ */
+/* Files that are not policy text                                       */
+/* ------------------------------------------------------------------ */
+
+static void expect_load_error(const char *path, int code, const char *msg)
+{
+	nono_policy *pol = NULL;
+	nono_diag d;
+	int rc = nono_policy_load(path, &pol, &d);
+
+	cr_assert_eq(rc, code, "%s: %s, want %s (%s)", path, nono_strerror(rc),
+		     nono_strerror(code), d.message);
+	cr_assert_null(pol, "%s: no policy", path);
+	cr_assert_str_eq(d.file, path, "%s: diag names the file", path);
+	cr_assert_eq(d.line, 0, "%s: no line", path);
+	cr_assert(strstr(d.message, msg), "%s: '%s' lacks '%s'", path,
+		  d.message, msg);
+}
+
+Test(policy, missing_file)
+{
+	expect_load_error("/nonexistent/nono-test.ini", NONO_ENOENT,
+			  "cannot open: No such file or directory");
+}
+
+Test(policy, directory_as_policy)
+{
+	char *dir = pol_path("tree");
+
+	expect_load_error(dir, NONO_EISDIR, "cannot read: is a directory");
+	free(dir);
+}
+
+Test(policy, fifo_as_policy_does_not_block)
+{
+	char *tmp = tu_tmpdir();
+	char *fifo = tu_fmt("%s/fifo", tmp);
+
+	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo");
+	/* With no writer, opening it for reading would wait forever; the
+	 * loader must refuse it without opening it. */
+	expect_load_error(fifo, NONO_EINVAL, "a FIFO, not a regular file");
+	tu_rm_rf(tmp);
+	free(fifo);
+	free(tmp);
+}
+
+Test(policy, device_as_policy)
+{
+	expect_load_error("/dev/null", NONO_EINVAL,
+			  "a character device, not a regular file");
+}
+
+Test(policy, too_large_file)
+{
+	char *tmp = tu_tmpdir();
+	char *big = tu_fmt("%s/big.ini", tmp);
+	char *ok = tu_fmt("%s/ok.ini", tmp);
+	FILE *f = fopen(big, "we");
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_not_null(f, "create %s", big);
+	/* Comment lines only: 1 MiB + 1 byte. */
+	for (size_t i = 0; i < 1024 * 1024 / 64; i++)
+		fprintf(f, "#%62s\n", "");
+	fputc('\n', f);
+	fclose(f);
+	expect_load_error(big, NONO_EPARSE,
+			  "policy file too large (more than 1048576 bytes)");
+
+	/* Exactly 1 MiB is fine. */
+	cr_assert_eq(truncate(big, 1024 * 1024), 0, "truncate");
+	cr_assert_eq(rename(big, ok), 0, "rename");
+	cr_assert_eq(nono_policy_load(ok, &pol, &d), 0, "1 MiB loads: %s",
+		     d.message);
+	nono_policy_free(pol);
+	tu_rm_rf(tmp);
+	free(big);
+	free(ok);
+	free(tmp);
+}
+
+Test(policy, buffer_too_large)
+{
+	size_t len = 1024 * 1024 + 1;
+	char *buf = malloc(len);
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_not_null(buf, "malloc");
+	memset(buf, '\n', len);
+	cr_assert_eq(nono_policy_load_buffer("big", buf, len, &pol, &d),
+		     NONO_EPARSE, "too large");
+	cr_assert(strstr(d.message, "policy file too large"), "%s", d.message);
+	cr_assert_str_eq(d.file, "big", "named");
+	free(buf);
+}
+
+Test(policy, too_many_entries)
+{
+	char *tmp = tu_tmpdir();
+	char *part = tu_fmt("%s/part.ini", tmp);
+	char *top =
+		tu_fmt("[policy]\ninclude = %s\ninclude = %s\n", part, part);
+	FILE *f = fopen(part, "we");
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_not_null(f, "create %s", part);
+	fprintf(f, "[macos]\n");
+	for (int i = 0; i < 60000; i++)
+		fprintf(f, "seatbelt=(a)\n");
+	fclose(f);
+	cr_assert_eq(nono_policy_load_buffer("top", top, strlen(top), &pol, &d),
+		     NONO_EPARSE, "120000 entries are too many: %s", d.message);
+	cr_assert(strstr(d.message, "too many entries (more than 100000"), "%s",
+		  d.message);
+	cr_assert_str_eq(d.file, part, "in the included file");
+	tu_rm_rf(tmp);
+	free(top);
+	free(part);
+	free(tmp);
+}
+
+Test(policy, too_many_files)
+{
+	size_t n = 200;
+	char *text = malloc(n * 20 + 16);
+	size_t o = 0;
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_not_null(text, "malloc");
+	o += (size_t)sprintf(text, "[policy]\n");
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)sprintf(text + o, "include = system\n");
+	cr_assert_eq(nono_policy_load_buffer("many", text, o, &pol, &d),
+		     NONO_EPARSE, "too many files: %s", d.message);
+	cr_assert(strstr(d.message, "too many included files"), "%s",
+		  d.message);
+	/* Line 1 is [policy]; the 129th include is on line 130. */
+	cr_assert_eq(d.line, 130, "the include past the limit: %u", d.line);
+	free(text);
+}
+
+Test(policy, bad_arguments)
+{
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_eq(nono_policy_load(NULL, &pol, &d), NONO_EINVAL, "NULL");
+	cr_assert_eq(nono_policy_load("", &pol, &d), NONO_EINVAL, "empty");
+	cr_assert_eq(nono_policy_load("/x", NULL, &d), NONO_EINVAL, "no out");
+	cr_assert_eq(nono_policy_load_buffer("x", NULL, 3, &pol, &d),
+		     NONO_EINVAL, "NULL data");
+	cr_assert_eq(nono_policy_load_buffer("x", "", 0, NULL, NULL),
+		     NONO_EINVAL, "no out, no diag");
+	cr_assert_null(nono_policy_caps(NULL), "caps(NULL)");
+	cr_assert_not(nono_policy_best_effort(NULL), "best_effort(NULL)");
+	cr_assert_eq(nono_policy_note_count(NULL), 0, "note_count(NULL)");
+	cr_assert_null(nono_policy_note(NULL, 0), "note(NULL)");
+	nono_policy_free(NULL);
+}
+
+Test(policy, diag_may_be_null)
+{
+	nono_policy *pol = NULL;
+	char *path = pol_path("bad/unknown-key.ini");
+
+	cr_assert_eq(nono_policy_load(path, &pol, NULL), NONO_EPARSE,
+		     "error without a diag");
+	cr_assert_eq(nono_policy_load("/nonexistent/x", &pol, NULL),
+		     NONO_ENOENT, "missing without a diag");
+	free(path);
+}
+
+Test(policy, buffer_name_in_messages)
+{
+	const char text[] = "[network]\nblock = maybe\n";
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_eq(nono_policy_load_buffer("my-policy", text,
+					     sizeof(text) - 1, &pol, &d),
+		     NONO_EPARSE, "bad boolean");
+	cr_assert_str_eq(d.file, "my-policy", "the name");
+	cr_assert_eq(d.line, 2, "line");
+	cr_assert_eq(
+		nono_policy_load_buffer(NULL, text, sizeof(text) - 1, &pol, &d),
+		NONO_EPARSE, "bad boolean, no name");
+	cr_assert_str_eq(d.file, "<buffer>", "the default name");
+}
+
+Test(policy, buffer_need_not_be_terminated)
+{
+	const char text[] = "[network]\nblock = true\nXXXX";
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	cr_assert_eq(
+		nono_policy_load_buffer("t", text, strlen(text) - 4, &pol, &d),
+		0, "len bounds the text: %s", d.message);
+	cr_assert(nono_caps_is_network_blocked(nono_policy_caps(pol)),
+		  "blocked");
+	nono_policy_free(pol);
+}
+
+Test(policy, first_error_wins)
+{
+	/* A bad value on line 2 and an unknown section on line 4: the
+	 * error reported is the first in the file. */
+	const char text[] = "[network]\nblock = maybe\n\n[foo]\n";
+	nono_policy *pol = NULL;
+	nono_diag d;
+
+	nono_policy_load_buffer("t", text, sizeof(text) - 1, &pol, &d);
+	cr_assert_eq(d.line, 2, "line %u: %s", d.line, d.message);
+}
+
+Test(policy, nothing_from_a_file_with_an_error)
+{
+	char *tmp = tu_tmpdir();
+	char *text =
+		tu_fmt("[filesystem]\nread_write = %s\nraed = /usr\n", tmp);
+	nono_policy *pol = (nono_policy *)&text;
+	nono_diag d;
+
+	cr_assert_eq(nono_policy_load_buffer("t", text, strlen(text), &pol, &d),
+		     NONO_EPARSE, "unknown key");
+	cr_assert_null(pol, "the good line before the error gives nothing");
+	tu_rm_rf(tmp);
+	free(text);
+	free(tmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON states                                                          */
+/* ------------------------------------------------------------------ */
+
+Test(policy, json_state)
+{
+	nono_policy *pol = load_ok("good/state.json");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	cr_assert_eq(nono_caps_fs_count(caps), 2, "two grants");
+	cr_assert(has_grant(caps, "/usr", NONO_ACCESS_READ, false), "/usr");
+	cr_assert(has_grant(caps, "/dev/null", NONO_ACCESS_READ_WRITE, true),
+		  "/dev/null");
+	cr_assert(nono_caps_is_network_blocked(caps), "net_blocked");
+	cr_assert_not(nono_policy_best_effort(pol), "a state is strict");
+	nono_policy_free(pol);
+
+	pol = load_ok("good/state-blank-first.json");
+	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 0, "empty");
+	nono_policy_free(pol);
+}
+
+Test(policy, json_state_round_trip)
+{
+	/* What nono_state_to_json writes loads back as the same set. */
+	nono_policy *pol = load_ok("good/all-keys.ini");
+	nono_state *st = NULL;
+	char *json, *back_sum, *sum;
+	nono_policy *back = NULL;
+	nono_diag d;
+
+	cr_assert_eq(nono_state_from_caps(nono_policy_caps(pol), &st), 0,
+		     "state");
+	json = nono_state_to_json(st);
+	cr_assert_not_null(json, "json");
+	cr_assert_eq(
+		nono_policy_load_buffer("state", json, strlen(json), &back, &d),
+		0, "state loads as a policy: %s", d.message);
+	sum = nono_caps_summary(nono_policy_caps(pol));
+	back_sum = nono_caps_summary(nono_policy_caps(back));
+	cr_assert_str_eq(back_sum, sum, "same summary");
+	nono_free(sum);
+	nono_free(back_sum);
+	nono_free(json);
+	nono_state_free(st);
+	nono_policy_free(back);
+	nono_policy_free(pol);
+}
+
+/* ------------------------------------------------------------------ */
+/* Line limits                                                          */
+/* ------------------------------------------------------------------ */
+
+/* A line of exactly `len` bytes, a seatbelt rule padded with blanks. */
+static int load_line_of(size_t len, nono_diag *d)
+{
+	char text[512];
+	nono_policy *pol = NULL;
+	int rc;
+	int n = snprintf(text, sizeof(text), "[macos]\nseatbelt = (allow x)");
+
+	memset(text + n, ' ', len - (size_t)(n - 8));
+	strcpy(text + 8 + len, "\n");
+	rc = nono_policy_load_buffer("t", text, strlen(text), &pol, d);
+	nono_policy_free(pol);
+	return rc;
+}
+
+Test(policy, line_length_boundary)
+{
+	nono_diag d;
+
+	cr_assert_eq(load_line_of(198, &d), 0, "198 bytes: %s", d.message);
+	cr_assert_eq(load_line_of(199, &d), NONO_EPARSE, "199 bytes");
+	cr_assert_eq(d.line, 2, "line");
+	cr_assert(strstr(d.message, "line longer than 198 bytes"), "%s",
+		  d.message);
+}
+
+/* ------------------------------------------------------------------ */
+/* Path expansion                                                       */
+/* ------------------------------------------------------------------ */
+
+struct expand_case {
+	const char *value;
+	const char *want; /* NULL: an error containing `err` */
+	bool optional;
+	const char *err;
+};
+
+Test(policy, expand_paths)
+{
+	static const struct expand_case cases[] = {
+		{ "/usr", "/usr", false, NULL },
+		{ "-/usr", "/usr", true, NULL },
+		{ "~", "/home/u", false, NULL },
+		{ "~/", "/home/u/", false, NULL },
+		{ "~/a/b", "/home/u/a/b", false, NULL },
+		{ "-~/a", "/home/u/a", true, NULL },
+		{ "${NT_A}/x", "/opt/a/x", false, NULL },
+		{ "/x${NT_REL}", "/xrel", false, NULL },
+		{ "/a/$$/b", "/a/$/b", false, NULL },
+		{ "/a~b", "/a~b", false, NULL },
+		{ "/a-b", "/a-b", false, NULL },
+		{ "", NULL, false, "empty path" },
+		{ "-", NULL, false, "empty path after '-'" },
+		{ "usr", NULL, false, "relative path" },
+		{ "./usr", NULL, false, "relative path" },
+		{ "${NT_REL}", NULL, false, "relative path" },
+		{ "~bob/x", NULL, false, "'~name' is not supported" },
+		{ "${NT_A", NULL, false, "'${' without a closing '}'" },
+		{ "/${", NULL, false, "'${' without a closing '}'" },
+		{ "${}", NULL, false, "invalid variable name" },
+		{ "${A-B}", NULL, false, "invalid variable name" },
+		{ "${NT_UNSET}", NULL, false, "${NT_UNSET} is not set" },
+		{ "${NT_EMPTY}", NULL, false, "${NT_EMPTY} is empty" },
+		{ "$NT_A", NULL, false, "'$' must start ${NAME}" },
+		{ "/a$", NULL, false, "'$' must start ${NAME}" },
+	};
+	struct nono_expanded ex;
+	char err[256];
+
+	setenv("HOME", "/home/u", 1);
+	setenv("NT_A", "/opt/a", 1);
+	setenv("NT_REL", "rel", 1);
+	setenv("NT_EMPTY", "", 1);
+	unsetenv("NT_UNSET");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct expand_case *c = &cases[i];
+		int rc = nono_expand_path(c->value, &ex, err, sizeof(err));
+
+		if (c->want) {
+			cr_assert_eq(rc, 0, "'%s': %s", c->value, err);
+			cr_assert_str_eq(ex.path, c->want, "'%s'", c->value);
+			cr_assert_eq(ex.optional, c->optional, "'%s' optional",
+				     c->value);
+		} else {
+			cr_assert_eq(rc, -1, "'%s' must fail", c->value);
+			cr_assert(strstr(err, c->err), "'%s': '%s' lacks '%s'",
+				  c->value, err, c->err);
+		}
+	}
+}
+
+Test(policy, expand_home_unset)
+{
+	struct nono_expanded ex;
+	char err[256];
+
+	unsetenv("HOME");
+	cr_assert_eq(nono_expand_path("~/x", &ex, err, sizeof(err)), -1,
+		     "no HOME");
+	cr_assert(strstr(err, "$HOME, which is not set"), "%s", err);
+	setenv("HOME", "", 1);
+	cr_assert_eq(nono_expand_path("~", &ex, err, sizeof(err)), -1,
+		     "empty HOME");
+	cr_assert(strstr(err, "$HOME, which is empty"), "%s", err);
+}
+
+Test(policy, expand_is_bounded_by_path_max)
+{
+	char *big = malloc(PATH_MAX + 2);
+	struct nono_expanded ex;
+	char err[256];
+
+	cr_assert_not_null(big, "malloc");
+	big[0] = '/';
+	memset(big + 1, 'a', PATH_MAX - 2);
+	big[PATH_MAX - 1] = '\0'; /* PATH_MAX - 1 bytes: the longest */
+	setenv("NT_BIG", big, 1);
+	cr_assert_eq(nono_expand_path("${NT_BIG}", &ex, err, sizeof(err)), 0,
+		     "PATH_MAX - 1 bytes fit: %s", err);
+	cr_assert_eq(strlen(ex.path), PATH_MAX - 1, "whole");
+	cr_assert_eq(nono_expand_path("${NT_BIG}a", &ex, err, sizeof(err)), -1,
+		     "one more does not");
+	cr_assert(strstr(err, "path longer than 4095 bytes"), "%s", err);
+	setenv("HOME", big, 1);
+	cr_assert_eq(nono_expand_path("~/x", &ex, err, sizeof(err)), -1,
+		     "nor through HOME");
+	free(big);
+}
+
+/* ------------------------------------------------------------------ */
+/* The key table and the docs                                           */
+/* ------------------------------------------------------------------ */
+
+Test(policy, key_table_is_consistent)
+{
+	for (size_t i = 0; i < nono_key_count; i++) {
+		const struct nono_key *k = &nono_keys[i];
+
+		for (const char *p = k->name; *p; p++)
+			cr_assert((*p >= 'a' && *p <= 'z') || *p == '_',
+				  "%s: lower case", k->name);
+		cr_assert_eq(nono_key_find(k->section, k->name), k,
+			     "[%s] %s: found, and only once", k->section,
+			     k->name);
+		cr_assert_eq(nono_key_index(k), i, "index");
+		cr_assert(k->doc && *k->doc && !strchr(k->doc, '\n') &&
+				  !strchr(k->doc, '|'),
+			  "%s: one-line doc fit for a table", k->name);
+		if (k->status == NONO_KEY_SUPPORTED)
+			cr_assert_not_null(k->handler, "%s has a handler",
+					   k->name);
+		if (k->kind == NONO_KIND_CHOICE)
+			cr_assert_not_null(k->choices, "%s: choices", k->name);
+		if (k->kind == NONO_KIND_DIR || k->kind == NONO_KIND_FILE)
+			cr_assert(k->status != NONO_KEY_SUPPORTED ||
+					  k->access != 0,
+				  "%s: access", k->name);
+	}
+	cr_assert_null(nono_key_find("filesystem", "Read"), "case matters");
+	cr_assert_null(nono_key_find("Filesystem", "read"), "case matters");
+	cr_assert(nono_section_known("macos"), "macos");
+	cr_assert_not(nono_section_known("foo"), "foo");
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long size;
+
+	cr_assert_not_null(f, "open %s", path);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)size + 1);
+	cr_assert_not_null(buf, "malloc");
+	cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size, "read");
+	buf[size] = '\0';
+	fclose(f);
+	return buf;
+}
+
+Test(policy, docs_key_list_is_current)
+{
+	char *doc = slurp(DOCS_POLICY_MD);
+	char *md = nono_keys_markdown();
+	const char *begin_mark = "<!-- keys:begin -->\n";
+	char *begin = strstr(doc, begin_mark);
+	char *end = begin ? strstr(begin, "<!-- keys:end -->") : NULL;
+
+	cr_assert_not_null(md, "markdown");
+	cr_assert_not_null(end, "docs/policy.md has the keys markers");
+	begin += strlen(begin_mark);
+	*end = '\0';
+	cr_assert_str_eq(begin, md,
+			 "docs/policy.md's key list is stale: run "
+			 "`ninja -C <build> policy-doc`");
+	free(md);
+	free(doc);
+}
+
+Test(policy, every_key_in_docs_and_in_errors)
+{
+	/* The unknown-key message names the section from the same table. */
+	for (size_t i = 0; i < nono_key_count; i++) {
+		const struct nono_key *k = &nono_keys[i];
+		char *text = tu_fmt("[%s]\n%s_x = 1\n", k->section, k->name);
+		char *want = tu_fmt("unknown key '%s_x' in [%s]", k->name,
+				    k->section);
+		nono_policy *pol = NULL;
+		nono_diag d;
+
+		cr_assert_eq(nono_policy_load_buffer("t", text, strlen(text),
+						     &pol, &d),
+			     NONO_EPARSE, "%s", text);
+		cr_assert_str_eq(d.message, want, "message");
+		free(want);
+		free(text);
+	}
+}
