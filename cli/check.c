@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * nono check: loads a policy as the shim would, says what it grants and
+ * what this kernel will enforce of it, and answers whether the shim would
+ * let a program run with it.
+ *
+ * Whether the kernel accepts a policy is only known for certain by
+ * applying it, and applying is irreversible; so the check applies it in a
+ * child process made for that purpose, which reports back and exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* What the trial child sends back over its pipe. */
+struct check_trial {
+	int rc;
+	nono_apply_result result;
+	nono_diag diag;
+};
+
+static bool check_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Reads exactly len bytes; false on EOF or error. */
+static bool check_read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * Applies `caps` with `flags` in a forked child and fills *trial with the
+ * outcome. Returns false (with the error printed) when the child could not
+ * be run or did not report.
+ */
+static bool check_trial_apply(const nono_caps *caps, unsigned flags,
+			      struct check_trial *trial)
+{
+	int fds[2], ws;
+	bool ok;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		cli_error("check: pipe: %s", strerror(errno));
+		return false;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_error("check: fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	if (pid == 0) {
+		struct check_trial mine = { 0 };
+
+		close(fds[0]);
+		mine.rc = nono_apply(caps, flags, &mine.result, &mine.diag);
+		_exit(check_write_all(fds[1], &mine, sizeof(mine)) ? 0 : 1);
+	}
+	close(fds[1]);
+	ok = check_read_all(fds[0], trial, sizeof(*trial));
+	close(fds[0]);
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR) {
+			cli_error("check: waitpid: %s", strerror(errno));
+			return false;
+		}
+	}
+	if (!ok || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+		cli_error("check: the trial apply did not report back");
+		return false;
+	}
+	return true;
+}
+
+static void check_print_list(const char *label, const nono_caps *caps,
+			     size_t (*count)(const nono_caps *),
+			     const char *(*at)(const nono_caps *, size_t))
+{
+	size_t n = count(caps);
+
+	printf("  %s:", label);
+	if (n == 0)
+		fputs(" (none)", stdout);
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s", i ? "," : "", at(caps, i));
+	putchar('\n');
+}
+
+static void check_print_policy(const nono_policy *policy)
+{
+	const nono_caps *caps = nono_policy_caps(policy);
+	size_t rules = nono_caps_platform_rule_count(caps);
+	size_t notes = nono_policy_note_count(policy);
+	char *summary = nono_caps_summary(caps);
+
+	/* The summary only informs: without memory, go on without it. */
+	if (summary)
+		fputs(summary, stdout);
+	nono_free(summary);
+	puts("Commands:");
+	check_print_list("allow", caps, nono_caps_allowed_command_count,
+			 nono_caps_allowed_command);
+	check_print_list("block", caps, nono_caps_blocked_command_count,
+			 nono_caps_blocked_command);
+	if (rules > 0)
+		printf("Seatbelt rules: %zu (used on macOS only)\n", rules);
+	printf("on_unsupported: %s\n",
+	       nono_policy_best_effort(policy) ? "warn" : "fail");
+	if (notes > 0) {
+		puts("Notes:");
+		for (size_t i = 0; i < notes; i++)
+			printf("  %s\n", nono_policy_note(policy, i));
+	}
+}
+
+/* Prints the names of the features in `bits` after `label`. */
+static void check_print_features(const char *label, unsigned bits)
+{
+	bool any = false;
+
+	printf("  %s:", label);
+	for (size_t i = 0; i < cli_feature_count; i++) {
+		if (!(bits & cli_features[i].bit))
+			continue;
+		printf("%s %s", any ? "," : "", cli_features[i].words);
+		any = true;
+	}
+	if (!any)
+		fputs(" (none)", stdout);
+	putchar('\n');
+}
+
+static int check_main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct check_trial trial = { 0 };
+	nono_support_info info = { 0 };
+	nono_policy *policy = NULL;
+	unsigned flags = 0, all = 0;
+	int c, status;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1)
+		if (cli_common_option(&cli_check_command, c, argv, &status))
+			return status;
+	if (optind >= argc)
+		return cli_usage_error("check", "no policy file given");
+	if (optind + 1 < argc)
+		return cli_usage_error("check", "unexpected argument '%s'",
+				       argv[optind + 1]);
+
+	if (cli_policy_load(argv[optind], &policy) < 0)
+		return CLI_EXIT_FAILURE;
+	check_print_policy(policy);
+
+	nono_support_info_get(&info);
+	for (size_t i = 0; i < cli_feature_count; i++)
+		all |= cli_features[i].bit;
+	printf("Kernel:\n  %s\n", info.details);
+	check_print_features("available", info.features);
+	check_print_features("not available", all & ~info.features);
+
+	status = CLI_EXIT_FAILURE;
+	if (nono_policy_best_effort(policy))
+		flags |= NONO_APPLY_BEST_EFFORT;
+	if (!check_trial_apply(nono_policy_caps(policy), flags, &trial))
+		goto free_policy;
+	if (trial.rc < 0) {
+		puts("Result: the shim would refuse to run a program with this "
+		     "policy");
+		/* The line the shim would print. */
+		cli_diag_error("applying the sandbox", trial.rc, &trial.diag);
+		goto free_policy;
+	}
+	check_print_features("enforced for this policy", trial.result.enforced);
+	if (trial.result.dropped || trial.result.dropped_details[0])
+		printf("  not enforced (on_unsupported = warn): %s\n",
+		       trial.result.dropped_details[0]
+			       ? trial.result.dropped_details
+			       : "(no details)");
+	puts("Result: ok, the shim would apply this policy");
+	status = CLI_EXIT_OK;
+
+free_policy:
+	nono_policy_free(policy);
+	return status;
+}
+
+/* clang-format off */
+const struct cli_command cli_check_command = {
+	.name = "check",
+	.summary = "check a policy file against this kernel",
+	.usage = "usage: nono check POLICY\n",
+	.help = "Loads POLICY as the shim would and prints what it grants, its\n"
+		"command lists, on_unsupported, and what this kernel enforces.\n"
+		"The policy is then applied in a short-lived child process, so\n"
+		"that the answer is the kernel's own: nothing else is affected.\n"
+		"\n"
+		"  -h, --help  this text\n"
+		"\n"
+		"Exit status: 0 when the shim would run a program with POLICY;\n"
+		"1 when it would refuse (the reason, as the shim gives it, is\n"
+		"one line on stderr); 2 for a usage error.\n",
+	.run = check_main,
+};
+/* clang-format on */

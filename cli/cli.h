@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The nono command: one file per subcommand, this header between them.
+ * The CLI uses libnono's public API only (libnono.h), like any other
+ * program would; it is the one place besides the shim that prints and
+ * exits.
+ */
+#ifndef NONO_CLI_H
+#define NONO_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libnono.h"
+
+/* Exit statuses, documented in docs/nono.1. 126 and 127 are the shell's
+ * "found but cannot be executed" and "not found", as env(1) uses them. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1,	   /* bad policy, failed check, I/O error */
+	CLI_EXIT_USAGE = 2,	   /* bad command line */
+	CLI_EXIT_CANNOT_RUN = 126, /* sandbox not applied, not executable */
+	CLI_EXIT_NOT_FOUND = 127,  /* program not found */
+};
+
+/* The environment variable the shim and `nono run` read their log level
+ * from (spec/policy.md, "Environment"). */
+#define CLI_ENV_LOG "NONO_LOG"
+
+/* One subcommand: `run` gets argv starting at the subcommand's name and
+ * returns the exit status. `usage` is the synopsis and `help` the rest of
+ * the --help text; both end in a newline. */
+struct cli_command {
+	const char *name;
+	const char *summary; /* one line for `nono --help` */
+	const char *usage;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct cli_command cli_run_command;
+extern const struct cli_command cli_check_command;
+extern const struct cli_command cli_why_command;
+extern const struct cli_command cli_wrap_command;
+extern const struct cli_command cli_state_command;
+extern const struct cli_command cli_support_command;
+
+/* Writes "nono: <message>\n" to stderr as one line: control characters
+ * in the message (a newline in a file name) become '?'. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* As cli_error, and returns CLI_EXIT_USAGE, pointing to the help of
+ * `cmd` (NULL: the top-level help). */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Prints a library error the way the shim does: "nono: file:line: msg"
+ * where the diag has a file and line, "nono: file: msg" where it has a
+ * file only, and "nono: <what>: msg" otherwise (what may be NULL: then
+ * "nono: msg").
+ */
+void cli_diag_error(const char *what, int rc, const nono_diag *diag);
+
+/* Loads a policy file; on failure prints the error line and returns a
+ * negative code. */
+int cli_policy_load(const char *path, nono_policy **out);
+
+/* Prints the --help text of `cmd` to stdout. */
+void cli_print_help(const struct cli_command *cmd);
+
+/*
+ * Parses the common `--help`/`-h` and option errors of a subcommand with
+ * getopt_long: sets *status and returns true when the caller must return
+ * *status now (help printed, or usage error reported). `c` is getopt's
+ * return value.
+ */
+bool cli_common_option(const struct cli_command *cmd, int c, char **argv,
+		       int *status);
+
+/* Whether NONO_LOG asks for warnings (warn, info or debug). */
+bool cli_log_warnings(void);
+
+/* One Landlock-era feature bit, for `support` and `check`. */
+struct cli_feature {
+	unsigned bit;	   /* enum nono_feature */
+	const char *key;   /* JSON key: "fs_refer" */
+	const char *words; /* "rename and link across directories" */
+};
+
+extern const struct cli_feature cli_features[];
+extern const size_t cli_feature_count;
+
+/* The policy key for a filesystem grant of this kind and access:
+ * "read", "write_file", ...; NULL for an invalid access. */
+const char *cli_fs_key(bool is_file, nono_access access);
+
+/*
+ * Canonicalises `path` as far as it exists, as queries do: the longest
+ * existing prefix through realpath(3), the rest appended with "." and
+ * ".." folded; a relative path is taken against the working directory.
+ * A new string (free()), or NULL with errno set.
+ */
+char *cli_canonical_lenient(const char *path);
+
+/* Whether canonical directory `dir` is `path` or a component-wise prefix
+ * of it ("/tmp" covers "/tmp/a", not "/tmpx"). */
+bool cli_path_beneath(const char *path, const char *dir);
+
+/*
+ * Finds `program` as execvp(3) would: a name with a '/' is taken as it
+ * is, anything else is searched on PATH (the system default when PATH is
+ * unset). Returns a new string (free()) with the path of an executable
+ * regular file; NULL with errno ENOENT when there is none, EACCES when
+ * one was found but is not executable, or another errno.
+ */
+char *cli_find_program(const char *program);
+
+#endif /* NONO_CLI_H */

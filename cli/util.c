@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * What several subcommands share: the one-line error format, loading a
+ * policy, option errors, and the path helpers `why` and `run` need.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The longest error line written; a longer one is cut. */
+#define CLI_LINE_MAX 4096
+
+static void cli_verror(const char *fmt, va_list ap)
+{
+	char line[CLI_LINE_MAX];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(line))
+		n = (int)sizeof(line) - 1;
+	/* An error is always exactly one line, whatever a file name holds. */
+	for (int i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c == 0x7f)
+			line[i] = '?';
+	}
+	fflush(stdout);
+	fprintf(stderr, "nono: %.*s\n", n, line);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_verror(fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	char msg[CLI_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cmd)
+		cli_error("%s: %s (see 'nono help %s')", cmd, msg, cmd);
+	else
+		cli_error("%s (see 'nono --help')", msg);
+	return CLI_EXIT_USAGE;
+}
+
+void cli_diag_error(const char *what, int rc, const nono_diag *diag)
+{
+	const char *msg = diag->message[0] ? diag->message : nono_strerror(rc);
+
+	if (diag->file[0] && diag->line > 0)
+		cli_error("%s:%u: %s", diag->file, diag->line, msg);
+	else if (diag->file[0])
+		cli_error("%s: %s", diag->file, msg);
+	else if (what)
+		cli_error("%s: %s", what, msg);
+	else
+		cli_error("%s", msg);
+}
+
+int cli_policy_load(const char *path, nono_policy **out)
+{
+	nono_diag diag;
+	int rc;
+
+	nono_diag_clear(&diag);
+	rc = nono_policy_load(path, out, &diag);
+	if (rc < 0) {
+		/* Name the policy when the loader did not, as the shim
+		 * does: the message alone may not say which file. */
+		if (!diag.file[0]) {
+			cli_error("loading the policy %s: %s", path,
+				  diag.message[0] ? diag.message
+						  : nono_strerror(rc));
+			return rc;
+		}
+		cli_diag_error(NULL, rc, &diag);
+	}
+	return rc;
+}
+
+void cli_print_help(const struct cli_command *cmd)
+{
+	fputs(cmd->usage, stdout);
+	fputs("\n", stdout);
+	fputs(cmd->help, stdout);
+}
+
+bool cli_common_option(const struct cli_command *cmd, int c, char **argv,
+		       int *status)
+{
+	switch (c) {
+	case 'h':
+		cli_print_help(cmd);
+		*status = CLI_EXIT_OK;
+		return true;
+	case ':':
+		*status = cli_usage_error(cmd->name,
+					  "option '%s' needs an argument",
+					  argv[optind - 1]);
+		return true;
+	case '?':
+		if (optopt && optopt < 0x80)
+			*status = cli_usage_error(
+				cmd->name, "unknown option '-%c'", optopt);
+		else
+			*status = cli_usage_error(cmd->name,
+						  "unknown option '%s'",
+						  argv[optind - 1]);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool cli_log_warnings(void)
+{
+	const char *level = getenv(CLI_ENV_LOG);
+
+	return level &&
+	       (strcmp(level, "warn") == 0 || strcmp(level, "info") == 0 ||
+		strcmp(level, "debug") == 0);
+}
+
+const char *cli_fs_key(bool is_file, nono_access access)
+{
+	switch (access) {
+	case NONO_ACCESS_READ:
+		return is_file ? "read_file" : "read";
+	case NONO_ACCESS_WRITE:
+		return is_file ? "write_file" : "write";
+	case NONO_ACCESS_READ_WRITE:
+		return is_file ? "read_write_file" : "read_write";
+	}
+	return NULL;
+}
+
+/* Appends component `name` (len bytes) to the absolute path in buf,
+ * folding "." and "..". false when the result would not fit. */
+static bool cli_path_push(char *buf, size_t size, const char *name, size_t len)
+{
+	size_t used = strlen(buf);
+
+	if (len == 0 || (len == 1 && name[0] == '.'))
+		return true;
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		char *slash = strrchr(buf, '/');
+
+		if (slash == buf)
+			buf[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		return true;
+	}
+	if (used + 1 + len + 1 > size)
+		return false;
+	if (used > 1)
+		buf[used++] = '/';
+	memcpy(buf + used, name, len);
+	buf[used + len] = '\0';
+	return true;
+}
+
+char *cli_canonical_lenient(const char *path)
+{
+	char abs[PATH_MAX], real[PATH_MAX];
+	size_t split;
+
+	if (!path || !*path) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (path[0] == '/') {
+		if (strlen(path) >= sizeof(abs)) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		strcpy(abs, path);
+	} else {
+		size_t len;
+
+		if (!getcwd(abs, sizeof(abs)))
+			return NULL;
+		len = strlen(abs);
+		if (len + 1 + strlen(path) >= sizeof(abs)) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		abs[len] = '/';
+		strcpy(abs + len + 1, path);
+	}
+
+	/* The longest prefix that exists goes through realpath; the rest
+	 * (which does not exist, so has no symlinks) is appended as it is. */
+	split = strlen(abs);
+	for (;;) {
+		char saved = abs[split];
+
+		abs[split] = '\0';
+		if (realpath(split ? abs : "/", real)) {
+			abs[split] = saved;
+			break;
+		}
+		abs[split] = saved;
+		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+			return NULL;
+		while (split > 0 && abs[split - 1] != '/')
+			split--;
+		if (split > 0)
+			split--;
+	}
+	for (const char *p = abs + split; *p;) {
+		size_t len;
+
+		p += strspn(p, "/");
+		len = strcspn(p, "/");
+		if (!cli_path_push(real, sizeof(real), p, len)) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		p += len;
+	}
+	return strdup(real);
+}
+
+bool cli_path_beneath(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return path[0] == '/';
+	return strncmp(path, dir, len) == 0 &&
+	       (path[len] == '\0' || path[len] == '/');
+}
+
+/* Whether `path` is a regular file; sets *executable. */
+static bool cli_is_program(const char *path, bool *executable)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	*executable = access(path, X_OK) == 0;
+	return true;
+}
+
+char *cli_find_program(const char *program)
+{
+	const char *search = getenv("PATH");
+	char *found = NULL;
+	bool executable = false;
+	bool denied = false;
+	char default_path[256];
+
+	if (!program || !*program) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strchr(program, '/')) {
+		if (!cli_is_program(program, &executable)) {
+			/* A directory or device cannot be run either. */
+			if (access(program, F_OK) == 0) {
+				errno = EACCES;
+				return NULL;
+			}
+			return NULL;
+		}
+		if (!executable) {
+			errno = EACCES;
+			return NULL;
+		}
+		return strdup(program);
+	}
+
+	/* execvp(3)'s default when PATH is unset. */
+	if (!search) {
+		size_t n =
+			confstr(_CS_PATH, default_path, sizeof(default_path));
+
+		if (n == 0 || n > sizeof(default_path))
+			strcpy(default_path, "/bin:/usr/bin");
+		search = default_path;
+	}
+	for (const char *p = search;; p++) {
+		size_t len = strcspn(p, ":");
+		char *candidate;
+
+		/* An empty entry means the working directory, as in
+		 * execvp(3). */
+		if (asprintf(&candidate, "%.*s/%s", len ? (int)len : 1,
+			     len ? p : ".", program) < 0)
+			return NULL;
+		if (cli_is_program(candidate, &executable)) {
+			if (executable) {
+				found = candidate;
+				break;
+			}
+			denied = true;
+		}
+		free(candidate);
+		p += len;
+		if (!*p)
+			break;
+	}
+	if (!found)
+		errno = denied ? EACCES : ENOENT;
+	return found;
+}

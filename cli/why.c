@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * nono why: would a policy allow this, and which line of it decides?
+ * The answer comes from the query API; this file only words it, naming
+ * the policy rules (rebuilt from the capability set's entries) and what
+ * to add when the answer is no.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+enum why_option {
+	WHY_OPT_POLICY = 0x100,
+	WHY_OPT_PATH,
+	WHY_OPT_OP,
+	WHY_OPT_NETWORK,
+	WHY_OPT_JSON,
+};
+
+struct why_args {
+	const char *policy;
+	const char *path;
+	const char *op_text;
+	nono_access op;
+	bool network;
+	bool json;
+};
+
+/* Parses --op: nono's "read", "write", "read+write", and the policy
+ * key's spelling "read_write". */
+static bool why_parse_op(const char *text, nono_access *out)
+{
+	if (strcmp(text, "read_write") == 0) {
+		*out = NONO_ACCESS_READ_WRITE;
+		return true;
+	}
+	return nono_access_parse(text, out) == 0;
+}
+
+/* Returns -1 when the command line is good, otherwise the exit status. */
+static int why_parse(int argc, char **argv, struct why_args *args)
+{
+	static const struct option options[] = {
+		{ "policy", required_argument, NULL, WHY_OPT_POLICY },
+		{ "path", required_argument, NULL, WHY_OPT_PATH },
+		{ "op", required_argument, NULL, WHY_OPT_OP },
+		{ "network", no_argument, NULL, WHY_OPT_NETWORK },
+		{ "json", no_argument, NULL, WHY_OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, status;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+		switch (c) {
+		case WHY_OPT_POLICY:
+			if (args->policy)
+				return cli_usage_error("why",
+						       "--policy given twice");
+			args->policy = optarg;
+			break;
+		case WHY_OPT_PATH:
+			if (args->path)
+				return cli_usage_error("why",
+						       "--path given twice");
+			args->path = optarg;
+			break;
+		case WHY_OPT_OP:
+			if (!why_parse_op(optarg, &args->op))
+				return cli_usage_error(
+					"why",
+					"--op: '%s' is not read, write or "
+					"read_write",
+					optarg);
+			args->op_text = optarg;
+			break;
+		case WHY_OPT_NETWORK:
+			args->network = true;
+			break;
+		case WHY_OPT_JSON:
+			args->json = true;
+			break;
+		default:
+			if (cli_common_option(&cli_why_command, c, argv,
+					      &status))
+				return status;
+			return cli_usage_error("why", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("why", "unexpected argument '%s'",
+				       argv[optind]);
+	if (!args->policy)
+		return cli_usage_error("why", "--policy is required");
+	if (!args->path == !args->network)
+		return cli_usage_error(
+			"why", "give exactly one of --path and --network");
+	if (args->network && args->op_text)
+		return cli_usage_error("why", "--op applies to --path only");
+	if (args->path && !*args->path)
+		return cli_usage_error("why", "--path is empty");
+	return -1;
+}
+
+/* Prints one rule as it would appear in a policy file. */
+static void why_print_rule(const nono_fs_cap *cap)
+{
+	printf("[filesystem] %s = %s", cli_fs_key(cap->is_file, cap->access),
+	       cap->original);
+	/* A symlink or a relative spelling: say where it really points. */
+	if (strcmp(cap->original, cap->resolved) != 0)
+		printf(" (%s)", cap->resolved);
+}
+
+/* Whether entry `cap` covers the canonical path `canon`. */
+static bool why_covers(const nono_fs_cap *cap, const char *canon)
+{
+	if (cap->is_file)
+		return strcmp(cap->resolved, canon) == 0;
+	return cli_path_beneath(canon, cap->resolved);
+}
+
+/*
+ * Prints the rules that cover `canon` and give some of `want`, the most
+ * specific first, until together they give all of it; those at `first`
+ * (the grant the query named, may be NULL) come before the rest.
+ * Returns how many were printed.
+ */
+static size_t why_print_grants(const nono_caps *caps, const char *canon,
+			       const char *first, unsigned want)
+{
+	size_t n = nono_caps_fs_count(caps), printed = 0;
+	unsigned have = 0;
+	nono_fs_cap cap;
+
+	if (first) {
+		for (size_t i = 0; i < n; i++) {
+			if (nono_caps_fs_get(caps, i, &cap) < 0 ||
+			    strcmp(cap.resolved, first) != 0 ||
+			    !((unsigned)cap.access & want & ~have))
+				continue;
+			fputs(printed++ ? " and " : "", stdout);
+			why_print_rule(&cap);
+			have |= (unsigned)cap.access;
+		}
+	}
+	/* Then by specificity: the longest resolved path first. */
+	while ((have & want) != want) {
+		size_t best = n, best_len = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			size_t len;
+
+			if (nono_caps_fs_get(caps, i, &cap) < 0 ||
+			    !why_covers(&cap, canon) ||
+			    !((unsigned)cap.access & want & ~have))
+				continue;
+			len = strlen(cap.resolved);
+			if (best == n || len > best_len) {
+				best = i;
+				best_len = len;
+			}
+		}
+		if (best == n || nono_caps_fs_get(caps, best, &cap) < 0)
+			break;
+		fputs(printed++ ? " and " : "", stdout);
+		why_print_rule(&cap);
+		have |= (unsigned)cap.access;
+	}
+	return printed;
+}
+
+/* The most specific entry covering `canon`; false when none does. */
+static bool why_most_specific(const nono_caps *caps, const char *canon,
+			      nono_fs_cap *out)
+{
+	size_t n = nono_caps_fs_count(caps), best_len = 0;
+	bool found = false;
+	nono_fs_cap cap;
+
+	for (size_t i = 0; i < n; i++) {
+		if (nono_caps_fs_get(caps, i, &cap) < 0 ||
+		    !why_covers(&cap, canon))
+			continue;
+		if (!found || strlen(cap.resolved) > best_len) {
+			*out = cap;
+			best_len = strlen(cap.resolved);
+			found = true;
+		}
+	}
+	return found;
+}
+
+static void why_text_allowed(const nono_caps *caps, const char *path,
+			     const char *canon, const nono_query_result *res)
+{
+	printf("allowed: %s on %s is granted by ",
+	       nono_access_str(res->requested), path);
+	if (why_print_grants(caps, canon, res->granted_path,
+			     (unsigned)res->requested) == 0)
+		printf("a grant of %s", res->granted_path);
+	putchar('\n');
+}
+
+static void why_text_not_granted(const char *path, const char *canon,
+				 nono_access requested)
+{
+	struct stat st;
+	char *copy;
+
+	printf("denied: %s is not covered by any grant; to allow it, add under "
+	       "[filesystem]: ",
+	       path);
+	if (stat(canon, &st) == 0 && S_ISDIR(st.st_mode)) {
+		printf("%s = %s\n", cli_fs_key(false, requested), canon);
+		return;
+	}
+	copy = strdup(canon);
+	printf("%s = %s (or %s = %s)\n", cli_fs_key(false, requested),
+	       copy ? dirname(copy) : canon, cli_fs_key(true, requested),
+	       canon);
+	free(copy);
+}
+
+static void why_text_insufficient(const nono_caps *caps, const char *path,
+				  const char *canon,
+				  const nono_query_result *res)
+{
+	nono_fs_cap best = { 0 };
+
+	printf("denied: %s is granted %s", path, nono_access_str(res->granted));
+	fputs(" (by ", stdout);
+	if (why_print_grants(caps, canon, NULL, (unsigned)res->granted) == 0)
+		fputs("grants above it", stdout);
+	printf("), %s was asked", nono_access_str(res->requested));
+	/* Widening the most specific grant is the narrowest change that
+	 * works: the access of covering grants adds up. */
+	if (why_most_specific(caps, canon, &best))
+		printf("; to allow it, add: %s = %s",
+		       cli_fs_key(best.is_file,
+				  (nono_access)((unsigned)best.access |
+						(unsigned)res->requested)),
+		       best.original);
+	putchar('\n');
+}
+
+static void why_text_network(const nono_query_result *res)
+{
+	if (res->status == NONO_QUERY_ALLOWED)
+		puts("allowed: network access is allowed ([network] block is "
+		     "not set)");
+	else
+		puts("denied: network access is blocked by [network] block = "
+		     "true");
+}
+
+/* Answers the question; returns the exit status. */
+static int why_answer(const struct why_args *args, const nono_caps *caps)
+{
+	nono_query_result res;
+	nono_query *query = NULL;
+	char *canon = NULL;
+	char *json;
+	int rc, status = CLI_EXIT_FAILURE;
+
+	rc = nono_query_new(caps, &query);
+	if (rc < 0) {
+		cli_error("why: %s", nono_strerror(rc));
+		return CLI_EXIT_FAILURE;
+	}
+	if (args->network)
+		rc = nono_query_network(query, &res);
+	else
+		rc = nono_query_path(query, args->path, args->op, &res);
+	if (rc < 0) {
+		cli_error("why: %s", nono_strerror(rc));
+		goto free_query;
+	}
+
+	if (args->json) {
+		json = nono_query_result_json(&res);
+		if (!json) {
+			cli_error("why: %s", nono_strerror(NONO_ENOMEM));
+			goto free_query;
+		}
+		printf("%s\n", json);
+		nono_free(json);
+		status = CLI_EXIT_OK;
+		goto free_query;
+	}
+	if (args->network) {
+		why_text_network(&res);
+		status = CLI_EXIT_OK;
+		goto free_query;
+	}
+
+	canon = cli_canonical_lenient(args->path);
+	if (!canon) {
+		cli_error("why: %s: %s", args->path, strerror(errno));
+		goto free_query;
+	}
+	switch (res.reason) {
+	case NONO_REASON_GRANTED_PATH:
+		why_text_allowed(caps, args->path, canon, &res);
+		break;
+	case NONO_REASON_INSUFFICIENT_ACCESS:
+		why_text_insufficient(caps, args->path, canon, &res);
+		break;
+	default:
+		why_text_not_granted(args->path, canon, res.requested);
+		break;
+	}
+	status = CLI_EXIT_OK;
+	free(canon);
+
+free_query:
+	nono_query_free(query);
+	return status;
+}
+
+static int why_main(int argc, char **argv)
+{
+	struct why_args args = { .op = NONO_ACCESS_READ };
+	nono_policy *policy = NULL;
+	int status;
+
+	status = why_parse(argc, argv, &args);
+	if (status >= 0)
+		return status;
+	if (cli_policy_load(args.policy, &policy) < 0)
+		return CLI_EXIT_FAILURE;
+	status = why_answer(&args, nono_policy_caps(policy));
+	nono_policy_free(policy);
+	return status;
+}
+
+/* clang-format off */
+const struct cli_command cli_why_command = {
+	.name = "why",
+	.summary = "explain whether a policy allows an access, and why",
+	.usage = "usage: nono why --policy FILE --path PATH [--op OP] [--json]\n"
+		 "       nono why --policy FILE --network [--json]\n",
+	.help = "Answers from the policy alone, without applying anything:\n"
+		"which rule grants an access, or what to add to allow it.\n"
+		"\n"
+		"  --policy FILE  the policy file (required)\n"
+		"  --path PATH    the path to ask about (need not exist)\n"
+		"  --op OP        read (default), write or read_write\n"
+		"  --network      ask about outbound network access instead\n"
+		"  --json         print the query result as nono-py's JSON dict\n"
+		"  -h, --help     this text\n"
+		"\n"
+		"Output, one line: 'allowed: ...' or 'denied: ...'.\n"
+		"\n"
+		"Exit status: 0 for an answer, allowed or denied (read the\n"
+		"output); 1 for a bad policy; 2 for a usage error.\n",
+	.run = why_main,
+};
+/* clang-format on */

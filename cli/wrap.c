@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * nono wrap: writes a /bin/sh script that runs a program sandboxed by a
+ * policy, so that the program can be started as before, by a path.
+ *
+ * A dynamically linked program goes through the shim (LD_PRELOAD). That
+ * is no boundary where the shim is not loaded, so the script refuses to
+ * run when the shim or the policy is missing: glibc merely warns and runs
+ * the program unsandboxed when a preload cannot be loaded. Everything
+ * else (a static program, or anything that cannot be shown to be dynamic)
+ * goes through `nono run`, which confines whatever it executes.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef NONO_SHIM_INSTALL_PATH
+#error "NONO_SHIM_INSTALL_PATH must name the installed libnono_shim.so"
+#endif
+
+/* How deep "#!" interpreters are followed; Linux itself stops at 4. */
+#define WRAP_MAX_SCRIPT_DEPTH 4
+/* Program headers read at most: real programs have a dozen or two. */
+#define WRAP_MAX_PHDRS 512
+/* The longest "#!" line looked at; Linux reads 256 bytes. */
+#define WRAP_SHEBANG_MAX 256
+
+enum wrap_option {
+	WRAP_OPT_POLICY = 0x100,
+	WRAP_OPT_SHIM,
+	WRAP_OPT_FORCE,
+};
+
+struct wrap_args {
+	const char *policy;
+	const char *output;
+	const char *shim;
+	bool force;
+	char **program; /* PROGRAM and its arguments */
+	int program_argc;
+};
+
+/* Returns -1 when the command line is good, otherwise the exit status. */
+static int wrap_parse(int argc, char **argv, struct wrap_args *args)
+{
+	static const struct option options[] = {
+		{ "policy", required_argument, NULL, WRAP_OPT_POLICY },
+		{ "output", required_argument, NULL, 'o' },
+		{ "shim", required_argument, NULL, WRAP_OPT_SHIM },
+		{ "force", no_argument, NULL, WRAP_OPT_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, status;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:ho:", options, NULL)) != -1) {
+		switch (c) {
+		case WRAP_OPT_POLICY:
+			args->policy = optarg;
+			break;
+		case 'o':
+			args->output = optarg;
+			break;
+		case WRAP_OPT_SHIM:
+			args->shim = optarg;
+			break;
+		case WRAP_OPT_FORCE:
+			args->force = true;
+			break;
+		default:
+			if (cli_common_option(&cli_wrap_command, c, argv,
+					      &status))
+				return status;
+			return cli_usage_error("wrap", "unknown option");
+		}
+	}
+	if (!args->policy)
+		return cli_usage_error("wrap", "--policy is required");
+	if (!args->output || !*args->output)
+		return cli_usage_error("wrap", "--output is required");
+	if (optind >= argc)
+		return cli_usage_error("wrap", "no program given");
+	args->program = argv + optind;
+	args->program_argc = argc - optind;
+	return -1;
+}
+
+static bool wrap_pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n = pread(fd, buf, len, off);
+
+	return n >= 0 && (size_t)n == len;
+}
+
+/*
+ * Whether the ELF file open on fd asks for a program interpreter (the
+ * dynamic loader, which is what honours LD_PRELOAD). Only this machine's
+ * byte order is read; anything unexpected counts as "not dynamic", which
+ * sends the program through `nono run`: the safe side.
+ */
+#define WRAP_DEFINE_HAS_INTERP(bits)                                   \
+	static bool wrap_has_interp##bits(int fd)                      \
+	{                                                              \
+		Elf##bits##_Ehdr eh;                                   \
+		Elf##bits##_Phdr ph;                                   \
+                                                                       \
+		if (!wrap_pread_all(fd, &eh, sizeof(eh), 0) ||         \
+		    eh.e_phentsize != sizeof(ph) ||                    \
+		    eh.e_phnum > WRAP_MAX_PHDRS ||                     \
+		    (uint64_t)eh.e_phoff > (uint64_t)INT32_MAX)        \
+			return false;                                  \
+		for (unsigned i = 0; i < eh.e_phnum; i++) {            \
+			off_t off = (off_t)eh.e_phoff +                \
+				    (off_t)i * (off_t)sizeof(ph);      \
+			if (!wrap_pread_all(fd, &ph, sizeof(ph), off)) \
+				return false;                          \
+			if (ph.p_type == PT_INTERP)                    \
+				return true;                           \
+		}                                                      \
+		return false;                                          \
+	}
+
+WRAP_DEFINE_HAS_INTERP(32)
+WRAP_DEFINE_HAS_INTERP(64)
+
+/*
+ * Whether the program at `path` is dynamically linked: an ELF file with a
+ * PT_INTERP header, or a "#!" script whose interpreter is. Returns 1, 0,
+ * or -1 with errno set when the file cannot be read.
+ */
+static int wrap_is_dynamic(const char *path, int depth)
+{
+	unsigned char ident[EI_NIDENT];
+	char line[WRAP_SHEBANG_MAX + 1];
+	char *interp, *end;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, line, WRAP_SHEBANG_MAX, 0);
+	if (n < 0) {
+		rc = -1;
+		goto close_fd;
+	}
+	line[n] = '\0';
+	if ((size_t)n >= sizeof(ident)) {
+		memcpy(ident, line, sizeof(ident));
+		if (memcmp(ident, ELFMAG, SELFMAG) == 0) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			const unsigned char host = ELFDATA2LSB;
+#else
+			const unsigned char host = ELFDATA2MSB;
+#endif
+			if (ident[EI_DATA] != host)
+				goto close_fd;
+			if (ident[EI_CLASS] == ELFCLASS64)
+				rc = wrap_has_interp64(fd);
+			else if (ident[EI_CLASS] == ELFCLASS32)
+				rc = wrap_has_interp32(fd);
+			goto close_fd;
+		}
+	}
+	/* A script: the kernel starts its interpreter, and that is where
+	 * the loader reads LD_PRELOAD. */
+	if (n < 2 || line[0] != '#' || line[1] != '!' ||
+	    depth >= WRAP_MAX_SCRIPT_DEPTH)
+		goto close_fd;
+	interp = line + 2 + strspn(line + 2, " \t");
+	end = interp + strcspn(interp, " \t\n");
+	*end = '\0';
+	if (interp[0] != '/')
+		goto close_fd;
+	rc = wrap_is_dynamic(interp, depth + 1);
+	if (rc < 0)
+		rc = 0;
+
+close_fd:
+	close(fd);
+	return rc;
+}
+
+/* Writes `s` as one single-quoted sh word: ' becomes '\''. */
+static void wrap_put_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/*
+ * A path made absolute without resolving its last component: a program
+ * reached through a symlink keeps its name (argv[0] matters to some).
+ * A new string (free()) or NULL with errno set.
+ */
+static char *wrap_absolute(const char *path)
+{
+	char *dir_copy = strdup(path), *base_copy = strdup(path);
+	char real[PATH_MAX];
+	char *out = NULL;
+	const char *base;
+
+	if (!dir_copy || !base_copy)
+		goto free_copies;
+	if (!realpath(dirname(dir_copy), real))
+		goto free_copies;
+	base = basename(base_copy);
+	if (asprintf(&out, "%s%s%s", real, strcmp(real, "/") ? "/" : "", base) <
+	    0)
+		out = NULL;
+
+free_copies:
+	free(dir_copy);
+	free(base_copy);
+	return out;
+}
+
+/* Writes an sh test that ends the wrapper with status 126 and a "nono:"
+ * line when `test` is true. */
+static void wrap_put_refusal(FILE *f, const char *test, const char *var,
+			     const char *what, const char *consequence)
+{
+	fprintf(f,
+		"if %s; then\n"
+		"\tprintf 'nono: %%s: %s %%s is missing or unreadable; %s\\n' "
+		"\"$0\" \"$%s\" >&2\n"
+		"\texit 126\n"
+		"fi\n",
+		test, what, consequence, var);
+}
+
+/*
+ * The script. Paths are in single quotes and nowhere else, so no name can
+ * break out of them; the program's arguments follow it, then "$@".
+ */
+static char *wrap_script(const struct wrap_args *args, const char *policy,
+			 const char *program, const char *shim,
+			 const char *nono)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	fprintf(f,
+		"#!/bin/sh\n"
+		"# Written by nono wrap (nono %s): runs a program sandboxed\n"
+		"# by a policy. It refuses to run when what enforces the\n"
+		"# sandbox is missing, rather than run the program "
+		"unconfined.\n",
+		NONO_VERSION_STRING);
+	fputs("nono_policy=", f);
+	wrap_put_quoted(f, policy);
+	fputc('\n', f);
+	if (shim) {
+		fputs("nono_shim=", f);
+		wrap_put_quoted(f, shim);
+		fputc('\n', f);
+		wrap_put_refusal(
+			f, "[ ! -f \"$nono_shim\" ] || [ ! -r \"$nono_shim\" ]",
+			"nono_shim", "the sandbox shim",
+			"refusing to run unsandboxed");
+	} else {
+		fputs("nono=", f);
+		wrap_put_quoted(f, nono);
+		fputc('\n', f);
+		wrap_put_refusal(f, "[ ! -f \"$nono\" ] || [ ! -x \"$nono\" ]",
+				 "nono", "the nono command",
+				 "refusing to run unsandboxed");
+	}
+	wrap_put_refusal(
+		f, "[ ! -f \"$nono_policy\" ] || [ ! -r \"$nono_policy\" ]",
+		"nono_policy", "the policy", "refusing to run");
+	if (shim)
+		fputs("LD_PRELOAD=\"$nono_shim\" NONO_POLICY=\"$nono_policy\" "
+		      "exec ",
+		      f);
+	else
+		fputs("exec \"$nono\" run --policy \"$nono_policy\" -- ", f);
+	wrap_put_quoted(f, program);
+	for (int i = 1; i < args->program_argc; i++) {
+		fputc(' ', f);
+		wrap_put_quoted(f, args->program[i]);
+	}
+	fputs(" \"$@\"\n", f);
+	if (ferror(f)) {
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Moves tmp to out, without replacing out unless `force`. 0 or -1. */
+static int wrap_install(const char *tmp, const char *out, bool force)
+{
+	if (force)
+		return rename(tmp, out);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_NOREPLACE) == 0)
+		return 0;
+	/* A filesystem without RENAME_NOREPLACE: link(2) also fails on an
+	 * existing name, atomically. */
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (link(tmp, out) < 0)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
+/* Writes the script to `out` (mode 0755) through a temporary file in the
+ * same directory. Returns the exit status. */
+static int wrap_write(const char *out, const char *text, bool force)
+{
+	size_t len = strlen(text);
+	char *tmp;
+	int fd, status = CLI_EXIT_FAILURE;
+
+	if (asprintf(&tmp, "%s.XXXXXX", out) < 0) {
+		cli_error("wrap: %s", nono_strerror(NONO_ENOMEM));
+		return CLI_EXIT_FAILURE;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		cli_error("wrap: cannot create a file next to %s: %s", out,
+			  strerror(errno));
+		goto free_tmp;
+	}
+	for (const char *p = text; len > 0;) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			cli_error("wrap: writing %s: %s", tmp,
+				  n < 0 ? strerror(errno) : "short write");
+			goto unlink_tmp;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fchmod(fd, 0755) < 0 || fsync(fd) < 0) {
+		cli_error("wrap: %s: %s", tmp, strerror(errno));
+		goto unlink_tmp;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		cli_error("wrap: %s: %s", tmp, strerror(errno));
+		goto unlink_tmp;
+	}
+	fd = -1;
+	if (wrap_install(tmp, out, force) < 0) {
+		if (errno == EEXIST)
+			cli_error(
+				"wrap: %s already exists (--force replaces it)",
+				out);
+		else
+			cli_error("wrap: %s: %s", out, strerror(errno));
+		goto unlink_tmp;
+	}
+	status = CLI_EXIT_OK;
+	goto free_tmp;
+
+unlink_tmp:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+free_tmp:
+	free(tmp);
+	return status;
+}
+
+/*
+ * `nono run` executes the program inside the sandbox, so the policy must
+ * let it read the program file; a wrapper that can only ever exit with
+ * 126 is worth a warning now. (Under the shim the program is loaded
+ * before the sandbox exists, so this only matters for `nono run`.)
+ */
+static void wrap_warn_not_granted(const nono_caps *caps, const char *program)
+{
+	nono_query_result res;
+	nono_query *query = NULL;
+
+	if (nono_query_new(caps, &query) < 0)
+		return;
+	if (nono_query_path(query, program, NONO_ACCESS_READ, &res) == 0 &&
+	    res.status != NONO_QUERY_ALLOWED)
+		cli_error(
+			"wrap: warning: the policy does not grant read access "
+			"to %s, so the wrapper will exit with status 126",
+			program);
+	nono_query_free(query);
+}
+
+static int wrap_main(int argc, char **argv)
+{
+	struct wrap_args args = { 0 };
+	nono_policy *policy = NULL;
+	char *policy_abs = NULL, *found = NULL, *program = NULL;
+	char *shim = NULL, *text = NULL;
+	char nono[PATH_MAX] = "";
+	ssize_t len;
+	int dynamic, status;
+
+	status = wrap_parse(argc, argv, &args);
+	if (status >= 0)
+		return status;
+
+	/* A wrapper for a policy that does not load would only ever
+	 * refuse to run: say so now. */
+	status = CLI_EXIT_FAILURE;
+	if (cli_policy_load(args.policy, &policy) < 0)
+		return CLI_EXIT_FAILURE;
+	policy_abs = realpath(args.policy, NULL);
+	if (!policy_abs) {
+		cli_error("wrap: %s: %s", args.policy, strerror(errno));
+		goto free_all;
+	}
+
+	found = cli_find_program(args.program[0]);
+	if (!found) {
+		cli_error("wrap: %s: %s", args.program[0],
+			  errno == ENOENT ? "program not found"
+					  : strerror(errno));
+		goto free_all;
+	}
+	/* The wrapper names the program by its absolute path: its PATH at
+	 * run time may differ, and might find a static program there. */
+	program = wrap_absolute(found);
+	if (!program) {
+		cli_error("wrap: %s: %s", found, strerror(errno));
+		goto free_all;
+	}
+	dynamic = wrap_is_dynamic(program, 0);
+	if (dynamic < 0) {
+		cli_error("wrap: %s: %s", program, strerror(errno));
+		goto free_all;
+	}
+
+	if (dynamic) {
+		const char *wanted =
+			args.shim ? args.shim : NONO_SHIM_INSTALL_PATH;
+
+		shim = realpath(wanted, NULL);
+		if (!shim) {
+			cli_error("wrap: the shim %s: %s (give its path with "
+				  "--shim)",
+				  wanted, strerror(errno));
+			goto free_all;
+		}
+	} else {
+		wrap_warn_not_granted(nono_policy_caps(policy), program);
+		len = readlink("/proc/self/exe", nono, sizeof(nono) - 1);
+		if (len < 0) {
+			cli_error("wrap: cannot find the nono command: %s",
+				  strerror(errno));
+			goto free_all;
+		}
+		nono[len] = '\0';
+	}
+
+	text = wrap_script(&args, policy_abs, program, shim, nono);
+	if (!text) {
+		cli_error("wrap: %s", nono_strerror(NONO_ENOMEM));
+		goto free_all;
+	}
+	status = wrap_write(args.output, text, args.force);
+
+free_all:
+	free(text);
+	free(shim);
+	free(program);
+	free(found);
+	free(policy_abs);
+	nono_policy_free(policy);
+	return status;
+}
+
+/* clang-format off */
+const struct cli_command cli_wrap_command = {
+	.name = "wrap",
+	.summary = "write a script that runs a program sandboxed",
+	.usage = "usage: nono wrap --policy FILE --output WRAPPER [--shim PATH] [--force]\n"
+		 "                 [--] PROGRAM [ARGS...]\n",
+	.help = "Writes WRAPPER, an executable /bin/sh script that runs PROGRAM\n"
+		"(with ARGS, then the wrapper's own arguments) sandboxed by the\n"
+		"policy FILE. A dynamically linked PROGRAM runs under the shim\n"
+		"(LD_PRELOAD); any other (static, or not recognised) runs through\n"
+		"`nono run`. The wrapper exits with status 126 and a 'nono:' line,\n"
+		"without running PROGRAM, when the shim (or nono), or the policy is\n"
+		"missing. Paths are written absolute; run nono wrap again when\n"
+		"PROGRAM is replaced by a different build.\n"
+		"\n"
+		"  --policy FILE      the policy (checked now, read at every run)\n"
+		"  -o, --output FILE  the wrapper to write (atomically, mode 0755)\n"
+		"  --shim PATH        libnono_shim.so; default " NONO_SHIM_INSTALL_PATH "\n"
+		"  --force            replace WRAPPER if it exists\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"Exit status: 0, 1 when the policy is bad or the wrapper cannot be\n"
+		"written, 2 for a usage error.\n",
+	.run = wrap_main,
+};
+/* clang-format on */
