@@ -17,11 +17,10 @@
  * sandbox and one environment variable (SHIM_ENV_APPLIED, below).
  *
  * LD_PRELOAD and NONO_POLICY are inherited, so every child process the
- * program starts loads the shim too, and reads the policy again (see
- * shim_already_applied() for why it then applies nothing). Inside the
- * sandbox that takes read access to the policy file and to the shim
- * itself: a policy for a program that starts others grants read_file on
- * its own path, or its children stop with status 126.
+ * program starts loads the shim too; it recognises the policy its parent
+ * applied and does nothing (shim_already_applied()). Only a child given
+ * another NONO_POLICY loads that file, from inside the sandbox, which must
+ * then grant read access to it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -174,11 +173,11 @@ static _Noreturn void shim_die_diag(const char *step, int rc,
 }
 
 /*
- * Dies with the loader's error. A process already inside a sandbox the shim
- * applied (a child of the program) reads the policy again, and cannot when
- * the policy does not grant read access to its own file: the message then
- * says how to fix it, since "Permission denied" on a file that is plainly
- * readable outside the sandbox is a puzzle.
+ * Dies with the loader's error. A child given another NONO_POLICY than the
+ * one its parent applied loads that file from inside the parent's
+ * sandbox, and cannot when the parent's policy does not grant read access
+ * to it: the message then says how to fix it, since "Permission denied" on
+ * a file that is plainly readable outside the sandbox is a puzzle.
  */
 static _Noreturn void shim_die_load(const char *path, int rc,
 				    const nono_diag *diag)
@@ -189,8 +188,8 @@ static _Noreturn void shim_die_load(const char *path, int rc,
 	if (getenv(SHIM_ENV_APPLIED) &&
 	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 &&
 	    strstr(msg, strerror(EACCES)))
-		shim_die("%s: %s (this process is inside the sandbox, and "
-			 "reads the policy again: grant read_file = %s)",
+		shim_die("%s: %s (this process is inside a sandbox that does "
+			 "not let it read this policy: grant read_file = %s)",
 			 file, msg, file);
 	/* Name the policy when the loader did not. */
 	if (!diag->file[0])
@@ -275,89 +274,25 @@ static uint64_t shim_fnv1a_str(uint64_t hash, const char *s)
 	return shim_fnv1a(hash, s, strlen(s) + 1);
 }
 
-/* Hashes the TCP port exceptions of one kind. */
-static uint64_t shim_fnv1a_tcp(uint64_t hash, const nono_caps *caps,
-			       nono_tcp_op op)
-{
-	char text[16];
-
-	hash = shim_fnv1a_str(hash, op == NONO_TCP_CONNECT ? "connect_tcp"
-							   : "bind_tcp");
-	for (size_t i = 0; i < nono_caps_tcp_port_count(caps, op); i++) {
-		snprintf(text, sizeof(text), "%d",
-			 nono_caps_tcp_port_at(caps, op, i));
-		hash = shim_fnv1a_str(hash, text);
-	}
-	return hash;
-}
-
 /*
- * The identity of a loaded policy: a 64-bit FNV-1a hash of everything it
- * makes the sandbox do. That is the canonical state JSON (resolved paths,
- * access, network), and, because the JSON does not carry them, the
- * summary, the command lists, the platform rules, the TCP port
- * exceptions, the process scopes and on_unsupported. Whatever is left out
- * here could differ between a parent's policy and a child's without the
- * child noticing, so when the capability set learns something new, it
- * belongs here too. Two
- * policy files that apply the same sandbox have the same identity,
- * whatever their spelling or location.
+ * The identity of the policy a process is asked to apply: a 64-bit FNV-1a
+ * hash of the NONO_POLICY value, the absolute path of the file. It is the
+ * name of the file, not its content, on purpose: a child can then tell
+ * that its parent applied this policy without reading the file again, so
+ * a policy need not grant read access to itself for its program to start
+ * others, and a child whose HOME or other variables differ does not
+ * expand the policy into a different, stacked layer. What the parent
+ * applied is what confines the whole tree, even if the file changes later.
  *
- * Writes 16 hex digits and a NUL into out. 0 or NONO_ENOMEM.
+ * Writes 16 hex digits and a NUL into out.
  */
-static int shim_policy_identity(const nono_policy *policy, char out[17])
+static void shim_policy_identity(const char *path, char out[17])
 {
-	const nono_caps *caps = nono_policy_caps(policy);
 	uint64_t hash = UINT64_C(0xcbf29ce484222325);
-	nono_state *state = NULL;
-	char *json = NULL;
-	char *summary = NULL;
-	int rc;
 
-	rc = nono_state_from_caps(caps, &state);
-	if (rc < 0)
-		return rc;
-	json = nono_state_to_json(state);
-	if (!json) {
-		rc = NONO_ENOMEM;
-		goto free_state;
-	}
-	summary = nono_caps_summary(caps);
-	if (!summary) {
-		rc = NONO_ENOMEM;
-		goto free_json;
-	}
-	hash = shim_fnv1a_str(hash, json);
-	hash = shim_fnv1a_str(hash, summary);
-	hash = shim_fnv1a_str(hash, "allow_commands");
-	for (size_t i = 0; i < nono_caps_allowed_command_count(caps); i++)
-		hash = shim_fnv1a_str(hash, nono_caps_allowed_command(caps, i));
-	hash = shim_fnv1a_str(hash, "block_commands");
-	for (size_t i = 0; i < nono_caps_blocked_command_count(caps); i++)
-		hash = shim_fnv1a_str(hash, nono_caps_blocked_command(caps, i));
-	hash = shim_fnv1a_str(hash, "platform_rules");
-	for (size_t i = 0; i < nono_caps_platform_rule_count(caps); i++)
-		hash = shim_fnv1a_str(hash,
-				      nono_caps_platform_rule_at(caps, i));
-	hash = shim_fnv1a_tcp(hash, caps, NONO_TCP_CONNECT);
-	hash = shim_fnv1a_tcp(hash, caps, NONO_TCP_BIND);
-	hash = shim_fnv1a_str(hash, "scopes");
-	hash = shim_fnv1a_str(hash, nono_scope_mode_str(nono_caps_scope(
-					    caps, NONO_SCOPE_SIGNAL)));
-	hash = shim_fnv1a_str(hash, nono_scope_mode_str(nono_caps_scope(
-					    caps, NONO_SCOPE_ABSTRACT_UNIX)));
-	hash = shim_fnv1a_str(hash, nono_policy_best_effort(policy)
-					    ? "on_unsupported=warn"
-					    : "on_unsupported=fail");
+	hash = shim_fnv1a_str(hash, "nono-policy-path");
+	hash = shim_fnv1a_str(hash, path);
 	snprintf(out, 17, "%016" PRIx64, hash);
-	rc = 0;
-
-	nono_free(summary);
-free_json:
-	nono_free(json);
-free_state:
-	nono_state_free(state);
-	return rc;
 }
 
 /*
@@ -368,8 +303,8 @@ free_state:
  * more layer per exec, and the kernel allows 16: a chain of 17 execs (a
  * shell script calling a shell script...) would start failing. So after a
  * successful apply, the shim sets SHIM_ENV_APPLIED to the identity of the
- * policy, and a process that finds the identity of the policy it has just
- * loaded there does not apply it again.
+ * policy (shim_policy_identity()), and a process that finds the identity
+ * of its own NONO_POLICY there does not load or apply it again.
  *
  * Skipping never widens what confines a process:
  *  - When the marker was inherited from an ancestor that applied the
@@ -386,8 +321,8 @@ free_state:
  *    made, so a marker without it is ignored: a stale or forged marker in
  *    an unconfined process does not switch the shim off.
  * A marker for a different policy (a child started with another
- * NONO_POLICY) does not match, and that policy is applied as a further
- * layer, which can only narrow what the child may do.
+ * NONO_POLICY) does not match, and that policy is loaded and applied as a
+ * further layer, which can only narrow what the child may do.
  */
 static bool shim_already_applied(const char *identity)
 {
@@ -450,22 +385,19 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	shim_read_log_level();
 	path = shim_policy_path();
 
-	nono_diag_clear(&diag);
-	rc = nono_policy_load(path, &policy, &diag);
-	if (rc < 0)
-		shim_die_load(path, rc, &diag);
-
-	rc = shim_policy_identity(policy, identity);
-	if (rc < 0)
-		shim_die("computing the identity of the policy %s: %s", path,
-			 nono_strerror(rc));
+	shim_policy_identity(path, identity);
 	if (shim_already_applied(identity)) {
 		shim_log(SHIM_LOG_DEBUG,
 			 "policy %s (%s) already applied to this process tree: "
 			 "not stacking another layer",
 			 path, identity);
-		goto free_policy;
+		return;
 	}
+
+	nono_diag_clear(&diag);
+	rc = nono_policy_load(path, &policy, &diag);
+	if (rc < 0)
+		shim_die_load(path, rc, &diag);
 
 	shim_log_plan(policy, path);
 	if (nono_policy_best_effort(policy))
@@ -486,7 +418,5 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	shim_log(SHIM_LOG_INFO,
 		 "sandbox applied: policy %s (%s), Landlock ABI %d", path,
 		 identity, result.abi);
-
-free_policy:
 	nono_policy_free(policy);
 }

@@ -81,9 +81,10 @@ TestSuite(shim, .init = setup, .fini = teardown);
  * Writes T/policy.ini: the `system` profile, which every dynamically linked
  * program needs; read_file grants for the probe and the shim, which live in
  * the build tree (a program the shim starts must be able to execute the
- * probe and load the shim); a grant on the policy file itself, which every
- * child under the shim reads again; then `body`, with "@T@" standing for T.
- * Lines of `body` before any section header belong to [filesystem].
+ * probe and load the shim); then `body`, with "@T@" standing for T. Lines
+ * of `body` before any section header belong to [filesystem]. The policy
+ * does not grant read access to itself: children recognise the policy
+ * their parent applied without reading it again.
  */
 static void write_policy(const char *body)
 {
@@ -93,9 +94,8 @@ static void write_policy(const char *body)
 			      "[filesystem]\n"
 			      "read_file = %s\n"
 			      "read_file = %s\n"
-			      "read_file = %s\n"
 			      "%s",
-			      PROBE, SHIM, policy_path, text);
+			      PROBE, SHIM, text);
 
 	tu_write_file(policy_path, policy);
 	free(policy);
@@ -326,31 +326,47 @@ Test(shim, child_processes_inherit_the_sandbox)
 		  "cat did not report the denial: '%s'", proc.err);
 }
 
-Test(shim, child_under_the_shim_must_be_able_to_read_the_policy)
+Test(shim, child_does_not_read_the_policy_again)
 {
 	/*
-	 * A child that loads the shim reads the policy again. When the
-	 * policy does not grant its own file, the child cannot, and fails
-	 * closed: status 126 and a line naming the policy file and the
-	 * grant that is missing.
+	 * The policy does not grant read access to its own file, yet a
+	 * child under the shim starts: it recognises the policy its parent
+	 * applied by its name and loads nothing.
 	 */
 	char *script;
 
 	write_policy("read = @T@/ro\n");
-	tu_write_file(policy_path,
-		      tu_fmt("[policy]\ninclude = system\n"
-			     "[filesystem]\nread_file = %s\nread_file = %s\n"
-			     "read = %s\n",
-			     PROBE, SHIM, at("ro")));
-	script = tu_fmt("%s read %s", PROBE, at("ro/file"));
+	script = tu_fmt("%s read %s; %s read %s", PROBE, at("ro/file"), PROBE,
+			policy_path);
+	RUN(NULL, "/bin/sh", "-c", script);
+	cr_assert_str_eq(proc.out, "ok\nEACCES\n",
+			 "child: '%s' (status %d, stderr '%s')", proc.out,
+			 proc.status, proc.err);
+	cr_assert_str_empty(proc.err, "stderr not empty: '%s'", proc.err);
+}
+
+Test(shim, child_with_an_unreadable_other_policy_fails_closed)
+{
+	/*
+	 * A child given another NONO_POLICY loads it inside the parent's
+	 * sandbox. When the parent's policy does not let it read that file,
+	 * the child stops with status 126 and a line naming the file and
+	 * the grant that is missing.
+	 */
+	char *other = at("out/other.ini");
+	char *script;
+
+	write_policy("read = @T@/ro\n");
+	tu_write_file(other, "[filesystem]\nread = /usr\n");
+	script = tu_fmt("NONO_POLICY=%s %s read %s", other, PROBE,
+			at("ro/file"));
 	RUN(NULL, "/bin/sh", "-c", script);
 	cr_assert_eq(proc.status, 126, "status %d (stdout '%s', stderr '%s')",
 		     proc.status, proc.out, proc.err);
 	cr_assert_str_empty(proc.out, "the child ran: '%s'", proc.out);
-	cr_assert(strncmp(proc.err, "nono: ", 6) == 0 &&
-			  strstr(proc.err, policy_path),
+	cr_assert(strncmp(proc.err, "nono: ", 6) == 0 && strstr(proc.err, other),
 		  "the message does not name the policy: '%s'", proc.err);
-	cr_assert(strstr(proc.err, tu_fmt("grant read_file = %s", policy_path)),
+	cr_assert(strstr(proc.err, tu_fmt("grant read_file = %s", other)),
 		  "the message does not say how to fix it: '%s'", proc.err);
 	cr_assert_eq(tu_count_char(proc.err, '\n'), 1,
 		     "more than one line: '%s'", proc.err);
@@ -418,10 +434,22 @@ Test(shim, marker_names_the_policy_identity)
 	RUN(NULL, PROBE, "getenv", "NONO_SHIM_APPLIED");
 	cr_assert_str_eq(proc.out, first, "the identity is not stable");
 
+	/* The identity is the policy's name: the same file with other
+	 * content is the same policy to a child (it is confined by what its
+	 * parent applied), another file is another policy. */
 	write_policy("read = @T@/ro\nread = @T@/rw\n");
 	RUN(NULL, PROBE, "getenv", "NONO_SHIM_APPLIED");
+	cr_assert_str_eq(proc.out, first, "the identity follows the content");
+
+	char *copy = at("copy.ini");
+	tu_copy_file(policy_path, copy, 0644);
+	const char *env[] = { tu_fmt("NONO_POLICY=%s", copy), NULL };
+	const char *argv[] = { PROBE, "getenv", "NONO_SHIM_APPLIED", NULL };
+	char **envp = tu_env(SHIM, NULL, env);
+	tu_spawn(&proc, (char *const *)argv, envp, 30);
+	cr_assert_eq(proc.status, 0, "copy: '%s' '%s'", proc.out, proc.err);
 	cr_assert_str_neq(proc.out, first,
-			  "two different policies have one identity");
+			  "two policy files have one identity");
 }
 
 Test(shim, forged_marker_does_not_switch_the_shim_off)
