@@ -132,6 +132,14 @@ static void check_print_policy(const nono_policy *policy)
 	if (summary)
 		fputs(summary, stdout);
 	nono_free(summary);
+	/* The issue asks check to list the scopes; "default" means
+	 * isolated where the kernel can, which the Kernel part resolves. */
+	puts("Process:");
+	printf("  signals: %s\n",
+	       nono_scope_mode_str(nono_caps_scope(caps, NONO_SCOPE_SIGNAL)));
+	printf("  abstract_unix: %s\n",
+	       nono_scope_mode_str(
+		       nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX)));
 	puts("Commands:");
 	check_print_list("allow", caps, nono_caps_allowed_command_count,
 			 nono_caps_allowed_command);

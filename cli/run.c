@@ -52,13 +52,19 @@ struct run_grant {
 	bool is_file;
 };
 
+struct run_port {
+	nono_tcp_op op;
+	unsigned port;
+};
+
 struct run_args {
 	const char *policy;
 	struct run_grant *grants; /* argc entries: enough for any line */
 	size_t grant_count;
 	bool block_net;
-	const char *tcp_option; /* the first port option given, or NULL */
-	char **program;		/* PROGRAM and its arguments */
+	struct run_port *ports; /* argc entries: enough for any line */
+	size_t port_count;
+	char **program; /* PROGRAM and its arguments */
 };
 
 static void run_add_grant(struct run_args *args, const char *option,
@@ -135,8 +141,11 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 					"run",
 					"%s: '%s' is not a port (1..65535)",
 					name, optarg);
-			if (!args->tcp_option)
-				args->tcp_option = name;
+			args->ports[args->port_count++] = (struct run_port){
+				.op = c == RUN_OPT_CONNECT_TCP ? NONO_TCP_CONNECT
+							       : NONO_TCP_BIND,
+				.port = (unsigned)strtoul(optarg, NULL, 10),
+			};
 			break;
 		}
 		default:
@@ -148,16 +157,6 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 	}
 	if (optind >= argc)
 		return cli_usage_error("run", "no program given");
-	/*
-	 * The ports are parsed and checked now so that the network issue
-	 * only has to turn them on. Until the library can open single
-	 * ports, refusing is the only honest answer: ignoring them would
-	 * block what the user asked to allow.
-	 */
-	if (args->tcp_option) {
-		cli_error("%s is not supported yet", args->tcp_option);
-		return CLI_EXIT_USAGE;
-	}
 	args->program = argv + optind;
 	return -1;
 }
@@ -199,6 +198,29 @@ static int run_build_caps(const struct run_args *args,
 			goto free_caps;
 		}
 	}
+	for (size_t i = 0; i < args->port_count; i++) {
+		const struct run_port *p = &args->ports[i];
+		const char *name = p->op == NONO_TCP_CONNECT ? "--connect-tcp"
+							     : "--bind-tcp";
+
+		/* An exception to an open network would mean nothing: the
+		 * user surely meant to block the rest. */
+		if (!nono_caps_is_network_blocked(caps)) {
+			cli_error("%s %u: port exceptions need --block-net (or "
+				  "block = true in the policy)",
+				  name, p->port);
+			rc = NONO_EINVAL;
+			goto free_caps;
+		}
+		rc = p->op == NONO_TCP_CONNECT
+			     ? nono_caps_allow_tcp_connect(caps, p->port)
+			     : nono_caps_allow_tcp_bind(caps, p->port);
+		if (rc < 0) {
+			cli_error("%s %u: %s", name, p->port,
+				  nono_strerror(rc));
+			goto free_caps;
+		}
+	}
 	*out = caps;
 	return 0;
 
@@ -235,7 +257,10 @@ static int run_main(int argc, char **argv)
 	int rc, status;
 
 	args.grants = calloc((size_t)argc, sizeof(*args.grants));
-	if (!args.grants) {
+	args.ports = calloc((size_t)argc, sizeof(*args.ports));
+	if (!args.grants || !args.ports) {
+		free(args.grants);
+		free(args.ports);
 		cli_error("%s", nono_strerror(NONO_ENOMEM));
 		return CLI_EXIT_CANNOT_RUN;
 	}
@@ -278,6 +303,7 @@ static int run_main(int argc, char **argv)
 	nono_caps_free(caps);
 	nono_policy_free(policy);
 	free(args.grants);
+	free(args.ports);
 	fflush(NULL);
 	execvp(args.program[0], args.program);
 	return run_exec_error(args.program[0], errno, true);
@@ -288,6 +314,7 @@ free_policy:
 	nono_policy_free(policy);
 free_grants:
 	free(args.grants);
+	free(args.ports);
 	return status;
 }
 
@@ -310,8 +337,9 @@ const struct cli_command cli_run_command = {
 		"  --write-file FILE        write one file\n"
 		"  --read-write-file FILE   both\n"
 		"  --block-net              block network access\n"
-		"  --connect-tcp PORT       (not supported yet)\n"
-		"  --bind-tcp PORT          (not supported yet)\n"
+		"  --connect-tcp PORT       with the network blocked, still allow\n"
+		"                           outbound TCP to PORT (repeatable)\n"
+		"  --bind-tcp PORT          likewise, listening on TCP PORT\n"
 		"  -h, --help               this text\n"
 		"\n"
 		"Paths given as options may be relative to the working directory.\n"

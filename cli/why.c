@@ -21,6 +21,8 @@ enum why_option {
 	WHY_OPT_OP,
 	WHY_OPT_NETWORK,
 	WHY_OPT_JSON,
+	WHY_OPT_CONNECT_TCP,
+	WHY_OPT_BIND_TCP,
 };
 
 struct why_args {
@@ -29,6 +31,8 @@ struct why_args {
 	const char *op_text;
 	nono_access op;
 	bool network;
+	nono_tcp_op tcp_op; /* --connect-tcp or --bind-tcp; 0 when neither */
+	unsigned port;
 	bool json;
 };
 
@@ -52,6 +56,8 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 		{ "op", required_argument, NULL, WHY_OPT_OP },
 		{ "network", no_argument, NULL, WHY_OPT_NETWORK },
 		{ "json", no_argument, NULL, WHY_OPT_JSON },
+		{ "connect-tcp", required_argument, NULL, WHY_OPT_CONNECT_TCP },
+		{ "bind-tcp", required_argument, NULL, WHY_OPT_BIND_TCP },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -87,6 +93,27 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 		case WHY_OPT_JSON:
 			args->json = true;
 			break;
+		case WHY_OPT_CONNECT_TCP:
+		case WHY_OPT_BIND_TCP: {
+			char *end;
+			unsigned long port;
+
+			if (args->tcp_op)
+				return cli_usage_error(
+					"why", "give one TCP port question");
+			errno = 0;
+			port = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || port < 1 ||
+			    port > 65535 || optarg[0] == '-')
+				return cli_usage_error(
+					"why", "'%s' is not a port (1..65535)",
+					optarg);
+			args->tcp_op = c == WHY_OPT_CONNECT_TCP
+					       ? NONO_TCP_CONNECT
+					       : NONO_TCP_BIND;
+			args->port = (unsigned)port;
+			break;
+		}
 		default:
 			if (cli_common_option(&cli_why_command, c, argv,
 					      &status))
@@ -99,10 +126,11 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 				       argv[optind]);
 	if (!args->policy)
 		return cli_usage_error("why", "--policy is required");
-	if (!args->path == !args->network)
-		return cli_usage_error(
-			"why", "give exactly one of --path and --network");
-	if (args->network && args->op_text)
+	if ((args->path != NULL) + args->network + (args->tcp_op != 0) != 1)
+		return cli_usage_error("why",
+				       "give exactly one of --path, --network, "
+				       "--connect-tcp and --bind-tcp");
+	if (!args->path && args->op_text)
 		return cli_usage_error("why", "--op applies to --path only");
 	if (args->path && !*args->path)
 		return cli_usage_error("why", "--path is empty");
@@ -251,14 +279,63 @@ static void why_text_insufficient(const nono_caps *caps, const char *path,
 	putchar('\n');
 }
 
-static void why_text_network(const nono_query_result *res)
+/* " 443, 8443" for the exceptions of one kind. */
+static void why_print_ports(const nono_caps *caps, nono_tcp_op op)
 {
-	if (res->status == NONO_QUERY_ALLOWED)
+	for (size_t i = 0; i < nono_caps_tcp_port_count(caps, op); i++)
+		printf("%s %d", i ? "," : "", nono_caps_tcp_port_at(caps, op, i));
+}
+
+static void why_text_network(const nono_caps *caps,
+			     const nono_query_result *res)
+{
+	if (res->status == NONO_QUERY_ALLOWED) {
 		puts("allowed: network access is allowed ([network] block is "
 		     "not set)");
-	else
-		puts("denied: network access is blocked by [network] block = "
-		     "true");
+		return;
+	}
+	fputs("denied: network access is blocked by [network] block = true",
+	      stdout);
+	if (res->reason == NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS) {
+		fputs(", except", stdout);
+		if (nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT)) {
+			fputs(" outbound TCP to port(s)", stdout);
+			why_print_ports(caps, NONO_TCP_CONNECT);
+		}
+		if (nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT) &&
+		    nono_caps_tcp_port_count(caps, NONO_TCP_BIND))
+			fputs(" and", stdout);
+		if (nono_caps_tcp_port_count(caps, NONO_TCP_BIND)) {
+			fputs(" listening on TCP port(s)", stdout);
+			why_print_ports(caps, NONO_TCP_BIND);
+		}
+	}
+	putchar('\n');
+}
+
+static void why_text_tcp(const nono_query_result *res)
+{
+	const char *what = res->tcp_op == NONO_TCP_CONNECT ? "outbound TCP to"
+							   : "listening on TCP";
+	const char *key = res->tcp_op == NONO_TCP_CONNECT ? "connect_tcp"
+							  : "bind_tcp";
+
+	switch (res->reason) {
+	case NONO_REASON_NETWORK_ALLOWED:
+		printf("allowed: %s port %u: network access is allowed "
+		       "([network] block is not set)\n",
+		       what, res->port);
+		break;
+	case NONO_REASON_TCP_PORT_GRANTED:
+		printf("allowed: %s port %u is granted by [network] %s = %u\n",
+		       what, res->port, key, res->port);
+		break;
+	default:
+		printf("denied: %s port %u is blocked by [network] block = "
+		       "true; to allow it, add under [network]: %s = %u\n",
+		       what, res->port, key, res->port);
+		break;
+	}
 }
 
 /* Answers the question; returns the exit status. */
@@ -277,6 +354,8 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 	}
 	if (args->network)
 		rc = nono_query_network(query, &res);
+	else if (args->tcp_op)
+		rc = nono_query_tcp(query, args->tcp_op, args->port, &res);
 	else
 		rc = nono_query_path(query, args->path, args->op, &res);
 	if (rc < 0) {
@@ -296,7 +375,12 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		goto free_query;
 	}
 	if (args->network) {
-		why_text_network(&res);
+		why_text_network(caps, &res);
+		status = CLI_EXIT_OK;
+		goto free_query;
+	}
+	if (args->tcp_op) {
+		why_text_tcp(&res);
 		status = CLI_EXIT_OK;
 		goto free_query;
 	}
@@ -346,7 +430,8 @@ const struct cli_command cli_why_command = {
 	.name = "why",
 	.summary = "explain whether a policy allows an access, and why",
 	.usage = "usage: nono why --policy FILE --path PATH [--op OP] [--json]\n"
-		 "       nono why --policy FILE --network [--json]\n",
+		 "       nono why --policy FILE --network [--json]\n"
+		 "       nono why --policy FILE (--connect-tcp|--bind-tcp) PORT [--json]\n",
 	.help = "Answers from the policy alone, without applying anything:\n"
 		"which rule grants an access, or what to add to allow it.\n"
 		"\n"
@@ -354,6 +439,8 @@ const struct cli_command cli_why_command = {
 		"  --path PATH    the path to ask about (need not exist)\n"
 		"  --op OP        read (default), write or read_write\n"
 		"  --network      ask about outbound network access instead\n"
+		"  --connect-tcp PORT, --bind-tcp PORT\n"
+		"                 ask about one TCP port instead\n"
 		"  --json         print the query result as nono-py's JSON dict\n"
 		"  -h, --help     this text\n"
 		"\n"

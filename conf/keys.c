@@ -88,20 +88,46 @@ const struct nono_key nono_keys[] = {
 		.handler = HANDLER(nono_policy_h_block),
 		.doc = "`true` denies all network access; default `false`.",
 	},
-	KEY_LATER("network", "connect_tcp", NONO_KIND_PORT, true, NULL,
-		  "With `block = true`, still allows outbound TCP to this "
-		  "port."),
-	KEY_LATER("network", "bind_tcp", NONO_KIND_PORT, true, NULL,
-		  "With `block = true`, still allows listening on this TCP "
-		  "port."),
-	KEY_LATER("process", "signals", NONO_KIND_CHOICE, false,
-		  "isolated|allow",
-		  "`isolated`: no signals to processes outside the sandbox "
-		  "(Landlock ABI 6+)."),
-	KEY_LATER("process", "abstract_unix", NONO_KIND_CHOICE, false,
-		  "isolated|allow",
-		  "`isolated`: no connecting to abstract UNIX sockets outside "
-		  "the sandbox (Landlock ABI 6+)."),
+	{
+		.section = "network",
+		.name = "connect_tcp",
+		.kind = NONO_KIND_PORT,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_tcp),
+		.doc = "With `block = true`, still allows outbound TCP to this "
+		       "port (repeatable; Landlock ABI 4+).",
+	},
+	{
+		.section = "network",
+		.name = "bind_tcp",
+		.kind = NONO_KIND_PORT,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_tcp),
+		.doc = "With `block = true`, still allows listening on this TCP "
+		       "port (repeatable; Landlock ABI 4+).",
+	},
+	{
+		.section = "process",
+		.name = "signals",
+		.kind = NONO_KIND_CHOICE,
+		.repeatable = false,
+		.choices = "isolated|allow",
+		.handler = HANDLER(nono_policy_h_scope),
+		.doc = "`isolated`: no signals to processes outside the sandbox "
+		       "(Landlock ABI 6+). Default: isolated where the kernel "
+		       "can; written explicitly, follows `on_unsupported`.",
+	},
+	{
+		.section = "process",
+		.name = "abstract_unix",
+		.kind = NONO_KIND_CHOICE,
+		.repeatable = false,
+		.choices = "isolated|allow",
+		.handler = HANDLER(nono_policy_h_scope),
+		.doc = "`isolated`: no connecting to abstract UNIX sockets "
+		       "outside the sandbox (Landlock ABI 6+). Default as for "
+		       "`signals`.",
+	},
 	KEY_LATER("commands", "allow", NONO_KIND_COMMAND, true, NULL,
 		  "A command that may run; wins over `block`."),
 	KEY_LATER("commands", "block", NONO_KIND_COMMAND, true, NULL,

@@ -90,6 +90,13 @@ struct nono_policy_loader {
 	size_t files;
 	unsigned next_id;
 	struct seen_value *seen; /* nono_key_count entries */
+	/* Where the first TCP port exception was given, for the error when
+	 * the network turns out not to be blocked (known only at the end,
+	 * since `block` may come later or from another file). */
+	char *first_port_file;
+	unsigned first_port_line;
+	const char *first_port_key;
+	char first_port_value[8];
 };
 
 /* ------------------------------------------------------------------ */
@@ -909,6 +916,51 @@ int nono_policy_h_block(struct nono_policy_loader *ld,
 	return 0;
 }
 
+int nono_policy_h_tcp(struct nono_policy_loader *ld,
+		      const struct nono_key *key, const char *value)
+{
+	/* The value was checked to be 1..65535 already. */
+	unsigned port = (unsigned)strtoul(value, NULL, 10);
+	int rc;
+
+	if (strcmp(key->name, "connect_tcp") == 0)
+		rc = nono_caps_allow_tcp_connect(ld->pol->caps, port);
+	else
+		rc = nono_caps_allow_tcp_bind(ld->pol->caps, port);
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	if (!ld->first_port_file) {
+		ld->first_port_file = strdup(ld->cur->name);
+		if (!ld->first_port_file)
+			return ld_error(ld, NONO_ENOMEM, "out of memory");
+		ld->first_port_line = ld->cur->line;
+		ld->first_port_key = key->name;
+		snprintf(ld->first_port_value, sizeof(ld->first_port_value),
+			 "%s", value);
+	}
+	return 0;
+}
+
+int nono_policy_h_scope(struct nono_policy_loader *ld,
+			const struct nono_key *key, const char *value)
+{
+	nono_scope scope = strcmp(key->name, "signals") == 0
+				   ? NONO_SCOPE_SIGNAL
+				   : NONO_SCOPE_ABSTRACT_UNIX;
+	/* Written explicitly, `isolated` is something the kernel must
+	 * enforce (or on_unsupported must excuse), unlike the default. */
+	nono_scope_mode mode = strcmp(value, "isolated") == 0
+				       ? NONO_SCOPE_ISOLATED
+				       : NONO_SCOPE_ALLOWED;
+	int rc = nono_caps_set_scope(ld->pol->caps, scope, mode);
+
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
 int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
 			   const struct nono_key *key, const char *value)
 {
@@ -1079,6 +1131,7 @@ static void loader_free(struct nono_policy_loader *ld)
 		free(ld->seen[i].value);
 	}
 	free(ld->seen);
+	free(ld->first_port_file);
 }
 
 /*
@@ -1115,6 +1168,16 @@ static int load(const char *name, const char *data, size_t len,
 	rc = parse_document(&ld, &f);
 	if (rc != 0)
 		goto free_loader;
+	/* Port exceptions reopen single ports of a blocked network; without
+	 * the block they would mean nothing, which is surely a mistake. */
+	if (ld.first_port_file && !nono_caps_is_network_blocked(pol->caps)) {
+		rc = diag_set(diag, NONO_EPARSE, ld.first_port_file,
+			      ld.first_port_line,
+			      "%s = %s: port exceptions need block = true in "
+			      "[network]",
+			      ld.first_port_key, ld.first_port_value);
+		goto free_loader;
+	}
 	/* The same path granted twice (by the profile and by the file, say)
 	 * becomes one rule. */
 	rc = nono_caps_deduplicate(pol->caps);

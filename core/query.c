@@ -32,6 +32,12 @@ struct nono_query {
 	size_t *slots;
 	size_t mask;
 	bool net_blocked;
+	/* Copies of the TCP port exceptions; a handful at most, so a scan
+	 * is the right lookup. */
+	uint16_t *tcp_connect;
+	size_t tcp_connect_len;
+	uint16_t *tcp_bind;
+	size_t tcp_bind_len;
 };
 
 /* FNV-1a: simple, and it can be carried forward one byte at a time, so a
@@ -105,6 +111,10 @@ const char *nono_query_reason_str(nono_query_reason reason)
 		return "network_allowed";
 	case NONO_REASON_NETWORK_BLOCKED:
 		return "network_blocked";
+	case NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS:
+		return "network_blocked_except_ports";
+	case NONO_REASON_TCP_PORT_GRANTED:
+		return "tcp_port_granted";
 	}
 	return NULL;
 }
@@ -117,7 +127,21 @@ void nono_query_free(nono_query *query)
 		free(query->levels[i].path);
 	free(query->levels);
 	free(query->slots);
+	free(query->tcp_connect);
+	free(query->tcp_bind);
 	free(query);
+}
+
+static int copy_ports(uint16_t **dst, size_t *len, const struct nono_ports *src)
+{
+	if (src->len == 0)
+		return 0;
+	*dst = malloc(src->len * sizeof(**dst));
+	if (!*dst)
+		return NONO_ENOMEM;
+	memcpy(*dst, src->v, src->len * sizeof(**dst));
+	*len = src->len;
+	return 0;
 }
 
 int nono_query_new(const nono_caps *caps, nono_query **out)
@@ -168,6 +192,9 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 		else
 			lv->dir_access |= (unsigned)e->access;
 	}
+	if (copy_ports(&q->tcp_connect, &q->tcp_connect_len, &caps->tcp_connect) ||
+	    copy_ports(&q->tcp_bind, &q->tcp_bind_len, &caps->tcp_bind))
+		goto free_query;
 	*out = q;
 	return 0;
 
@@ -299,10 +326,45 @@ int nono_query_network(const nono_query *query, nono_query_result *out)
 	*out = (nono_query_result){ 0 };
 	if (query->net_blocked) {
 		out->status = NONO_QUERY_DENIED;
-		out->reason = NONO_REASON_NETWORK_BLOCKED;
+		out->reason = query->tcp_connect_len || query->tcp_bind_len
+				      ? NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS
+				      : NONO_REASON_NETWORK_BLOCKED;
 	} else {
 		out->status = NONO_QUERY_ALLOWED;
 		out->reason = NONO_REASON_NETWORK_ALLOWED;
+	}
+	return 0;
+}
+
+static bool port_listed(const uint16_t *ports, size_t len, unsigned port)
+{
+	for (size_t i = 0; i < len; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+int nono_query_tcp(const nono_query *query, nono_tcp_op op, unsigned port,
+		   nono_query_result *out)
+{
+	if (!query || !out || (op != NONO_TCP_CONNECT && op != NONO_TCP_BIND))
+		return NONO_EINVAL;
+	if (port < 1 || port > 65535)
+		return NONO_ERANGE;
+	*out = (nono_query_result){ .tcp_op = op, .port = port };
+	if (!query->net_blocked) {
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_NETWORK_ALLOWED;
+	} else if (op == NONO_TCP_CONNECT
+			   ? port_listed(query->tcp_connect,
+					 query->tcp_connect_len, port)
+			   : port_listed(query->tcp_bind, query->tcp_bind_len,
+					 port)) {
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_TCP_PORT_GRANTED;
+	} else {
+		out->status = NONO_QUERY_DENIED;
+		out->reason = NONO_REASON_NETWORK_BLOCKED;
 	}
 	return 0;
 }
@@ -452,6 +514,10 @@ char *nono_query_result_json(const nono_query_result *result)
 	if (!f)
 		return NULL;
 	fprintf(f, "{\"status\": \"%s\", \"reason\": \"%s\"", status, reason);
+	if (result->tcp_op == NONO_TCP_CONNECT || result->tcp_op == NONO_TCP_BIND)
+		fprintf(f, ", \"op\": \"%s\", \"port\": %u",
+			result->tcp_op == NONO_TCP_CONNECT ? "connect" : "bind",
+			result->port);
 	if (result->reason == NONO_REASON_GRANTED_PATH) {
 		put_item(f, "granted_path", result->granted_path);
 		put_item(f, "access", granted);

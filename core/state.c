@@ -37,16 +37,34 @@ struct state_entry {
 	bool is_file;
 };
 
+/*
+ * libnono's additions, under keys nono does not know and so ignores: TCP
+ * port exceptions ("tcp_connect_ports", "tcp_bind_ports") and process
+ * scopes ("scopes": {"signal": ..., "abstract_unix": ...}). They are
+ * written only when they differ from a new set's, so that a state without
+ * them is written exactly as nono writes it.
+ */
+struct state_ports {
+	uint16_t *v;
+	size_t len;
+};
+
 struct nono_state {
 	struct state_entry *fs;
 	size_t fs_len;
 	bool net_blocked;
+	struct state_ports tcp_connect;
+	struct state_ports tcp_bind;
+	nono_scope_mode scope_signal;
+	nono_scope_mode scope_abstract_unix;
 };
 
 void nono_state_free(nono_state *state)
 {
 	if (!state)
 		return;
+	free(state->tcp_connect.v);
+	free(state->tcp_bind.v);
 	for (size_t i = 0; i < state->fs_len; i++) {
 		free(state->fs[i].original);
 		free(state->fs[i].resolved);
@@ -68,6 +86,23 @@ static struct nono_state *state_alloc(size_t n)
 		return NULL;
 	}
 	return st;
+}
+
+/* Copies one kind of port exception out of a set. 0 or NONO_ENOMEM. */
+static int ports_from_caps(struct state_ports *p, const nono_caps *caps,
+			   nono_tcp_op op)
+{
+	size_t n = nono_caps_tcp_port_count(caps, op);
+
+	if (n == 0)
+		return 0;
+	p->v = calloc(n, sizeof(*p->v));
+	if (!p->v)
+		return NONO_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		p->v[i] = (uint16_t)nono_caps_tcp_port_at(caps, op, i);
+	p->len = n;
+	return 0;
 }
 
 int nono_state_from_caps(const nono_caps *caps, nono_state **out)
@@ -95,6 +130,11 @@ int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 			goto free_state;
 	}
 	st->net_blocked = caps->net_blocked;
+	if (ports_from_caps(&st->tcp_connect, caps, NONO_TCP_CONNECT) ||
+	    ports_from_caps(&st->tcp_bind, caps, NONO_TCP_BIND))
+		goto free_state;
+	st->scope_signal = caps->scope_signal;
+	st->scope_abstract_unix = caps->scope_abstract_unix;
 	*out = st;
 	return 0;
 
@@ -199,6 +239,18 @@ static void put_serde_string(FILE *f, const char *str)
 	fputc('"', f);
 }
 
+/* Writes `,\n  "key": [\n    443\n  ]` as serde lays it out, or nothing
+ * for an empty list. */
+static void put_ports(FILE *f, const char *key, const struct state_ports *p)
+{
+	if (p->len == 0)
+		return;
+	fprintf(f, ",\n  \"%s\": [", key);
+	for (size_t i = 0; i < p->len; i++)
+		fprintf(f, "%s\n    %u", i ? "," : "", (unsigned)p->v[i]);
+	fputs("\n  ]", f);
+}
+
 char *nono_state_to_json(const nono_state *state)
 {
 	char *buf = NULL;
@@ -226,8 +278,18 @@ char *nono_state_to_json(const nono_state *state)
 	}
 	/* serde prints an empty array as [] on the key's line. */
 	fputs(state->fs_len ? "\n  ],\n" : "],\n", f);
-	fprintf(f, "  \"net_blocked\": %s\n}",
+	fprintf(f, "  \"net_blocked\": %s",
 		state->net_blocked ? "true" : "false");
+	put_ports(f, "tcp_connect_ports", &state->tcp_connect);
+	put_ports(f, "tcp_bind_ports", &state->tcp_bind);
+	if (state->scope_signal != NONO_SCOPE_DEFAULT ||
+	    state->scope_abstract_unix != NONO_SCOPE_DEFAULT)
+		fprintf(f,
+			",\n  \"scopes\": {\n    \"signal\": \"%s\",\n"
+			"    \"abstract_unix\": \"%s\"\n  }",
+			nono_scope_mode_str(state->scope_signal),
+			nono_scope_mode_str(state->scope_abstract_unix));
+	fputs("\n}", f);
 	if (ferror(f)) {
 		fclose(f);
 		free(buf);
@@ -358,6 +420,87 @@ static int read_entry(json_object *entry, size_t i, struct state_entry *se,
 	return 0;
 }
 
+/* An optional list of TCP ports (libnono's addition). */
+static int read_ports(json_object *root, const char *key,
+		      struct state_ports *p, nono_diag *diag)
+{
+	json_object *arr;
+	size_t n;
+
+	if (!json_object_object_get_ex(root, key, &arr))
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return type_error(diag, key, "an array of ports", arr);
+	n = json_object_array_length(arr);
+	if (n > 65535)
+		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+					"state JSON: '%s' lists more ports "
+					"than there are",
+					key);
+	if (n == 0)
+		return 0;
+	p->v = calloc(n, sizeof(*p->v));
+	if (!p->v)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		int64_t port;
+
+		if (!json_object_is_type(v, json_type_int))
+			return type_error(diag, key, "an array of ports", v);
+		port = json_object_get_int64(v);
+		if (port < 1 || port > 65535)
+			return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+						"state JSON: '%s' has a port "
+						"out of range (1..65535)",
+						key);
+		p->v[p->len++] = (uint16_t)port;
+	}
+	return 0;
+}
+
+/* One optional scope mode: "default", "isolated" or "allow". */
+static int read_scope(json_object *scopes, const char *key,
+		      nono_scope_mode *out, nono_diag *diag)
+{
+	static const nono_scope_mode modes[] = { NONO_SCOPE_DEFAULT,
+						 NONO_SCOPE_ISOLATED,
+						 NONO_SCOPE_ALLOWED };
+	json_object *v;
+
+	if (!json_object_object_get_ex(scopes, key, &v))
+		return 0;
+	if (json_object_is_type(v, json_type_string)) {
+		for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+			if (strcmp(json_object_get_string(v),
+				   nono_scope_mode_str(modes[i])) == 0) {
+				*out = modes[i];
+				return 0;
+			}
+		}
+	}
+	return type_error(diag, key, "\"default\", \"isolated\" or \"allow\"",
+			  v);
+}
+
+static int read_scopes(json_object *root, struct nono_state *st,
+		       nono_diag *diag)
+{
+	json_object *scopes;
+	int rc;
+
+	if (!json_object_object_get_ex(root, "scopes", &scopes))
+		return 0;
+	if (!json_object_is_type(scopes, json_type_object))
+		return type_error(diag, "scopes", "an object", scopes);
+	rc = read_scope(scopes, "signal", &st->scope_signal, diag);
+	if (rc == 0)
+		rc = read_scope(scopes, "abstract_unix",
+				&st->scope_abstract_unix, diag);
+	return rc;
+}
+
 static int read_root(json_object *root, struct nono_state **out,
 		     nono_diag *diag)
 {
@@ -384,6 +527,13 @@ static int read_root(json_object *root, struct nono_state **out,
 		return nono_diag_set(diag, NONO_ENOMEM,
 				     "state JSON: out of memory");
 	st->net_blocked = net_blocked;
+	rc = read_ports(root, "tcp_connect_ports", &st->tcp_connect, diag);
+	if (rc == 0)
+		rc = read_ports(root, "tcp_bind_ports", &st->tcp_bind, diag);
+	if (rc == 0)
+		rc = read_scopes(root, st, diag);
+	if (rc)
+		goto free_state;
 	for (size_t i = 0; i < n; i++) {
 		/* Counted before reading so that free sees a half-filled
 		 * entry (its pointers start out NULL). */
@@ -426,6 +576,9 @@ enum json_key {
 	KEY_RESOLVED,
 	KEY_ACCESS,
 	KEY_IS_FILE,
+	KEY_TCP_CONNECT_PORTS,
+	KEY_TCP_BIND_PORTS,
+	KEY_SCOPES,
 };
 
 static const char *const json_key_names[] = {
@@ -435,6 +588,9 @@ static const char *const json_key_names[] = {
 	[KEY_RESOLVED] = "resolved",
 	[KEY_ACCESS] = "access",
 	[KEY_IS_FILE] = "is_file",
+	[KEY_TCP_CONNECT_PORTS] = "tcp_connect_ports",
+	[KEY_TCP_BIND_PORTS] = "tcp_bind_ports",
+	[KEY_SCOPES] = "scopes",
 };
 
 /* Where a container sits in nono's document. */
@@ -930,6 +1086,20 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 			nono_diag_set(diag, rc, "cannot block the network");
 			goto free_caps;
 		}
+	}
+	for (size_t i = 0; i < state->tcp_connect.len && rc == 0; i++)
+		rc = nono_caps_allow_tcp_connect(caps, state->tcp_connect.v[i]);
+	for (size_t i = 0; i < state->tcp_bind.len && rc == 0; i++)
+		rc = nono_caps_allow_tcp_bind(caps, state->tcp_bind.v[i]);
+	if (rc == 0)
+		rc = nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
+					 state->scope_signal);
+	if (rc == 0)
+		rc = nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
+					 state->scope_abstract_unix);
+	if (rc) {
+		nono_diag_set(diag, rc, "state: %s", nono_strerror(rc));
+		goto free_caps;
 	}
 	*out = caps;
 	return 0;

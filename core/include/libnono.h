@@ -284,6 +284,10 @@ typedef enum nono_query_reason {
 	NONO_REASON_INSUFFICIENT_ACCESS = 2,
 	NONO_REASON_NETWORK_ALLOWED = 3,
 	NONO_REASON_NETWORK_BLOCKED = 4,
+	/* libnono's: the network is blocked but for TCP port exceptions. */
+	NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS = 5,
+	/* libnono's: a TCP port exception allows this port. */
+	NONO_REASON_TCP_PORT_GRANTED = 6,
 } nono_query_reason;
 
 /* "allowed" / "denied"; "granted_path", "path_not_granted", ... Static;
@@ -304,6 +308,9 @@ typedef struct nono_query_result {
 	nono_access granted;
 	/* The access that was asked for (path queries), otherwise 0. */
 	nono_access requested;
+	/* TCP queries: the operation and port asked about; otherwise 0. */
+	nono_tcp_op tcp_op;
+	unsigned port;
 } nono_query_result;
 
 /* A snapshot of `caps`: later changes to caps do not show. Free with
@@ -321,9 +328,17 @@ NONO_API void nono_query_free(nono_query *query);
 NONO_API int nono_query_path(const nono_query *query, const char *path,
 			     nono_access mode, nono_query_result *out);
 
-/* Would outbound network access be allowed? 0 or NONO_EINVAL. */
+/* Would outbound network access be allowed? Denied with
+ * NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS where TCP port exceptions
+ * remain. 0 or NONO_EINVAL. */
 NONO_API int nono_query_network(const nono_query *query,
 				nono_query_result *out);
+
+/* Would a TCP connect to (or bind on) `port` be allowed? Allowed with
+ * NONO_REASON_NETWORK_ALLOWED or NONO_REASON_TCP_PORT_GRANTED, denied with
+ * NONO_REASON_NETWORK_BLOCKED. 0, NONO_EINVAL or NONO_ERANGE. */
+NONO_API int nono_query_tcp(const nono_query *query, nono_tcp_op op,
+			    unsigned port, nono_query_result *out);
 
 /*
  * The result as the JSON object nono-py returns, keys in nono's order:
@@ -332,7 +347,8 @@ NONO_API int nono_query_network(const nono_query *query,
  *   {"status": "denied", "reason": "path_not_granted"}
  *   {"status": "denied", "reason": "insufficient_access",
  *    "granted": "read", "requested": "write"}
- * One line. A string to free with nono_free; NULL when out of memory or
+ * and, for TCP queries, "op" ("connect" or "bind") and "port" after the
+ * reason. One line. A string to free with nono_free; NULL when out of memory or
  * for NULL input.
  */
 NONO_API char *nono_query_result_json(const nono_query_result *result);

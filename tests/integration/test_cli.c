@@ -5,6 +5,10 @@
  * executes it), never inside the Criterion test process.
  */
 #include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -270,19 +274,70 @@ Test(cli, run_missing_grant_path_is_126)
 	cr_assert(strstr(proc.err, "--read"), "names the option: %s", proc.err);
 }
 
-Test(cli, run_ports_are_not_supported_yet)
+/* A listening TCP socket on 127.0.0.1, opened here (outside any sandbox);
+ * its port through *port. */
+static int tcp_listener(unsigned *port)
 {
-	cr_assert_eq(nono("run", "--block-net", "--connect-tcp", "443", "--",
-			  "true", NULL),
-		     2, "a usage-class error");
-	cr_assert_str_eq(proc.err, "nono: --connect-tcp is not supported yet\n",
-			 "the message");
-	cr_assert_eq(nono("run", "--bind-tcp", "8080", "--", "true", NULL), 2,
-		     "bind too");
-	cr_assert_str_eq(proc.err, "nono: --bind-tcp is not supported yet\n",
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	cr_assert_geq(fd, 0, "socket");
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "bind");
+	cr_assert_eq(listen(fd, 4), 0, "listen");
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0,
+		     "getsockname");
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+Test(cli, run_connect_tcp_opens_one_port)
+{
+	nono_support_info info;
+	unsigned open_port, other_port;
+	int open_fd, other_fd;
+	char *open_s, *other_s;
+
+	nono_support_info_get(&info);
+	if (info.abi < 4)
+		cr_skip_test("port exceptions need Landlock ABI 4; this kernel "
+			     "has %d",
+			     info.abi);
+	open_fd = tcp_listener(&open_port);
+	other_fd = tcp_listener(&other_port);
+	open_s = tu_fmt("%u", open_port);
+	other_s = tu_fmt("%u", other_port);
+
+	cr_assert_eq(nono("run", "--read-file", NONO_STATIC_PROBE_PATH,
+			  "--block-net", "--connect-tcp", open_s, "--",
+			  NONO_STATIC_PROBE_PATH, "connect-tcp", "127.0.0.1",
+			  open_s, NULL),
+		     0, "the excepted port connects; stderr: %s", proc.err);
+	cr_assert_str_eq(proc.out, "ok\n", "connected");
+	cr_assert_eq(nono("run", "--read-file", NONO_STATIC_PROBE_PATH,
+			  "--block-net", "--connect-tcp", open_s, "--",
+			  NONO_STATIC_PROBE_PATH, "connect-tcp", "127.0.0.1",
+			  other_s, NULL),
+		     1, "another port is refused; stderr: %s", proc.err);
+	cr_assert_str_eq(proc.out, "EACCES\n", "refused by the sandbox");
+	close(open_fd);
+	close(other_fd);
+}
+
+Test(cli, run_port_options_are_checked)
+{
+	cr_assert_eq(nono("run", "--connect-tcp", "443", "--", "true", NULL),
+		     126, "an exception to an open network");
+	cr_assert_str_eq(proc.err,
+			 "nono: --connect-tcp 443: port exceptions need "
+			 "--block-net (or block = true in the policy)\n",
 			 "the message");
 	cr_assert_eq(nono("run", "--connect-tcp", "70000", "--", "true", NULL),
 		     2, "a bad port is a usage error");
+	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
+	cr_assert_eq(nono("run", "--bind-tcp", "0", "--", "true", NULL), 2,
+		     "port 0 is a usage error");
 	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
 }
 
@@ -528,6 +583,53 @@ Test(cli, why_network)
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"network_blocked\"}\n",
 			 "the JSON");
+}
+
+Test(cli, why_tcp_ports)
+{
+	char *p = scratch_file("ports.ini", "[network]\nblock = true\n"
+					    "connect_tcp = 443\n"
+					    "bind_tcp = 8080\n");
+
+	cr_assert_eq(nono("why", "--policy", p, "--network", NULL), 0,
+		     "an answer");
+	cr_assert_str_eq(proc.out,
+			 "denied: network access is blocked by [network] "
+			 "block = true, except outbound TCP to port(s) 443 "
+			 "and listening on TCP port(s) 8080\n",
+			 "the text names the exceptions");
+	cr_assert_eq(nono("why", "--policy", p, "--network", "--json", NULL),
+		     0, "an answer");
+	cr_assert_str_eq(proc.out,
+			 "{\"status\": \"denied\", \"reason\": "
+			 "\"network_blocked_except_ports\"}\n",
+			 "the JSON");
+	cr_assert_eq(nono("why", "--policy", p, "--connect-tcp", "443", NULL),
+		     0, "an answer");
+	cr_assert_str_eq(proc.out,
+			 "allowed: outbound TCP to port 443 is granted by "
+			 "[network] connect_tcp = 443\n",
+			 "the granting rule");
+	cr_assert_eq(nono("why", "--policy", p, "--connect-tcp", "80", "--json",
+			  NULL),
+		     0, "an answer");
+	cr_assert_str_eq(proc.out,
+			 "{\"status\": \"denied\", \"reason\": "
+			 "\"network_blocked\", \"op\": \"connect\", "
+			 "\"port\": 80}\n",
+			 "the JSON of a denied port");
+	cr_assert_eq(nono("why", "--policy", p, "--bind-tcp", "443", NULL), 0,
+		     "an answer");
+	cr_assert_str_eq(proc.out,
+			 "denied: listening on TCP port 443 is blocked by "
+			 "[network] block = true; to allow it, add under "
+			 "[network]: bind_tcp = 443\n",
+			 "a connect exception does not allow bind");
+	cr_assert_eq(nono("why", "--policy", p, "--bind-tcp", "0", NULL), 2,
+		     "port 0 is a usage error");
+	cr_assert_eq(nono("why", "--policy", p, "--network", "--bind-tcp", "1",
+			  NULL),
+		     2, "two questions are a usage error");
 }
 
 Test(cli, why_errors)

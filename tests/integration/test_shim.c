@@ -588,6 +588,39 @@ Test(shim, network_block_denies_tcp_connect)
 	close(fd);
 }
 
+Test(shim, connect_tcp_opens_one_port)
+{
+	unsigned short open_port, other_port;
+	int open_fd = listen_loopback(&open_port);
+	int other_fd = listen_loopback(&other_port);
+	char *open_text = tu_fmt("%u", open_port);
+	char *other_text = tu_fmt("%u", other_port);
+	char *body = tu_fmt("[network]\nblock = true\nconnect_tcp = %u\n",
+			    open_port);
+
+	write_policy(body);
+	EXPECT("ok", "connect-tcp", "127.0.0.1", open_text);
+	EXPECT("EACCES", "connect-tcp", "127.0.0.1", other_text);
+	close(open_fd);
+	close(other_fd);
+}
+
+Test(shim, python_cannot_send_udp_when_blocked)
+{
+	/* A real program: python3's socket module, refused at socket(). */
+	write_policy("[network]\nblock = true\n");
+	RUN(NULL, "/usr/bin/python3", "-c",
+	    "import socket\n"
+	    "try:\n"
+	    "    socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+	    "    print('created')\n"
+	    "except PermissionError:\n"
+	    "    print('refused')\n");
+	cr_assert_eq(proc.status, 0, "python3: status %d, stderr '%s'",
+		     proc.status, proc.err);
+	cr_assert_str_eq(proc.out, "refused\n", "UDP socket: '%s'", proc.out);
+}
+
 /* ---- what the shim says ----------------------------------------------- */
 
 Test(shim, silent_on_success)

@@ -639,3 +639,65 @@ Test(caps, scopes)
 	nono_caps_free(copy);
 	nono_caps_free(caps);
 }
+
+Test(caps, tcp_ports_and_scopes)
+{
+	nono_caps *caps = new_caps();
+	nono_caps *copy = NULL;
+	char *s;
+
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 443), 0, "connect 443");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 443), 0,
+		     "443 again is kept once");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 80), 0, "connect 80");
+	cr_assert_eq(nono_caps_allow_tcp_bind(caps, 65535), 0, "bind 65535");
+	cr_assert_eq(nono_caps_allow_tcp_bind(caps, 0), NONO_ERANGE, "port 0");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 65536), NONO_ERANGE,
+		     "port 65536");
+	cr_assert_eq(nono_caps_allow_tcp_bind(NULL, 80), NONO_EINVAL, "NULL");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT), 2,
+		     "two connect ports");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_CONNECT, 0), 443,
+		     "in the order given");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_CONNECT, 2),
+		     NONO_EINVAL, "out of range");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, (nono_tcp_op)9), 0,
+		     "bad op counts nothing");
+
+	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
+		     NONO_SCOPE_DEFAULT, "a new set has the default");
+	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
+					 NONO_SCOPE_ALLOWED),
+		     0, "allow signals");
+	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
+					 NONO_SCOPE_ISOLATED),
+		     0, "isolate abstract sockets");
+	cr_assert_eq(nono_caps_set_scope(caps, (nono_scope)7,
+					 NONO_SCOPE_ALLOWED),
+		     NONO_EINVAL, "bad scope");
+	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
+					 (nono_scope_mode)9),
+		     NONO_EINVAL, "bad mode");
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_ALLOWED), "allow",
+			 "mode name");
+	cr_assert_null(nono_scope_mode_str((nono_scope_mode)9), "bad mode");
+
+	cr_assert_eq(nono_caps_clone(caps, &copy), 0, "clone");
+	cr_assert_eq(nono_caps_tcp_port_at(copy, NONO_TCP_BIND, 0), 65535,
+		     "the clone has the bind port");
+	cr_assert_eq(nono_caps_scope(copy, NONO_SCOPE_ABSTRACT_UNIX),
+		     NONO_SCOPE_ISOLATED, "the clone has the scope");
+
+	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
+	s = nono_caps_summary(caps);
+	cr_assert_str_eq(s,
+			 "Filesystem:\n"
+			 "Network:\n"
+			 "  outbound: blocked\n"
+			 "  tcp connect allowed: 443, 80\n"
+			 "  tcp bind allowed: 65535\n",
+			 "summary lists the exceptions: %s", s);
+	nono_free(s);
+	nono_caps_free(copy);
+	nono_caps_free(caps);
+}

@@ -137,6 +137,41 @@ Test(policy, every_supported_key)
 	nono_policy_free(pol);
 }
 
+Test(policy, tcp_ports_and_scopes)
+{
+	nono_policy *pol = load_ok("good/ports.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	cr_assert(nono_caps_is_network_blocked(caps), "block = true");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT), 2,
+		     "two distinct connect ports (443 given twice)");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_CONNECT, 0), 443,
+		     "first connect port");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_CONNECT, 1), 8443,
+		     "second connect port");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_TCP_BIND), 1,
+		     "one bind port");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_BIND, 0), 8080,
+		     "bind port");
+	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
+		     NONO_SCOPE_ALLOWED, "signals = allow");
+	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
+		     NONO_SCOPE_ISOLATED,
+		     "abstract_unix = isolated, written explicitly");
+	nono_policy_free(pol);
+
+	/* Without [process], both scopes keep the default. */
+	pol = load_ok("good/ports-block-included.ini");
+	caps = nono_policy_caps(pol);
+	cr_assert(nono_caps_is_network_blocked(caps),
+		  "block = true from the included file");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT), 1,
+		     "the port exception of the including file");
+	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
+		     NONO_SCOPE_DEFAULT, "signals default");
+	nono_policy_free(pol);
+}
+
 Test(policy, repeated_keys_add_entries)
 {
 	nono_policy *pol = load_ok("good/repeated.ini");
@@ -633,18 +668,15 @@ static const struct bad_case bad_cases[] = {
 	/* Not supported yet. */
 	{ "bad/not-yet-deny.ini", NONO_EPARSE, "", 2,
 	  "'deny' in [filesystem] is not supported yet" },
-	{ "bad/not-yet-connect-tcp.ini", NONO_EPARSE, "", 3,
-	  "'connect_tcp' in [network] is not supported yet" },
-	{ "bad/not-yet-bind-tcp.ini", NONO_EPARSE, "", 2,
-	  "'bind_tcp' in [network] is not supported yet" },
-	{ "bad/not-yet-signals.ini", NONO_EPARSE, "", 2,
-	  "'signals' in [process] is not supported yet" },
-	{ "bad/not-yet-abstract-unix.ini", NONO_EPARSE, "", 2,
-	  "'abstract_unix' in [process] is not supported yet" },
 	{ "bad/not-yet-commands-allow.ini", NONO_EPARSE, "", 2,
 	  "'allow' in [commands] is not supported yet" },
 	{ "bad/not-yet-commands-block.ini", NONO_EPARSE, "", 2,
 	  "'block' in [commands] is not supported yet" },
+	/* Port exceptions without a blocked network. */
+	{ "bad/tcp-without-block.ini", NONO_EPARSE, "", 2,
+	  "connect_tcp = 443: port exceptions need block = true in [network]" },
+	{ "bad/bind-tcp-block-false.ini", NONO_EPARSE, "", 3,
+	  "bind_tcp = 8080: port exceptions need block = true in [network]" },
 	/* Includes. */
 	{ "bad/include-cycle-a.ini", NONO_EPARSE, "bad/include-cycle-b.ini", 3,
 	  "include-cycle-a.ini -> " POLICIES "/bad/include-cycle-b.ini -> " },

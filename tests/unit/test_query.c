@@ -131,7 +131,13 @@ Test(query, status_and_reason_names)
 			 "network_allowed", "NETWORK_ALLOWED");
 	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_NETWORK_BLOCKED),
 			 "network_blocked", "NETWORK_BLOCKED");
-	cr_assert_null(nono_query_reason_str((nono_query_reason)5),
+	cr_assert_str_eq(nono_query_reason_str(
+				 NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
+			 "network_blocked_except_ports",
+			 "NETWORK_BLOCKED_EXCEPT_PORTS");
+	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_TCP_PORT_GRANTED),
+			 "tcp_port_granted", "TCP_PORT_GRANTED");
+	cr_assert_null(nono_query_reason_str((nono_query_reason)7),
 		       "reason out of range");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)-1),
 		       "negative reason");
@@ -746,6 +752,73 @@ Test(query, index_agrees_with_a_linear_scan)
 		free(dirs[i]);
 	}
 	cr_assert_eq(checked, 39 * 2 * 3, "every case was compared");
+	nono_query_free(q);
+	nono_caps_free(caps);
+}
+
+/* TCP port exceptions: the network query says they exist, the TCP query
+ * answers for one port, and the snapshot does not follow later changes. */
+Test(query, tcp_ports)
+{
+	nono_caps *caps = NULL;
+	nono_query *q = NULL;
+	nono_query_result r;
+	char *json;
+
+	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
+	cr_assert_eq(nono_query_new(caps, &q), 0, "query, network open");
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "tcp");
+	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "open network: allowed");
+	cr_assert_eq(r.reason, NONO_REASON_NETWORK_ALLOWED, "network_allowed");
+	json = nono_query_result_json(&r);
+	cr_assert_str_eq(json,
+			 "{\"status\": \"allowed\", \"reason\": "
+			 "\"network_allowed\", \"op\": \"connect\", "
+			 "\"port\": 443}",
+			 "json: %s", json);
+	nono_free(json);
+	nono_query_free(q);
+
+	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 443), 0, "connect 443");
+	cr_assert_eq(nono_caps_allow_tcp_bind(caps, 8080), 0, "bind 8080");
+	cr_assert_eq(nono_query_new(caps, &q), 0, "query, blocked");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 444), 0,
+		     "added after the snapshot");
+
+	cr_assert_eq(nono_query_network(q, &r), 0, "network");
+	cr_assert_eq(r.status, NONO_QUERY_DENIED, "blocked: denied");
+	cr_assert_eq(r.reason, NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS,
+		     "blocked with exceptions");
+
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "443");
+	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "connect 443 allowed");
+	cr_assert_eq(r.reason, NONO_REASON_TCP_PORT_GRANTED, "by the exception");
+	json = nono_query_result_json(&r);
+	cr_assert_str_eq(json,
+			 "{\"status\": \"allowed\", \"reason\": "
+			 "\"tcp_port_granted\", \"op\": \"connect\", "
+			 "\"port\": 443}",
+			 "json: %s", json);
+	nono_free(json);
+
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 444, &r), 0, "444");
+	cr_assert_eq(r.status, NONO_QUERY_DENIED, "444 is not in the snapshot");
+	cr_assert_eq(r.reason, NONO_REASON_NETWORK_BLOCKED, "network_blocked");
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 443, &r), 0, "bind 443");
+	cr_assert_eq(r.status, NONO_QUERY_DENIED,
+		     "a connect exception does not allow bind");
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 8080, &r), 0, "bind");
+	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "bind 8080 allowed");
+
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 0, &r), NONO_ERANGE,
+		     "port 0");
+	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 65536, &r), NONO_ERANGE,
+		     "port 65536");
+	cr_assert_eq(nono_query_tcp(q, (nono_tcp_op)3, 80, &r), NONO_EINVAL,
+		     "bad op");
+	cr_assert_eq(nono_query_tcp(NULL, NONO_TCP_BIND, 80, &r), NONO_EINVAL,
+		     "NULL query");
 	nono_query_free(q);
 	nono_caps_free(caps);
 }

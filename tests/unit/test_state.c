@@ -745,3 +745,88 @@ Test(state, non_utf8_paths_are_written_lossily)
 	nono_state_free(st2);
 	nono_caps_free(caps);
 }
+
+/* libnono's additions: written only where they differ from a new set,
+ * read back, and rebuilt into the capability set. */
+Test(state, ports_and_scopes_round_trip)
+{
+	nono_caps *caps = NULL;
+	nono_state *st = NULL;
+	char *json;
+
+	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
+	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 443), 0, "connect 443");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 8443), 0, "connect 8443");
+	cr_assert_eq(nono_caps_allow_tcp_bind(caps, 8080), 0, "bind 8080");
+	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
+					 NONO_SCOPE_ALLOWED),
+		     0, "signals allowed");
+	cr_assert_eq(nono_state_from_caps(caps, &st), 0, "from_caps");
+	json = nono_state_to_json(st);
+	cr_assert_str_eq(json,
+			 "{\n"
+			 "  \"fs\": [],\n"
+			 "  \"net_blocked\": true,\n"
+			 "  \"tcp_connect_ports\": [\n"
+			 "    443,\n"
+			 "    8443\n"
+			 "  ],\n"
+			 "  \"tcp_bind_ports\": [\n"
+			 "    8080\n"
+			 "  ],\n"
+			 "  \"scopes\": {\n"
+			 "    \"signal\": \"allow\",\n"
+			 "    \"abstract_unix\": \"default\"\n"
+			 "  }\n"
+			 "}",
+			 "layout with ports and scopes: %s", json);
+	nono_state_free(st);
+	nono_caps_free(caps);
+
+	st = parse_ok(json, strlen(json));
+	cr_assert_eq(nono_state_to_caps(st, &caps, NULL), 0, "to_caps");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT), 2,
+		     "two connect ports back");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_CONNECT, 1), 8443,
+		     "second connect port back");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_BIND, 0), 8080,
+		     "bind port back");
+	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
+		     NONO_SCOPE_ALLOWED, "signal scope back");
+	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
+		     NONO_SCOPE_DEFAULT, "abstract scope back");
+	nono_caps_free(caps);
+	nono_state_free(st);
+	nono_free(json);
+}
+
+Test(state, bad_ports_and_scopes_are_parse_errors)
+{
+	static const char *const docs[] = {
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": 443}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": [0]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [65536]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [\"80\"]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [80.5]}",
+		"{\"fs\": [], \"net_blocked\": true, \"scopes\": []}",
+		"{\"fs\": [], \"net_blocked\": true, \"scopes\": {\"signal\": 1}}",
+		"{\"fs\": [], \"net_blocked\": true, "
+		"\"scopes\": {\"abstract_unix\": \"open\"}}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [], "
+		"\"tcp_bind_ports\": []}",
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		nono_state *st = NULL;
+		nono_diag d;
+
+		cr_assert_eq(nono_state_from_json(docs[i], strlen(docs[i]), &st,
+						  &d),
+			     NONO_EPARSE, "document %zu is refused: %s", i,
+			     docs[i]);
+		cr_assert_null(st, "no state for document %zu", i);
+		cr_assert_str_neq(d.message, "", "a message for document %zu",
+				  i);
+	}
+}
