@@ -145,6 +145,20 @@ static void check_print_policy(const nono_policy *policy)
 			 nono_caps_allowed_command);
 	check_print_list("block", caps, nono_caps_blocked_command_count,
 			 nono_caps_blocked_command);
+	/* What the names resolved to when the policy was loaded, less what
+	 * allow lifts: the files the kernel will refuse to execute. */
+	printf("  blocked files:");
+	size_t blocked = 0;
+	for (size_t i = 0; i < nono_caps_blocked_command_file_count(caps);
+	     i++) {
+		const char *f = nono_caps_blocked_command_file(caps, i);
+
+		if (nono_caps_command_blocked(caps, f) == 1)
+			printf("%s %s", blocked++ ? "," : "", f);
+	}
+	puts(blocked ? "" : " (none)");
+	printf("exec_writable: %s\n",
+	       nono_caps_exec_writable(caps) ? "true" : "false");
 	if (rules > 0)
 		printf("Seatbelt rules: %zu (used on macOS only)\n", rules);
 	printf("on_unsupported: %s\n",

@@ -285,6 +285,14 @@ static int run_main(int argc, char **argv)
 		status = run_exec_error(args.program[0], errno, false);
 		goto free_caps;
 	}
+	/* The kernel would refuse it too, with a bare EACCES. */
+	if (nono_caps_command_blocked(caps, found) == 1) {
+		cli_error("cannot execute %s: %s is a blocked command "
+			  "([commands] block)",
+			  args.program[0], found);
+		free(found);
+		goto free_caps;
+	}
 	free(found);
 
 	if (policy && nono_policy_best_effort(policy))

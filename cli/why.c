@@ -234,6 +234,64 @@ static void why_text_allowed(const nono_caps *caps, const char *path,
 	if (why_print_grants(caps, canon, res->granted_path,
 			     (unsigned)res->requested) == 0)
 		printf("a grant of %s", res->granted_path);
+	/* Queries know reading and writing; executing is the point of a
+	 * blocked command, so say it. */
+	if (nono_caps_command_blocked(caps, canon) == 1)
+		fputs(", but it is a blocked command ([commands] block): it "
+		      "cannot be executed (nor read)",
+		      stdout);
+	putchar('\n');
+}
+
+/* The deny rule at `resolved`, printed as the policy spells it. */
+static void why_print_deny(const nono_caps *caps, const char *resolved)
+{
+	nono_deny_cap d;
+
+	for (size_t i = 0; i < nono_caps_deny_count(caps); i++) {
+		if (nono_caps_deny_get(caps, i, &d) < 0 ||
+		    strcmp(d.resolved, resolved) != 0)
+			continue;
+		printf("[filesystem] deny = %s", d.original);
+		if (strcmp(d.original, d.resolved) != 0)
+			printf(" (%s)", d.resolved);
+		return;
+	}
+	printf("[filesystem] deny = %s", resolved);
+}
+
+static void why_text_denied_by_rule(const nono_caps *caps, const char *path,
+				    const char *canon,
+				    const nono_query_result *res)
+{
+	const char *rule = res->denied_path;
+
+	if (nono_caps_command_blocked(caps, rule) == 1 &&
+	    strcmp(rule, canon) == 0) {
+		printf("denied: %s is a blocked command ([commands] block): it "
+		       "can be neither executed nor read; to allow it, add "
+		       "under [commands]: allow = %s\n",
+		       path, canon);
+		return;
+	}
+	printf("denied: %s ", path);
+	if (cli_path_beneath(canon, rule)) {
+		fputs("is taken out by ", stdout);
+		why_print_deny(caps, rule);
+	} else if (cli_path_beneath(rule, canon)) {
+		/* Any rule here would reach the denied path beneath. */
+		fputs("lies on the way to ", stdout);
+		why_print_deny(caps, rule);
+		fputs(": it cannot be listed, and nothing can be created, "
+		      "removed or renamed in it (its entries keep their "
+		      "access)",
+		      stdout);
+	} else {
+		fputs("would be a new entry in a directory on the way to ",
+		      stdout);
+		why_print_deny(caps, rule);
+		fputs(", which gets no access", stdout);
+	}
 	putchar('\n');
 }
 
@@ -396,6 +454,9 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		break;
 	case NONO_REASON_INSUFFICIENT_ACCESS:
 		why_text_insufficient(caps, args->path, canon, &res);
+		break;
+	case NONO_REASON_DENIED_BY_RULE:
+		why_text_denied_by_rule(caps, args->path, canon, &res);
 		break;
 	default:
 		why_text_not_granted(args->path, canon, res.requested);

@@ -78,8 +78,30 @@ const struct nono_key nono_keys[] = {
 		 "Write one file."),
 	KEY_PATH("filesystem", "read_write_file", NONO_KIND_FILE,
 		 NONO_ACCESS_READ_WRITE, "Read and write one file."),
-	KEY_LATER("filesystem", "deny", NONO_KIND_DIR, true, NULL,
-		  "Takes a path back out of what a granted directory gives."),
+	{
+		.section = "filesystem",
+		.name = "deny",
+		.kind = NONO_KIND_PATH,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_deny),
+		.doc = "Takes a directory (and all beneath it) or a file back "
+		       "out of what the grants above it give: it cannot be "
+		       "read, listed, written, renamed or replaced. The "
+		       "directories on the way from the grant lose listing "
+		       "and creating; a grant beneath it stands. See "
+		       "docs/deny.md.",
+	},
+	{
+		.section = "filesystem",
+		.name = "exec_writable",
+		.kind = NONO_KIND_BOOL,
+		.repeatable = false,
+		.handler = HANDLER(nono_policy_h_exec_writable),
+		.doc = "`false` withholds execute from every writable grant "
+		       "and what lies beneath it, so that nothing the program "
+		       "writes can be executed; default `true` (nono's "
+		       "mapping).",
+	},
 	{
 		.section = "network",
 		.name = "block",
@@ -128,10 +150,25 @@ const struct nono_key nono_keys[] = {
 		       "outside the sandbox (Landlock ABI 6+). Default as for "
 		       "`signals`.",
 	},
-	KEY_LATER("commands", "allow", NONO_KIND_COMMAND, true, NULL,
-		  "A command that may run; wins over `block`."),
-	KEY_LATER("commands", "block", NONO_KIND_COMMAND, true, NULL,
-		  "A command that may not run, in child processes too."),
+	{
+		.section = "commands",
+		.name = "allow",
+		.kind = NONO_KIND_COMMAND,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_command),
+		.doc = "A command that may run: wins over `block` (compared by "
+		       "the files both resolve to).",
+	},
+	{
+		.section = "commands",
+		.name = "block",
+		.kind = NONO_KIND_COMMAND,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_command),
+		.doc = "A command that may not run, by the program or any "
+		       "child: every match on `PATH` at load time (or the "
+		       "absolute path) loses execute and read.",
+	},
 	{
 		.section = "macos",
 		.name = "seatbelt",
@@ -213,6 +250,8 @@ const char *nono_key_kind_str(const struct nono_key *key)
 		return "a command name or an absolute path";
 	case NONO_KIND_SEATBELT:
 		return "a Seatbelt rule";
+	case NONO_KIND_PATH:
+		return "a directory or file path";
 	}
 	return "?";
 }
@@ -286,6 +325,7 @@ static void sb_value(struct sbuf *sb, const struct nono_key *key)
 		return;
 	case NONO_KIND_DIR:
 	case NONO_KIND_FILE:
+	case NONO_KIND_PATH:
 		sb_printf(sb, "%s (`-` prefix: optional)",
 			  nono_key_kind_str(key));
 		return;

@@ -25,6 +25,7 @@ enum nono_key_kind {
 	NONO_KIND_PORT,	    /* 1..65535 */
 	NONO_KIND_COMMAND,  /* a command name or an absolute path */
 	NONO_KIND_SEATBELT, /* a raw SBPL rule */
+	NONO_KIND_PATH,	    /* a path to a directory or a file */
 };
 
 /* Whether the loader acts on a key yet. Keys of later issues are in the
@@ -77,6 +78,12 @@ int nono_policy_h_scope(struct nono_policy_loader *ld,
 			const struct nono_key *key, const char *value);
 int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
 			   const struct nono_key *key, const char *value);
+int nono_policy_h_deny(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value);
+int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
+				const struct nono_key *key, const char *value);
+int nono_policy_h_command(struct nono_policy_loader *ld,
+			  const struct nono_key *key, const char *value);
 
 /* The key `name` in [section], or NULL. Case-sensitive: names are lower
  * case, and an upper-case spelling is an unknown key. */

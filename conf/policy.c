@@ -97,6 +97,11 @@ struct nono_policy_loader {
 	unsigned first_port_line;
 	const char *first_port_key;
 	char first_port_value[8];
+	/* Where each deny rule was given ("file:line: deny = value"), in the
+	 * order of the set's deny list, for the notes made at the end (a
+	 * deny's meaning depends on grants that may come later). */
+	char **deny_where;
+	size_t deny_where_len;
 };
 
 /* ------------------------------------------------------------------ */
@@ -590,6 +595,7 @@ static int check_value(struct nono_policy_loader *ld,
 	}
 	case NONO_KIND_DIR:
 	case NONO_KIND_FILE:
+	case NONO_KIND_PATH:
 		if (has_hash_comment(value))
 			return ld_error(ld, NONO_EPARSE,
 					"%s = %.*s: '#' starts a comment only "
@@ -1020,6 +1026,156 @@ int nono_policy_h_path(struct nono_policy_loader *ld,
 			nono_strerror(rc));
 }
 
+int nono_policy_h_deny(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value)
+{
+	size_t before = nono_caps_deny_count(ld->pol->caps);
+	struct nono_expanded ex;
+	char why[256], shown[2 * QUOTE_MAX + 8];
+	char **where;
+	int rc;
+
+	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value, why);
+	value_shown(value, &ex, shown, sizeof(shown));
+	rc = nono_caps_deny_path(ld->pol->caps, ex.path);
+	if (rc == NONO_ENOENT && ex.optional) {
+		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
+			      ld->cur->name, ld->cur->line, key->name, shown,
+			      nono_strerror(NONO_ENOENT));
+		return rc ? ld_error(ld, rc, "out of memory") : 0;
+	}
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
+				nono_strerror(rc));
+	/* The same path denied twice is one rule, named where it came
+	 * first. */
+	if (nono_caps_deny_count(ld->pol->caps) == before)
+		return 0;
+	where = realloc(ld->deny_where,
+			(ld->deny_where_len + 1) * sizeof(*where));
+	if (!where)
+		return ld_error(ld, NONO_ENOMEM, "out of memory");
+	ld->deny_where = where;
+	if (asprintf(&where[ld->deny_where_len], "%s:%u: %s = %s",
+		     ld->cur->name, ld->cur->line, key->name, shown) < 0)
+		return ld_error(ld, NONO_ENOMEM, "out of memory");
+	ld->deny_where_len++;
+	return 0;
+}
+
+int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
+				const struct nono_key *key, const char *value)
+{
+	int rc = nono_caps_set_exec_writable(ld->pol->caps,
+					     strcmp(value, "true") == 0);
+
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
+int nono_policy_h_command(struct nono_policy_loader *ld,
+			  const struct nono_key *key, const char *value)
+{
+	bool block = strcmp(key->name, "block") == 0;
+	const nono_caps *caps = ld->pol->caps;
+	size_t before = block ? nono_caps_blocked_command_file_count(caps)
+			      : nono_caps_allowed_command_file_count(caps);
+	size_t after;
+	int rc;
+
+	/* Resolved now, on this process's PATH: load time, as the spec
+	 * says (check_value has refused a relative path with a '/'). */
+	rc = block ? nono_caps_block_command(ld->pol->caps, value)
+		   : nono_caps_allow_command(ld->pol->caps, value);
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %.*s: %s", key->name, QUOTE_MAX,
+				value, nono_strerror(rc));
+	after = block ? nono_caps_blocked_command_file_count(caps)
+		      : nono_caps_allowed_command_file_count(caps);
+	if (after == before)
+		rc = add_note(ld->pol,
+			      "%s:%u: [commands] %s = %.*s: %s", ld->cur->name,
+			      ld->cur->line, key->name, QUOTE_MAX, value,
+			      value[0] == '/' ? "no such file, or one listed "
+						"already: nothing more to do"
+					      : "found nowhere on PATH, or only "
+						"as files listed already: "
+						"nothing more to do");
+	for (size_t i = before; rc == 0 && i < after; i++)
+		rc = add_note(ld->pol, "%s:%u: [commands] %s = %.*s: %s",
+			      ld->cur->name, ld->cur->line, key->name,
+			      QUOTE_MAX, value,
+			      block ? nono_caps_blocked_command_file(caps, i)
+				    : nono_caps_allowed_command_file(caps, i));
+	return rc ? ld_error(ld, rc, "out of memory") : 0;
+}
+
+/* Whether canonical `path` is `dir` or lies beneath it, component-wise. */
+static bool path_beneath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
+/*
+ * What each deny rule means with every grant known: nothing at all when
+ * no grant reaches it, and nothing for a grant beneath it, which stands as
+ * an explicit carve-in. Both are said at debug level, never silently.
+ */
+static int deny_notes(struct nono_policy_loader *ld)
+{
+	const nono_caps *caps = ld->pol->caps;
+	size_t ngrants = nono_caps_fs_count(caps);
+	int rc = 0;
+
+	for (size_t d = 0; rc == 0 && d < nono_caps_deny_count(caps); d++) {
+		const char *where = d < ld->deny_where_len ? ld->deny_where[d]
+							   : "deny";
+		bool reached = false;
+		nono_deny_cap deny;
+		nono_fs_cap g;
+
+		if (nono_caps_deny_get(caps, d, &deny) != 0)
+			continue;
+		for (size_t i = 0; rc == 0 && i < ngrants; i++) {
+			bool same;
+
+			if (nono_caps_fs_get(caps, i, &g) != 0)
+				continue;
+			same = strcmp(g.resolved, deny.resolved) == 0;
+			if (same)
+				rc = add_note(ld->pol,
+					      "%s: the grant of the same path "
+					      "gives nothing (a deny wins at "
+					      "its own path)",
+					      where);
+			if (same || (!g.is_file &&
+				     path_beneath(deny.resolved, g.resolved)))
+				reached = true;
+			else if (path_beneath(g.resolved, deny.resolved))
+				rc = add_note(ld->pol,
+					      "%s: the grant of %s beneath it "
+					      "stands (a more specific grant "
+					      "wins)",
+					      where, g.resolved);
+		}
+		if (rc == 0 && !reached)
+			rc = add_note(ld->pol,
+				      "%s: outside every grant, nothing to "
+				      "take out",
+				      where);
+	}
+	return rc;
+}
+
 /* A bare word names a built-in profile; anything that looks like a path is
  * a path, and checked as one. */
 static bool is_profile_name(const char *value)
@@ -1132,6 +1288,9 @@ static void loader_free(struct nono_policy_loader *ld)
 	}
 	free(ld->seen);
 	free(ld->first_port_file);
+	for (size_t i = 0; i < ld->deny_where_len; i++)
+		free(ld->deny_where[i]);
+	free(ld->deny_where);
 }
 
 /*
@@ -1181,6 +1340,8 @@ static int load(const char *name, const char *data, size_t len,
 	/* The same path granted twice (by the profile and by the file, say)
 	 * becomes one rule. */
 	rc = nono_caps_deduplicate(pol->caps);
+	if (rc == 0)
+		rc = deny_notes(&ld);
 	if (rc != 0) {
 		diag_set(diag, rc, name, 0, "%s", nono_strerror(rc));
 		goto free_loader;

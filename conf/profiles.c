@@ -9,6 +9,38 @@
 #include <string.h>
 
 /*
+ * musl's dynamic loader reads its library search path from
+ * /etc/ld-musl-<arch>.path; where that file exists but cannot be read, it
+ * searches no directory at all, so that every library a musl program
+ * loads by name goes missing (docs/musl.md). <arch> is musl's name for the
+ * CPU this code is built for; a CPU not listed here gets no grant.
+ */
+#if defined(__x86_64__) && defined(__ILP32__)
+#define PROFILE_MUSL_ARCH "x32"
+#elif defined(__x86_64__)
+#define PROFILE_MUSL_ARCH "x86_64"
+#elif defined(__i386__)
+#define PROFILE_MUSL_ARCH "i386"
+#elif defined(__aarch64__) && defined(__AARCH64EB__)
+#define PROFILE_MUSL_ARCH "aarch64_be"
+#elif defined(__aarch64__)
+#define PROFILE_MUSL_ARCH "aarch64"
+#elif defined(__riscv) && __riscv_xlen == 64
+#define PROFILE_MUSL_ARCH "riscv64"
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PROFILE_MUSL_ARCH "powerpc64le"
+#elif defined(__s390x__)
+#define PROFILE_MUSL_ARCH "s390x"
+#endif
+
+#ifdef PROFILE_MUSL_ARCH
+#define PROFILE_MUSL_PATH \
+	"read_file = -/etc/ld-musl-" PROFILE_MUSL_ARCH ".path\n"
+#else
+#define PROFILE_MUSL_PATH ""
+#endif
+
+/*
  * What a dynamically linked program needs to start (the loader, its cache
  * and configuration, the libraries), find its locale and time zone, check
  * TLS certificates, look up users and hosts the way glibc does, and use the
@@ -43,6 +75,7 @@ static const char system_profile[] =
 	"read_file = -/etc/ld.so.conf\n"
 	"read = -/etc/ld.so.conf.d\n"
 	"read_file = -/etc/ld.so.preload\n"
+	PROFILE_MUSL_PATH
 	"# Locale and time zone.\n"
 	"read_file = -/etc/locale.alias\n"
 	"read_file = -/etc/locale.conf\n"

@@ -49,3 +49,8 @@ NONO_API bool nono_is_supported(void)
 	nono_backend_support(&info);
 	return info.is_supported;
 }
+
+NONO_API bool nono_is_confined(void)
+{
+	return nono_backend_is_confined();
+}

@@ -29,3 +29,9 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	return nono_diag_set(diag, NONO_ENOSYS,
 			     "no sandbox backend for this operating system");
 }
+
+bool nono_backend_is_confined(void)
+{
+	/* No backend here: nothing libnono made can confine this process. */
+	return false;
+}

@@ -18,4 +18,11 @@ void nono_backend_support(nono_support_info *out);
 int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		       nono_apply_result *result, nono_diag *diag);
 
+/*
+ * Whether the calling process is already inside a sandbox, by the evidence
+ * the system gives (nono_is_confined() documents what that is on each
+ * system). Never fails; false where a backend cannot tell.
+ */
+bool nono_backend_is_confined(void);
+
 #endif /* NONO_BACKEND_H */

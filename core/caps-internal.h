@@ -33,6 +33,13 @@ struct nono_fs_entry {
 	bool is_file;
 };
 
+/* A path taken out of the grants above it (nono_caps_deny_path). */
+struct nono_deny_entry {
+	char *original; /* owned */
+	char *resolved; /* owned, canonical, absolute */
+	bool is_file;
+};
+
 struct nono_caps {
 	struct nono_fs_entry *fs;
 	size_t fs_len;
@@ -45,7 +52,20 @@ struct nono_caps {
 	struct nono_ports tcp_bind;
 	nono_scope_mode scope_signal;
 	nono_scope_mode scope_abstract_unix;
+	struct nono_deny_entry *deny;
+	size_t deny_len;
+	size_t deny_cap;
+	/* The canonical files the command lists resolved to, each once. */
+	struct nono_strv allow_files;
+	struct nono_strv block_files;
+	/* false (a new set's) is nono's mapping: execute with READ in
+	 * writable grants too. */
+	bool no_exec_writable;
 };
+
+/* Whether `file` (canonical) is withheld from execution: the block list
+ * resolved to it and the allow list did not. */
+bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file);
 
 /* Fills a diag (which may be NULL) and returns code. printf-style. */
 int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "caps-internal.h"
 
@@ -35,6 +36,23 @@ int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src)
 			return rc;
 	}
 	return 0;
+}
+
+/* Whether `s` is in `sv`. */
+static bool strv_has(const struct nono_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->len; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Drops the entries from `len` on, so that a step that failed half way
+ * leaves the vector as it was. */
+static void strv_truncate(struct nono_strv *sv, size_t len)
+{
+	while (sv->len > len)
+		free(sv->v[--sv->len]);
 }
 
 void nono_strv_clear(struct nono_strv *sv)
@@ -96,6 +114,17 @@ static void fs_entry_free(struct nono_fs_entry *e)
 	free(e->resolved);
 }
 
+static void deny_free_all(struct nono_caps *caps)
+{
+	for (size_t i = 0; i < caps->deny_len; i++) {
+		free(caps->deny[i].original);
+		free(caps->deny[i].resolved);
+	}
+	free(caps->deny);
+	caps->deny = NULL;
+	caps->deny_len = caps->deny_cap = 0;
+}
+
 NONO_API void nono_caps_free(nono_caps *caps)
 {
 	if (!caps)
@@ -106,6 +135,9 @@ NONO_API void nono_caps_free(nono_caps *caps)
 	nono_strv_clear(&caps->allow_cmds);
 	nono_strv_clear(&caps->block_cmds);
 	nono_strv_clear(&caps->platform_rules);
+	nono_strv_clear(&caps->allow_files);
+	nono_strv_clear(&caps->block_files);
+	deny_free_all(caps);
 	free(caps->tcp_connect.v);
 	free(caps->tcp_bind.v);
 	free(caps);
@@ -130,6 +162,31 @@ static int fs_push(struct nono_caps *caps, char *original, char *resolved,
 		.original = original,
 		.resolved = resolved,
 		.access = access,
+		.is_file = is_file,
+	};
+	return 0;
+}
+
+/* Appends a denied path, taking ownership of both strings (freed on
+ * failure). */
+static int deny_push(struct nono_caps *caps, char *original, char *resolved,
+		     bool is_file)
+{
+	if (caps->deny_len == caps->deny_cap) {
+		size_t cap = caps->deny_cap ? caps->deny_cap * 2 : 4;
+		struct nono_deny_entry *d =
+			realloc(caps->deny, cap * sizeof(*d));
+		if (!d) {
+			free(original);
+			free(resolved);
+			return NONO_ENOMEM;
+		}
+		caps->deny = d;
+		caps->deny_cap = cap;
+	}
+	caps->deny[caps->deny_len++] = (struct nono_deny_entry){
+		.original = original,
+		.resolved = resolved,
 		.is_file = is_file,
 	};
 	return 0;
@@ -185,8 +242,25 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 			goto fail;
 	}
 	c->net_blocked = caps->net_blocked;
+	for (size_t i = 0; i < caps->deny_len; i++) {
+		const struct nono_deny_entry *d = &caps->deny[i];
+		char *o = strdup(d->original);
+		char *r = strdup(d->resolved);
+		if (!o || !r) {
+			free(o);
+			free(r);
+			rc = NONO_ENOMEM;
+			goto fail;
+		}
+		rc = deny_push(c, o, r, d->is_file);
+		if (rc)
+			goto fail;
+	}
+	c->no_exec_writable = caps->no_exec_writable;
 	if ((rc = nono_strv_copy(&c->allow_cmds, &caps->allow_cmds)) ||
 	    (rc = nono_strv_copy(&c->block_cmds, &caps->block_cmds)) ||
+	    (rc = nono_strv_copy(&c->allow_files, &caps->allow_files)) ||
+	    (rc = nono_strv_copy(&c->block_files, &caps->block_files)) ||
 	    (rc = nono_strv_copy(&c->platform_rules, &caps->platform_rules)) ||
 	    (rc = ports_copy(&c->tcp_connect, &caps->tcp_connect)) ||
 	    (rc = ports_copy(&c->tcp_bind, &caps->tcp_bind)))
@@ -350,21 +424,132 @@ NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
 
 /* ---- commands -------------------------------------------------------- */
 
-static int push_name(struct nono_strv *sv, const char *name)
+/*
+ * Adds the canonical form of `candidate` to `files` when it is a regular
+ * file not listed yet. A candidate that does not resolve (missing, not
+ * searchable, a loop) is no match: execvp would not run it either.
+ */
+static int add_match(struct nono_strv *files, const char *candidate)
 {
-	if (!name || !*name)
+	char *canon = NULL;
+	struct stat st;
+	int rc = nono_path_canonical(candidate, &canon);
+
+	if (rc == NONO_ENOMEM)
+		return rc;
+	if (rc)
+		return 0;
+	rc = 0;
+	if (stat(canon, &st) == 0 && S_ISREG(st.st_mode) &&
+	    !strv_has(files, canon))
+		rc = nono_strv_push(files, canon);
+	free(canon);
+	return rc;
+}
+
+/*
+ * Resolves a command into `files`: an absolute path as it is, a bare name
+ * in every directory of PATH. Only absolute PATH entries count: an empty
+ * or relative one means the working directory, which is no anchor for a
+ * sandbox set up once for a whole process tree.
+ */
+static int resolve_command(struct nono_strv *files, const char *name)
+{
+	const char *path;
+	char *dflt = NULL;
+	int rc = 0;
+
+	if (name[0] == '/')
+		return add_match(files, name);
+	path = getenv("PATH");
+	if (!path) {
+		size_t n = confstr(_CS_PATH, NULL, 0);
+
+		if (n == 0)
+			return 0;
+		dflt = malloc(n);
+		if (!dflt)
+			return NONO_ENOMEM;
+		confstr(_CS_PATH, dflt, n);
+		path = dflt;
+	}
+	for (const char *p = path; rc == 0;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		char *candidate;
+
+		if (len > 0 && p[0] == '/') {
+			if (asprintf(&candidate, "%.*s/%s", (int)len, p, name) <
+			    0) {
+				rc = NONO_ENOMEM;
+				break;
+			}
+			rc = add_match(files, candidate);
+			free(candidate);
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	free(dflt);
+	return rc;
+}
+
+/* Keeps `name` in `names` and what it resolves to in `files`; all or
+ * nothing. */
+static int add_command(struct nono_strv *names, struct nono_strv *files,
+		       const char *name)
+{
+	size_t old_files;
+	int rc;
+
+	if (!name || !*name || (name[0] != '/' && strchr(name, '/')))
 		return NONO_EINVAL;
-	return nono_strv_push(sv, name);
+	old_files = files->len;
+	rc = resolve_command(files, name);
+	if (rc == 0)
+		rc = nono_strv_push(names, name);
+	if (rc)
+		strv_truncate(files, old_files);
+	return rc;
 }
 
 NONO_API int nono_caps_allow_command(nono_caps *caps, const char *name)
 {
-	return caps ? push_name(&caps->allow_cmds, name) : NONO_EINVAL;
+	return caps ? add_command(&caps->allow_cmds, &caps->allow_files, name)
+		    : NONO_EINVAL;
 }
 
 NONO_API int nono_caps_block_command(nono_caps *caps, const char *name)
 {
-	return caps ? push_name(&caps->block_cmds, name) : NONO_EINVAL;
+	return caps ? add_command(&caps->block_cmds, &caps->block_files, name)
+		    : NONO_EINVAL;
+}
+
+bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file)
+{
+	/* Allow wins, compared by the files both names lead to: `allow =
+	 * /bin/rm` lifts `block = rm` where /bin/rm is /usr/bin/rm. */
+	return strv_has(&caps->block_files, file) &&
+	       !strv_has(&caps->allow_files, file);
+}
+
+NONO_API int nono_caps_command_blocked(const nono_caps *caps,
+				       const char *path)
+{
+	char *canon = NULL;
+	int rc;
+
+	if (!caps || !path || !*path)
+		return NONO_EINVAL;
+	rc = nono_path_canonical(path, &canon);
+	if (rc == NONO_ENOMEM)
+		return rc;
+	if (rc)
+		return 0;
+	rc = nono_caps_file_blocked(caps, canon) ? 1 : 0;
+	free(canon);
+	return rc;
 }
 
 static const char *strv_at(const struct nono_strv *sv, size_t index)
@@ -392,6 +577,91 @@ NONO_API const char *nono_caps_blocked_command(const nono_caps *caps,
 					       size_t index)
 {
 	return caps ? strv_at(&caps->block_cmds, index) : NULL;
+}
+
+NONO_API size_t nono_caps_allowed_command_file_count(const nono_caps *caps)
+{
+	return caps ? caps->allow_files.len : 0;
+}
+
+NONO_API const char *nono_caps_allowed_command_file(const nono_caps *caps,
+						    size_t index)
+{
+	return caps ? strv_at(&caps->allow_files, index) : NULL;
+}
+
+NONO_API size_t nono_caps_blocked_command_file_count(const nono_caps *caps)
+{
+	return caps ? caps->block_files.len : 0;
+}
+
+NONO_API const char *nono_caps_blocked_command_file(const nono_caps *caps,
+						    size_t index)
+{
+	return caps ? strv_at(&caps->block_files, index) : NULL;
+}
+
+/* ---- deny rules and execute in writable grants ---------------------- */
+
+NONO_API int nono_caps_deny_path(nono_caps *caps, const char *path)
+{
+	char *resolved = NULL, *original;
+	struct stat st;
+	int rc;
+
+	if (!caps || !path || !*path)
+		return NONO_EINVAL;
+	rc = nono_path_canonical(path, &resolved);
+	if (rc)
+		return rc;
+	if (stat(resolved, &st) != 0) {
+		rc = errno == ENOENT ? NONO_ENOENT : NONO_ECANON;
+		free(resolved);
+		return rc;
+	}
+	for (size_t i = 0; i < caps->deny_len; i++) {
+		if (strcmp(caps->deny[i].resolved, resolved) == 0) {
+			free(resolved);
+			return 0;
+		}
+	}
+	original = strdup(path);
+	if (!original) {
+		free(resolved);
+		return NONO_ENOMEM;
+	}
+	return deny_push(caps, original, resolved, !S_ISDIR(st.st_mode));
+}
+
+NONO_API size_t nono_caps_deny_count(const nono_caps *caps)
+{
+	return caps ? caps->deny_len : 0;
+}
+
+NONO_API int nono_caps_deny_get(const nono_caps *caps, size_t index,
+				nono_deny_cap *out)
+{
+	if (!caps || !out || index >= caps->deny_len)
+		return NONO_EINVAL;
+	*out = (nono_deny_cap){
+		.original = caps->deny[index].original,
+		.resolved = caps->deny[index].resolved,
+		.is_file = caps->deny[index].is_file,
+	};
+	return 0;
+}
+
+NONO_API int nono_caps_set_exec_writable(nono_caps *caps, bool allow)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	caps->no_exec_writable = !allow;
+	return 0;
+}
+
+NONO_API bool nono_caps_exec_writable(const nono_caps *caps)
+{
+	return !caps || !caps->no_exec_writable;
 }
 
 /* ---- utilities ------------------------------------------------------- */
@@ -477,6 +747,11 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 			nono_access_str(e->access),
 			e->is_file ? "file" : "dir");
 	}
+	/* Deny rules are libnono's own, printed only where there are some,
+	 * so that a set without them prints as nono prints it. */
+	for (size_t i = 0; i < caps->deny_len; i++)
+		fprintf(f, "  %s [denied] (%s)\n", caps->deny[i].resolved,
+			caps->deny[i].is_file ? "file" : "dir");
 	fputs("Network:\n", f);
 	fprintf(f, "  outbound: %s\n",
 		caps->net_blocked ? "blocked" : "allowed");

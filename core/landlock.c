@@ -9,21 +9,27 @@
  * leaves the process as it was.
  *
  * A blocked network adds a seccomp filter (netfilter.c) for every socket
- * family Landlock does not see. Not done here yet (later issues): command
- * lists, and a fault-injection hook for tests (the system calls go through
- * ll_sys to leave room for it).
+ * family Landlock does not see. Deny rules, blocked commands and
+ * exec_writable = false take rights back out of granted trees; Landlock
+ * can only grant, so the grants they reduce are added split into rules
+ * around the path taken out (carveout.c, docs/deny.md). The system calls
+ * go through ll_sys, so that a test build can make any of them fail.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
+#include "carveout.h"
 #include "landlock-compat.h"
 #include "netfilter.h"
 
@@ -42,7 +48,13 @@ static const struct ll_syscalls ll_real = {
 	.restrict_self = nono_ll_restrict_self,
 };
 
+#ifdef NONO_FAULT_INJECTION
+/* Test builds only: NONO_TEST_FAULT makes a chosen call fail. */
+#include "landlock-fault.h"
+static const struct ll_syscalls *const ll_sys = &ll_fault;
+#else
 static const struct ll_syscalls *const ll_sys = &ll_real;
+#endif
 
 /* The filesystem rights of Landlock ABI 1. */
 #define LL_FS_ABI1                                                        \
@@ -73,6 +85,16 @@ static const struct ll_syscalls *const ll_sys = &ll_real;
 	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |   \
 	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM |   \
 	 LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE)
+
+/*
+ * What a blocked command loses: execute, and reading. Reading too, because
+ * execute alone is checked by execve() only: the dynamic loader runs a
+ * program it is handed as an argument (ld-linux.so /usr/bin/rm) by reading
+ * and mapping it, and a program that can be read can be copied. The
+ * directory it is in stays listable.
+ */
+#define LL_FS_BLOCKED_CMD \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
 
 #define LL_NET_TCP \
 	(LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
@@ -278,7 +300,7 @@ static __u64 ll_rule_access(const struct nono_fs_entry *e,
  * else than what was granted must not be added.
  */
 static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
-			    __u64 handled_fs, nono_diag *diag)
+			    __u64 handled_fs, __u64 withheld, nono_diag *diag)
 {
 	const char *kind = e->is_file ? "file" : "directory";
 	int rc = 0;
@@ -312,11 +334,11 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 	}
 
 	struct landlock_path_beneath_attr rule = {
-		.allowed_access = ll_rule_access(e, &st, handled_fs),
+		.allowed_access = ll_rule_access(e, &st, handled_fs) & ~withheld,
 		.parent_fd = fd,
 	};
-	/* Every mode maps to at least one right of ABI 1, but the kernel
-	 * refuses an empty rule, so be sure. */
+	/* Every mode maps to at least one right of ABI 1, but withheld
+	 * rights may leave none, and the kernel refuses an empty rule. */
 	if (rule.allowed_access == 0)
 		goto close_fd;
 	if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
@@ -390,6 +412,245 @@ static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
 	return 0;
 }
 
+/* What the carve-out walk needs to add a rule through ll_sys. */
+struct ll_carve_ctx {
+	int ruleset_fd;
+	__u64 handled_fs;
+};
+
+static int ll_carve_rule(void *ctx, int fd, bool is_dir, uint64_t access,
+			 const char *dir, size_t dir_len, const char *name,
+			 nono_diag *diag)
+{
+	const struct ll_carve_ctx *c = ctx;
+	struct landlock_path_beneath_attr rule = {
+		.allowed_access = access & c->handled_fs &
+				  (is_dir ? ~(__u64)0 : (__u64)LL_FS_FILE),
+		.parent_fd = fd,
+	};
+
+	if (rule.allowed_access == 0)
+		return 0;
+	if (ll_sys->add_rule(c->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule,
+			     0) < 0)
+		return nono_diag_set(diag, NONO_EAPPLY,
+				     "landlock_add_rule for %.*s%s%s: %s",
+				     (int)dir_len, dir,
+				     name && dir_len > 1 ? "/" : "",
+				     name ? name : "", strerror(errno));
+	return 0;
+}
+
+/* Whether execute is withheld from grant `e` for exec_writable = false:
+ * it is writable itself, or lies beneath a writable directory grant. */
+static bool ll_in_writable_tree(const struct nono_caps *caps,
+				const struct nono_fs_entry *e)
+{
+	if (e->access & NONO_ACCESS_WRITE)
+		return true;
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		const struct nono_fs_entry *w = &caps->fs[i];
+
+		if (!w->is_file && (w->access & NONO_ACCESS_WRITE) &&
+		    nono_path_is_beneath(e->resolved, w->resolved))
+			return true;
+	}
+	return false;
+}
+
+struct ll_interp_search {
+	uintptr_t base;
+	char *path;
+};
+
+static int ll_interp_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct ll_interp_search *s = data;
+
+	(void)size;
+	if ((uintptr_t)info->dlpi_addr != s->base || !info->dlpi_name ||
+	    info->dlpi_name[0] != '/')
+		return 0;
+	s->path = realpath(info->dlpi_name, NULL);
+	return 1;
+}
+
+/* The canonical path of this process's ELF interpreter (the dynamic
+ * loader), to free(); NULL for a statically linked program, or where it
+ * cannot be told. */
+static char *ll_interpreter(void)
+{
+	struct ll_interp_search s = { .base = getauxval(AT_BASE) };
+
+	if (s.base == 0)
+		return NULL;
+	dl_iterate_phdr(ll_interp_cb, &s);
+	return s.path;
+}
+
+static bool ll_covers(const struct nono_carve_grant *g, const char *path)
+{
+	return g->is_file ? strcmp(g->path, path) == 0
+			  : nono_path_is_beneath(path, g->path);
+}
+
+/*
+ * Whether the grants give execute on `path` once the carve-outs are taken
+ * out: some grant gives it, and no carve-out of execute lies between that
+ * grant and the path. `strip` (may be NULL) are rights each grant lost.
+ */
+static bool ll_executable(const struct nono_carve_grant *grants,
+			  const __u64 *strip, size_t n,
+			  const struct nono_carve_out *outs, size_t nouts,
+			  const char *path)
+{
+	for (size_t g = 0; g < n; g++) {
+		__u64 access = grants[g].access | (strip ? strip[g] : 0);
+		bool cut = false;
+
+		if (!(access & LANDLOCK_ACCESS_FS_EXECUTE) ||
+		    !ll_covers(&grants[g], path))
+			continue;
+		for (size_t o = 0; !cut && strip && o < nouts; o++)
+			cut = (outs[o].withheld & LANDLOCK_ACCESS_FS_EXECUTE) &&
+			      nono_path_is_beneath(path, outs[o].path) &&
+			      ll_covers(&grants[g], outs[o].path);
+		if (!cut)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The trap of taking execute out: executing a dynamically linked program
+ * also executes its ELF interpreter (ld-linux), so a carve-out over it
+ * would stop every such program from starting, this one's children
+ * included. The interpreter normally lies in a branch of its own (/usr/lib
+ * beside /usr/bin), where carve-outs leave it alone; this refuses the
+ * policies that do reach it.
+ */
+static int ll_check_interpreter(const struct nono_carve_grant *grants,
+				const __u64 *strip, size_t n,
+				const struct nono_carve_out *outs, size_t nouts,
+				nono_diag *diag)
+{
+	bool takes_execute = false;
+	char *interp;
+	int rc = 0;
+
+	for (size_t o = 0; o < nouts; o++)
+		takes_execute |=
+			(outs[o].withheld & LANDLOCK_ACCESS_FS_EXECUTE) != 0;
+	if (!takes_execute)
+		return 0;
+	interp = ll_interpreter();
+	if (!interp)
+		return 0;
+	if (ll_executable(grants, NULL, n, outs, nouts, interp) &&
+	    !ll_executable(grants, strip, n, outs, nouts, interp))
+		rc = nono_diag_set(diag, NONO_EINVAL,
+				   "the deny rules, blocked commands or "
+				   "exec_writable = false take execute away "
+				   "from %s, the dynamic loader every "
+				   "dynamically linked program needs: no such "
+				   "program could start",
+				   interp);
+	free(interp);
+	return rc;
+}
+
+/*
+ * Adds the rules of every grant, with deny rules, blocked commands and
+ * (for exec_writable = false) the writable grants taken out of the grants
+ * above them. `missing` receives what cannot be enforced exactly.
+ */
+static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
+			   __u64 handled_fs, char *missing, size_t cap,
+			   nono_diag *diag)
+{
+	size_t n = caps->fs_len, nouts = 0;
+	size_t max_outs = caps->deny_len + caps->block_files.len + n;
+	struct nono_carve_grant *grants = calloc(n + 1, sizeof(*grants));
+	struct nono_carve_out *outs = calloc(max_outs + 1, sizeof(*outs));
+	__u64 *strip = calloc(n + 1, sizeof(*strip));
+	bool *split = calloc(n + 1, sizeof(*split));
+	struct ll_carve_ctx ctx = {
+		.ruleset_fd = ruleset_fd,
+		.handled_fs = handled_fs,
+	};
+	const struct nono_carve_ops ops = {
+		.add_rule = ll_carve_rule,
+		.ctx = &ctx,
+	};
+	int rc = 0;
+
+	if (!grants || !outs || !strip || !split) {
+		rc = nono_diag_set(diag, NONO_ENOMEM, "out of memory");
+		goto free_arrays;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct nono_fs_entry *e = &caps->fs[i];
+		struct stat st;
+
+		if (stat(e->resolved, &st) < 0) {
+			rc = nono_diag_set(diag, NONO_EAPPLY,
+					   "open %s (granted as a %s): %s",
+					   e->resolved,
+					   e->is_file ? "file" : "directory",
+					   strerror(errno));
+			goto free_arrays;
+		}
+		if (caps->no_exec_writable && ll_in_writable_tree(caps, e))
+			strip[i] = LANDLOCK_ACCESS_FS_EXECUTE;
+		grants[i] = (struct nono_carve_grant){
+			.path = e->resolved,
+			.is_file = e->is_file,
+			.access = ll_rule_access(e, &st, handled_fs) & ~strip[i],
+		};
+		/* A writable place is taken out of the execute that grants
+		 * above it give; only directories and regular files matter,
+		 * as nothing else can be executed. */
+		if (caps->no_exec_writable && (e->access & NONO_ACCESS_WRITE) &&
+		    (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+			outs[nouts++] = (struct nono_carve_out){
+				.path = e->resolved,
+				.withheld = LANDLOCK_ACCESS_FS_EXECUTE,
+			};
+	}
+	for (size_t i = 0; i < caps->deny_len; i++)
+		outs[nouts++] = (struct nono_carve_out){
+			.path = caps->deny[i].resolved,
+			.withheld = handled_fs,
+		};
+	for (size_t i = 0; i < caps->block_files.len; i++) {
+		const char *f = caps->block_files.v[i];
+
+		if (nono_caps_file_blocked(caps, f))
+			outs[nouts++] = (struct nono_carve_out){
+				.path = f,
+				.withheld = LL_FS_BLOCKED_CMD & handled_fs,
+			};
+	}
+
+	rc = ll_check_interpreter(grants, strip, n, outs, nouts, diag);
+	if (rc)
+		goto free_arrays;
+	rc = nono_carve_add(grants, n, outs, nouts, split, &ops, missing, cap,
+			    diag);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!split[i])
+			rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
+					      handled_fs, strip[i], diag);
+	}
+
+free_arrays:
+	free(grants);
+	free(outs);
+	free(strip);
+	free(split);
+	return rc;
+}
+
 /*
  * Works out what ABI `abi` enforces of what `caps` asks for. `missing`
  * receives, in words, what it cannot enforce; the caller decides whether
@@ -459,9 +720,6 @@ static void ll_plan(const struct nono_caps *caps, int abi, unsigned *enforced,
 		      NONO_FEATURE_SCOPE_ABSTRACT_UNIX,
 		      "abstract UNIX sockets outside the sandbox", avail,
 		      enforced, dropped, missing, cap);
-
-	if (caps->allow_cmds.len > 0 || caps->block_cmds.len > 0)
-		ll_append(missing, cap, "command lists are not enforced yet");
 }
 
 int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
@@ -469,6 +727,7 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 {
 	const bool best_effort = flags & NONO_APPLY_BEST_EFFORT;
 	char missing[sizeof(result->dropped_details)] = "";
+	char inexact[sizeof(result->dropped_details)] = "";
 	unsigned enforced, dropped;
 	__u32 restrict_flags = 0;
 	int rc;
@@ -565,12 +824,21 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		goto free_netfilter;
 	}
 
-	for (size_t i = 0; i < caps->fs_len; i++) {
-		rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
-				      attr.handled_access_fs, diag);
-		if (rc)
-			goto close_ruleset;
+	rc = ll_add_fs_rules(ruleset_fd, caps, attr.handled_access_fs,
+			     inexact, sizeof(inexact), diag);
+	if (rc)
+		goto close_ruleset;
+	/* The walk found what no rule can express exactly (a denied file
+	 * with hard links elsewhere): the same choice as for the plan. */
+	if (inexact[0] && !best_effort) {
+		rc = nono_diag_set(diag, NONO_EUNSUPPORTED,
+				   "Landlock cannot enforce all that was asked "
+				   "for: %s",
+				   inexact);
+		goto close_ruleset;
 	}
+	if (inexact[0])
+		ll_append(missing, sizeof(missing), "%s", inexact);
 	if (land_net) {
 		rc = ll_add_port_rules(ruleset_fd, &caps->tcp_connect,
 				       LANDLOCK_ACCESS_NET_CONNECT_TCP,
@@ -623,4 +891,16 @@ close_ruleset:
 free_netfilter:
 	nono_netfilter_free(netfilter);
 	return rc;
+}
+
+/*
+ * no_new_privs is what nono_apply() always sets before restricting, and
+ * the kernel keeps it for the process and its children for good. It is a
+ * necessary condition for being inside a domain nono made, not a proof:
+ * other programs set it too, and Landlock offers no way to ask whether a
+ * process is in a domain.
+ */
+bool nono_backend_is_confined(void)
+{
+	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
 }

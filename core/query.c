@@ -7,11 +7,18 @@
  * are: one per component of the queried path. Grants with the same
  * resolved path are merged into one "level" when the snapshot is taken;
  * the access of all of them adds up, as it does in the kernel.
+ *
+ * Deny rules and blocked commands have levels of their own. A deny level
+ * cancels what the grants above it give, on the way down the queried path,
+ * as the backend's carve-out does (docs/deny.md): only grants beneath it
+ * (explicit carve-ins) count past it.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "caps-internal.h"
 
@@ -22,6 +29,8 @@ struct query_level {
 	uint64_t hash;
 	unsigned dir_access;  /* union of directory grants here */
 	unsigned file_access; /* union of file grants here */
+	bool denied;	      /* a deny rule names this path */
+	bool blocked;	      /* a blocked command resolved to this file */
 };
 
 struct nono_query {
@@ -38,6 +47,10 @@ struct nono_query {
 	size_t tcp_connect_len;
 	uint16_t *tcp_bind;
 	size_t tcp_bind_len;
+	/* The deny levels, for "is a deny beneath this directory?": a
+	 * handful at most, so a scan. Borrowed from levels. */
+	const struct query_level **denies;
+	size_t ndenies;
 };
 
 /* FNV-1a: simple, and it can be carried forward one byte at a time, so a
@@ -115,6 +128,8 @@ const char *nono_query_reason_str(nono_query_reason reason)
 		return "network_blocked_except_ports";
 	case NONO_REASON_TCP_PORT_GRANTED:
 		return "tcp_port_granted";
+	case NONO_REASON_DENIED_BY_RULE:
+		return "denied_by_rule";
 	}
 	return NULL;
 }
@@ -129,6 +144,7 @@ void nono_query_free(nono_query *query)
 	free(query->slots);
 	free(query->tcp_connect);
 	free(query->tcp_bind);
+	free(query->denies);
 	free(query);
 }
 
@@ -144,6 +160,27 @@ static int copy_ports(uint16_t **dst, size_t *len, const struct nono_ports *src)
 	return 0;
 }
 
+/* The level of `path`, made if there is none yet; NULL when out of
+ * memory. The level array was sized for every path that can come. */
+static struct query_level *level_for(struct nono_query *q, const char *path)
+{
+	size_t len = strlen(path);
+	uint64_t h = fnv(path, len);
+	struct query_level *lv = lookup(q, path, len, h);
+
+	if (lv)
+		return lv;
+	lv = &q->levels[q->nlevels];
+	lv->path = strdup(path);
+	if (!lv->path)
+		return NULL;
+	lv->len = len;
+	lv->hash = h;
+	insert_slot(q, q->nlevels);
+	q->nlevels++;
+	return lv;
+}
+
 int nono_query_new(const nono_caps *caps, nono_query **out)
 {
 	struct nono_query *q;
@@ -155,7 +192,7 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 	if (!caps)
 		return NONO_EINVAL;
 
-	n = caps->fs_len;
+	n = caps->fs_len + caps->deny_len + caps->block_files.len;
 	while (nslots < n * 2) {
 		if (nslots > SIZE_MAX / 4)
 			return NONO_ENOMEM;
@@ -171,26 +208,39 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 	if (!q->slots || !q->levels)
 		goto free_query;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < caps->fs_len; i++) {
 		const struct nono_fs_entry *e = &caps->fs[i];
-		size_t len = strlen(e->resolved);
-		uint64_t h = fnv(e->resolved, len);
-		struct query_level *lv = lookup(q, e->resolved, len, h);
+		struct query_level *lv = level_for(q, e->resolved);
 
-		if (!lv) {
-			lv = &q->levels[q->nlevels];
-			lv->path = strdup(e->resolved);
-			if (!lv->path)
-				goto free_query;
-			lv->len = len;
-			lv->hash = h;
-			insert_slot(q, q->nlevels);
-			q->nlevels++;
-		}
+		if (!lv)
+			goto free_query;
 		if (e->is_file)
 			lv->file_access |= (unsigned)e->access;
 		else
 			lv->dir_access |= (unsigned)e->access;
+	}
+	q->denies = calloc(caps->deny_len + 1, sizeof(*q->denies));
+	if (!q->denies)
+		goto free_query;
+	for (size_t i = 0; i < caps->deny_len; i++) {
+		struct query_level *lv = level_for(q, caps->deny[i].resolved);
+
+		if (!lv)
+			goto free_query;
+		if (!lv->denied)
+			q->denies[q->ndenies++] = lv;
+		lv->denied = true;
+	}
+	for (size_t i = 0; i < caps->block_files.len; i++) {
+		const char *f = caps->block_files.v[i];
+		struct query_level *lv;
+
+		if (!nono_caps_file_blocked(caps, f))
+			continue;
+		lv = level_for(q, f);
+		if (!lv)
+			goto free_query;
+		lv->blocked = true;
 	}
 	if (copy_ports(&q->tcp_connect, &q->tcp_connect_len, &caps->tcp_connect) ||
 	    copy_ports(&q->tcp_bind, &q->tcp_bind_len, &caps->tcp_bind))
@@ -221,7 +271,22 @@ struct query_walk {
 	unsigned last_access;
 	const struct query_level *part; /* most specific with some of want */
 	unsigned part_access;
+	const struct query_level *deny; /* the last deny on the way */
+	const struct query_level *self; /* the queried path's own level */
 };
+
+/* A deny rule at this level: what the grants above gave stops here. */
+static void visit_deny(struct query_walk *w, const struct query_level *lv)
+{
+	if (!lv || !lv->denied)
+		return;
+	w->all = 0;
+	w->last = NULL;
+	w->last_access = 0;
+	w->part = NULL;
+	w->part_access = 0;
+	w->deny = lv;
+}
 
 static void visit(struct query_walk *w, const struct query_level *lv,
 		  unsigned access)
@@ -251,11 +316,13 @@ static void walk(const struct nono_query *q, const char *p,
 		if (len > 1) {
 			lv = lookup(q, "/", 1, fnv("/", 1));
 			visit(w, lv, lv ? lv->dir_access : 0);
+			visit_deny(w, lv);
 		}
 		for (size_t i = 0; i < len; i++) {
 			if (p[i] == '/' && i > 0) {
 				lv = lookup(q, p, i, h);
 				visit(w, lv, lv ? lv->dir_access : 0);
+				visit_deny(w, lv);
 			}
 			h = fnv_step(h, (unsigned char)p[i]);
 		}
@@ -264,6 +331,55 @@ static void walk(const struct nono_query *q, const char *p,
 	}
 	lv = lookup(q, p, len, h);
 	visit(w, lv, lv ? lv->dir_access | lv->file_access : 0);
+	/* A deny at the path itself wins over a grant there. */
+	visit_deny(w, lv);
+	w->self = lv;
+}
+
+/* A deny strictly beneath directory `dir`, or NULL. */
+static const struct query_level *deny_beneath(const struct nono_query *q,
+					      const char *dir)
+{
+	for (size_t i = 0; i < q->ndenies; i++) {
+		const char *d = q->denies[i]->path;
+
+		if (strcmp(d, dir) != 0 && nono_path_is_beneath(d, dir))
+			return q->denies[i];
+	}
+	return NULL;
+}
+
+/*
+ * The deny rule that decides for `canon`, a path the grants reach (w):
+ * a directory on the way from a grant to a denied path has no rule of its
+ * own that would reach the denied one, so it cannot be listed or changed;
+ * and a path that does not exist yet in such a directory would be a new
+ * entry there, which gets nothing. NULL when no deny decides.
+ */
+static const struct query_level *deny_on_the_way(const struct nono_query *q,
+						 const char *canon)
+{
+	const struct query_level *d = deny_beneath(q, canon);
+	struct query_walk pw = { .want = 0 };
+	struct stat st;
+	char *parent, *slash;
+
+	if (d || q->ndenies == 0)
+		return d;
+	if (lstat(canon, &st) == 0 || errno != ENOENT)
+		return NULL;
+	slash = strrchr(canon, '/');
+	if (!slash)
+		return NULL;
+	parent = slash == canon ? strdup("/")
+				: strndup(canon, (size_t)(slash - canon));
+	if (!parent)
+		return NULL;
+	walk(q, parent, &pw);
+	if (pw.all)
+		d = deny_beneath(q, parent);
+	free(parent);
+	return d;
 }
 
 int nono_query_path(const nono_query *query, const char *path, nono_access mode,
@@ -282,14 +398,26 @@ int nono_query_path(const nono_query *query, const char *path, nono_access mode,
 	if (rc)
 		return rc == NONO_ENOMEM ? NONO_ENOMEM : NONO_EINVAL;
 	walk(query, canon, &w);
-	free(canon);
 
 	*out = (nono_query_result){
 		.status = NONO_QUERY_DENIED,
 		.requested = mode,
 	};
-	if (!w.last) {
+	const struct query_level *deny =
+		w.last ? deny_on_the_way(query, canon) : NULL;
+	free(canon);
+	if (!w.last && w.deny) {
+		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->denied_path = w.deny->path;
+	} else if (!w.last) {
 		out->reason = NONO_REASON_PATH_NOT_GRANTED;
+	} else if (deny) {
+		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->denied_path = deny->path;
+	} else if (w.self && w.self->blocked && (w.want & NONO_ACCESS_READ)) {
+		/* A blocked command cannot be read either (docs/deny.md). */
+		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->denied_path = w.self->path;
 	} else if ((w.all & w.want) != w.want) {
 		out->reason = NONO_REASON_INSUFFICIENT_ACCESS;
 		out->granted = (nono_access)w.all;
@@ -508,6 +636,9 @@ char *nono_query_result_json(const nono_query_result *result)
 		requested = nono_access_str(result->requested);
 		if (!granted || !requested)
 			return NULL;
+	} else if (result->reason == NONO_REASON_DENIED_BY_RULE &&
+		   !result->denied_path) {
+		return NULL;
 	}
 
 	f = open_memstream(&buf, &size);
@@ -524,6 +655,8 @@ char *nono_query_result_json(const nono_query_result *result)
 	} else if (result->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
 		put_item(f, "granted", granted);
 		put_item(f, "requested", requested);
+	} else if (result->reason == NONO_REASON_DENIED_BY_RULE) {
+		put_item(f, "denied_path", result->denied_path);
 	}
 	fputc('}', f);
 	if (ferror(f)) {

@@ -40,12 +40,20 @@ struct state_entry {
 /*
  * libnono's additions, under keys nono does not know and so ignores: TCP
  * port exceptions ("tcp_connect_ports", "tcp_bind_ports") and process
- * scopes ("scopes": {"signal": ..., "abstract_unix": ...}). They are
- * written only when they differ from a new set's, so that a state without
- * them is written exactly as nono writes it.
+ * scopes ("scopes": {"signal": ..., "abstract_unix": ...}), deny rules
+ * ("deny": [{"original", "resolved", "is_file"}]), the command lists
+ * ("commands": {"allow": [...], "block": [...]}, names as given) and
+ * "exec_writable": false. They are written only when they differ from a
+ * new set's, so that a state without them is written exactly as nono
+ * writes it.
  */
 struct state_ports {
 	uint16_t *v;
+	size_t len;
+};
+
+struct state_names {
+	char **v;
 	size_t len;
 };
 
@@ -57,7 +65,19 @@ struct nono_state {
 	struct state_ports tcp_bind;
 	nono_scope_mode scope_signal;
 	nono_scope_mode scope_abstract_unix;
+	struct state_entry *deny; /* .access unused */
+	size_t deny_len;
+	struct state_names allow_cmds;
+	struct state_names block_cmds;
+	bool no_exec_writable;
 };
+
+static void names_free(struct state_names *n)
+{
+	for (size_t i = 0; i < n->len; i++)
+		free(n->v[i]);
+	free(n->v);
+}
 
 void nono_state_free(nono_state *state)
 {
@@ -70,6 +90,13 @@ void nono_state_free(nono_state *state)
 		free(state->fs[i].resolved);
 	}
 	free(state->fs);
+	for (size_t i = 0; i < state->deny_len; i++) {
+		free(state->deny[i].original);
+		free(state->deny[i].resolved);
+	}
+	free(state->deny);
+	names_free(&state->allow_cmds);
+	names_free(&state->block_cmds);
 	free(state);
 }
 
@@ -105,6 +132,43 @@ static int ports_from_caps(struct state_ports *p, const nono_caps *caps,
 	return 0;
 }
 
+/* Copies a command list out of a set. 0 or NONO_ENOMEM. */
+static int names_from_strv(struct state_names *n, const struct nono_strv *sv)
+{
+	if (sv->len == 0)
+		return 0;
+	n->v = calloc(sv->len, sizeof(*n->v));
+	if (!n->v)
+		return NONO_ENOMEM;
+	for (size_t i = 0; i < sv->len; i++) {
+		n->v[i] = strdup(sv->v[i]);
+		if (!n->v[i])
+			return NONO_ENOMEM;
+		n->len++;
+	}
+	return 0;
+}
+
+static int deny_from_caps(struct nono_state *st, const nono_caps *caps)
+{
+	if (caps->deny_len == 0)
+		return 0;
+	st->deny = calloc(caps->deny_len, sizeof(*st->deny));
+	if (!st->deny)
+		return NONO_ENOMEM;
+	for (size_t i = 0; i < caps->deny_len; i++) {
+		struct state_entry *d = &st->deny[i];
+
+		st->deny_len++;
+		d->original = strdup(caps->deny[i].original);
+		d->resolved = strdup(caps->deny[i].resolved);
+		d->is_file = caps->deny[i].is_file;
+		if (!d->original || !d->resolved)
+			return NONO_ENOMEM;
+	}
+	return 0;
+}
+
 int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 {
 	struct nono_state *st;
@@ -135,6 +199,11 @@ int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 		goto free_state;
 	st->scope_signal = caps->scope_signal;
 	st->scope_abstract_unix = caps->scope_abstract_unix;
+	if (deny_from_caps(st, caps) ||
+	    names_from_strv(&st->allow_cmds, &caps->allow_cmds) ||
+	    names_from_strv(&st->block_cmds, &caps->block_cmds))
+		goto free_state;
+	st->no_exec_writable = caps->no_exec_writable;
 	*out = st;
 	return 0;
 
@@ -251,6 +320,30 @@ static void put_ports(FILE *f, const char *key, const struct state_ports *p)
 	fputs("\n  ]", f);
 }
 
+/* Writes one {"original", "resolved", "is_file"} object of the "deny"
+ * list, as serde lays out the entries of "fs". */
+static void put_deny(FILE *f, const struct state_entry *e, bool first)
+{
+	fputs(first ? "\n    {\n" : ",\n    {\n", f);
+	fputs("      \"original\": ", f);
+	put_serde_string(f, e->original);
+	fputs(",\n      \"resolved\": ", f);
+	put_serde_string(f, e->resolved);
+	fprintf(f, ",\n      \"is_file\": %s\n    }",
+		e->is_file ? "true" : "false");
+}
+
+/* Writes `"key": [...]` of names inside the "commands" object. */
+static void put_names(FILE *f, const char *key, const struct state_names *n)
+{
+	fprintf(f, "    \"%s\": [", key);
+	for (size_t i = 0; i < n->len; i++) {
+		fputs(i ? ",\n      " : "\n      ", f);
+		put_serde_string(f, n->v[i]);
+	}
+	fputs(n->len ? "\n    ]" : "]", f);
+}
+
 char *nono_state_to_json(const nono_state *state)
 {
 	char *buf = NULL;
@@ -289,6 +382,21 @@ char *nono_state_to_json(const nono_state *state)
 			"    \"abstract_unix\": \"%s\"\n  }",
 			nono_scope_mode_str(state->scope_signal),
 			nono_scope_mode_str(state->scope_abstract_unix));
+	if (state->deny_len) {
+		fputs(",\n  \"deny\": [", f);
+		for (size_t i = 0; i < state->deny_len; i++)
+			put_deny(f, &state->deny[i], i == 0);
+		fputs("\n  ]", f);
+	}
+	if (state->allow_cmds.len || state->block_cmds.len) {
+		fputs(",\n  \"commands\": {\n", f);
+		put_names(f, "allow", &state->allow_cmds);
+		fputs(",\n", f);
+		put_names(f, "block", &state->block_cmds);
+		fputs("\n  }", f);
+	}
+	if (state->no_exec_writable)
+		fputs(",\n  \"exec_writable\": false", f);
 	fputs("\n}", f);
 	if (ferror(f)) {
 		fclose(f);
@@ -340,16 +448,16 @@ static int type_error(nono_diag *diag, const char *what, const char *want,
 				want, type);
 }
 
-/* A required string member of entry `i`, which must hold no NUL byte
- * (a path cannot). */
-static int get_string(json_object *entry, size_t i, const char *key,
-		      const char **out, nono_diag *diag)
+/* A required string member of entry `i` of `list` ("fs" or "deny"),
+ * which must hold no NUL byte (a path cannot). */
+static int get_string(json_object *entry, const char *list, size_t i,
+		      const char *key, const char **out, nono_diag *diag)
 {
 	json_object *v;
 	char what[64];
 	int len;
 
-	snprintf(what, sizeof(what), "fs[%zu].%s", i, key);
+	snprintf(what, sizeof(what), "%s[%zu].%s", list, i, key);
 	if (!json_object_object_get_ex(entry, key, &v))
 		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
 					"state JSON: missing field '%s'", what);
@@ -389,13 +497,13 @@ static int read_entry(json_object *entry, size_t i, struct state_entry *se,
 	snprintf(what, sizeof(what), "fs[%zu]", i);
 	if (!json_object_is_type(entry, json_type_object))
 		return type_error(diag, what, "an object", entry);
-	rc = get_string(entry, i, "original", &original, diag);
+	rc = get_string(entry, "fs", i, "original", &original, diag);
 	if (rc)
 		return rc;
-	rc = get_string(entry, i, "resolved", &resolved, diag);
+	rc = get_string(entry, "fs", i, "resolved", &resolved, diag);
 	if (rc)
 		return rc;
-	rc = get_string(entry, i, "access", &access, diag);
+	rc = get_string(entry, "fs", i, "access", &access, diag);
 	if (rc)
 		return rc;
 	if (nono_access_parse(access, &se->access) != 0) {
@@ -418,6 +526,129 @@ static int read_entry(json_object *entry, size_t i, struct state_entry *se,
 		return nono_diag_set(diag, NONO_ENOMEM,
 				     "state JSON: out of memory");
 	return 0;
+}
+
+/* One entry of the optional "deny" list (libnono's addition). */
+static int read_deny_entry(json_object *entry, size_t i,
+			   struct state_entry *se, nono_diag *diag)
+{
+	const char *original, *resolved;
+	char what[64];
+	int rc;
+
+	snprintf(what, sizeof(what), "deny[%zu]", i);
+	if (!json_object_is_type(entry, json_type_object))
+		return type_error(diag, what, "an object", entry);
+	rc = get_string(entry, "deny", i, "original", &original, diag);
+	if (rc == 0)
+		rc = get_string(entry, "deny", i, "resolved", &resolved, diag);
+	if (rc)
+		return rc;
+	snprintf(what, sizeof(what), "deny[%zu].is_file", i);
+	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
+	if (rc)
+		return rc;
+	se->original = strdup(original);
+	se->resolved = strdup(resolved);
+	if (!se->original || !se->resolved)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	return 0;
+}
+
+static int read_deny(json_object *root, struct nono_state *st, nono_diag *diag)
+{
+	json_object *arr;
+	size_t n;
+
+	if (!json_object_object_get_ex(root, "deny", &arr))
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return type_error(diag, "deny", "an array", arr);
+	n = json_object_array_length(arr);
+	if (n == 0)
+		return 0;
+	st->deny = calloc(n, sizeof(*st->deny));
+	if (!st->deny)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		/* Counted first, so that free sees a half-filled entry. */
+		st->deny_len++;
+		rc = read_deny_entry(json_object_array_get_idx(arr, i), i,
+				     &st->deny[i], diag);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* One optional list of command names in "commands". */
+static int read_names(json_object *cmds, const char *key,
+		      struct state_names *out, nono_diag *diag)
+{
+	char what[32];
+	json_object *arr;
+	size_t n;
+
+	snprintf(what, sizeof(what), "commands.%s", key);
+	if (!json_object_object_get_ex(cmds, key, &arr))
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return type_error(diag, what, "an array of command names",
+				  arr);
+	n = json_object_array_length(arr);
+	if (n == 0)
+		return 0;
+	out->v = calloc(n, sizeof(*out->v));
+	if (!out->v)
+		return nono_diag_set(diag, NONO_ENOMEM,
+				     "state JSON: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		const char *name;
+
+		if (!json_object_is_type(v, json_type_string))
+			return type_error(diag, what,
+					  "an array of command names", v);
+		name = json_object_get_string(v);
+		if (!*name ||
+		    strlen(name) != (size_t)json_object_get_string_len(v))
+			return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
+						"state JSON: '%s' holds an "
+						"empty name or a NUL character",
+						what);
+		out->v[i] = strdup(name);
+		if (!out->v[i])
+			return nono_diag_set(diag, NONO_ENOMEM,
+					     "state JSON: out of memory");
+		out->len++;
+	}
+	return 0;
+}
+
+static int read_commands(json_object *root, struct nono_state *st,
+			 nono_diag *diag)
+{
+	json_object *cmds, *v;
+	int rc;
+
+	if (json_object_object_get_ex(root, "exec_writable", &v)) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return type_error(diag, "exec_writable",
+					  "true or false", v);
+		st->no_exec_writable = !json_object_get_boolean(v);
+	}
+	if (!json_object_object_get_ex(root, "commands", &cmds))
+		return 0;
+	if (!json_object_is_type(cmds, json_type_object))
+		return type_error(diag, "commands", "an object", cmds);
+	rc = read_names(cmds, "allow", &st->allow_cmds, diag);
+	if (rc == 0)
+		rc = read_names(cmds, "block", &st->block_cmds, diag);
+	return rc;
 }
 
 /* An optional list of TCP ports (libnono's addition). */
@@ -532,6 +763,10 @@ static int read_root(json_object *root, struct nono_state **out,
 		rc = read_ports(root, "tcp_bind_ports", &st->tcp_bind, diag);
 	if (rc == 0)
 		rc = read_scopes(root, st, diag);
+	if (rc == 0)
+		rc = read_deny(root, st, diag);
+	if (rc == 0)
+		rc = read_commands(root, st, diag);
 	if (rc)
 		goto free_state;
 	for (size_t i = 0; i < n; i++) {
@@ -579,6 +814,11 @@ enum json_key {
 	KEY_TCP_CONNECT_PORTS,
 	KEY_TCP_BIND_PORTS,
 	KEY_SCOPES,
+	KEY_DENY,
+	KEY_COMMANDS,
+	KEY_EXEC_WRITABLE,
+	KEY_ALLOW,
+	KEY_BLOCK,
 };
 
 static const char *const json_key_names[] = {
@@ -591,14 +831,20 @@ static const char *const json_key_names[] = {
 	[KEY_TCP_CONNECT_PORTS] = "tcp_connect_ports",
 	[KEY_TCP_BIND_PORTS] = "tcp_bind_ports",
 	[KEY_SCOPES] = "scopes",
+	[KEY_DENY] = "deny",
+	[KEY_COMMANDS] = "commands",
+	[KEY_EXEC_WRITABLE] = "exec_writable",
+	[KEY_ALLOW] = "allow",
+	[KEY_BLOCK] = "block",
 };
 
 /* Where a container sits in nono's document. */
 enum json_role {
 	ROLE_OTHER = 0,
-	ROLE_ROOT,  /* the top-level object */
-	ROLE_FS,    /* the array under "fs" */
-	ROLE_ENTRY, /* an object in that array */
+	ROLE_ROOT,     /* the top-level object */
+	ROLE_FS,       /* the array under "fs" or "deny" */
+	ROLE_ENTRY,    /* an object in that array */
+	ROLE_COMMANDS, /* the object under "commands" */
 };
 
 struct json_frame {
@@ -829,8 +1075,11 @@ static int check_push(struct json_check *c, char kind)
 		return check_fail(c, "nested too deeply");
 	if (!parent)
 		role = ROLE_ROOT;
-	else if (parent->role == ROLE_ROOT && parent->key == KEY_FS)
+	else if (parent->role == ROLE_ROOT &&
+		 (parent->key == KEY_FS || parent->key == KEY_DENY))
 		role = ROLE_FS;
+	else if (parent->role == ROLE_ROOT && parent->key == KEY_COMMANDS)
+		role = ROLE_COMMANDS;
 	else if (parent->role == ROLE_FS)
 		role = ROLE_ENTRY;
 	c->stack[c->depth++] = (struct json_frame){
@@ -856,8 +1105,8 @@ static int check_key(struct json_check *c)
 	at = c->pos;
 	if (check_string(c, &key))
 		return -1;
-	if (key != KEY_OTHER &&
-	    (f->role == ROLE_ROOT || f->role == ROLE_ENTRY)) {
+	if (key != KEY_OTHER && (f->role == ROLE_ROOT || f->role == ROLE_ENTRY ||
+				 f->role == ROLE_COMMANDS)) {
 		if (f->seen & (1u << key)) {
 			c->pos = at;
 			c->dup = key;
@@ -1097,8 +1346,37 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 	if (rc == 0)
 		rc = nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
 					 state->scope_abstract_unix);
+	if (rc == 0)
+		rc = nono_caps_set_exec_writable(caps,
+						 !state->no_exec_writable);
 	if (rc) {
 		nono_diag_set(diag, rc, "state: %s", nono_strerror(rc));
+		goto free_caps;
+	}
+	for (size_t i = 0; i < state->deny_len; i++) {
+		const struct state_entry *e = &state->deny[i];
+
+		/* Canonicalised again, as every grant is. */
+		rc = nono_caps_deny_path(caps, e->original);
+		if (rc) {
+			char q[NONO_QUOTE_MAX + 8];
+
+			quote(q, sizeof(q), e->original, strlen(e->original));
+			nono_diag_set(diag, rc, "state deny[%zu]: '%s': %s", i,
+				      q, nono_strerror(rc));
+			goto free_caps;
+		}
+	}
+	/* Resolved again too, on this process's PATH. */
+	for (size_t i = 0; rc == 0 && i < state->allow_cmds.len; i++)
+		rc = nono_caps_allow_command(caps, state->allow_cmds.v[i]);
+	for (size_t i = 0; rc == 0 && i < state->block_cmds.len; i++)
+		rc = nono_caps_block_command(caps, state->block_cmds.v[i]);
+	if (rc) {
+		nono_diag_set(diag, rc, "state commands: %s",
+			      rc == NONO_EINVAL ? "a name is neither a bare "
+						  "name nor an absolute path"
+						: nono_strerror(rc));
 		goto free_caps;
 	}
 	*out = caps;

@@ -194,8 +194,18 @@ NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
 /* "default", "isolated", "allow"; NULL for another value. Static. */
 NONO_API const char *nono_scope_mode_str(nono_scope_mode mode);
 
-/* Adds a command name to the allow list / block list (nono's semantics:
- * allow wins). 0, NONO_EINVAL or NONO_ENOMEM. */
+/*
+ * Adds a command to the allow list / block list (nono's semantics: allow
+ * wins). The name is kept as given, and resolved now into the files it
+ * names: a bare name on the PATH of the calling process (every match, not
+ * only the first; empty and relative PATH entries are skipped, and an
+ * unset PATH means confstr(_CS_PATH)), an absolute path as it is; each
+ * match is canonicalised (symlinks followed). A name that resolves to no
+ * regular file is kept and withholds nothing. nono_apply withholds
+ * execution (and reading: see docs/deny.md) of every file the block list
+ * resolved to and the allow list did not. 0, NONO_EINVAL (NULL or empty,
+ * or a relative path with a '/') or NONO_ENOMEM.
+ */
 NONO_API int nono_caps_allow_command(nono_caps *caps, const char *name);
 NONO_API int nono_caps_block_command(nono_caps *caps, const char *name);
 
@@ -267,6 +277,69 @@ NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
  */
 NONO_API char *nono_caps_summary(const nono_caps *caps);
 
+/*
+ * Takes `path` (a directory and everything beneath it, or one file) back
+ * out of what the directory grants above it give: after nono_apply the
+ * program can neither read, list, write, rename nor replace it. The path
+ * is canonicalised as allow_path does (a symlink is followed: its target
+ * is what is denied) and must exist. A grant at or above the path loses
+ * it; a grant beneath it stands (an explicit carve-in). The directories on
+ * the way from a grant down to the path lose what would reach it: they can
+ * no longer be listed, and no entry can be created, removed or renamed in
+ * them; their other entries keep their access (docs/deny.md). A path given
+ * twice is kept once. Returns 0, NONO_EINVAL, NONO_ENOENT, NONO_ECANON or
+ * NONO_ENOMEM.
+ */
+NONO_API int nono_caps_deny_path(nono_caps *caps, const char *path);
+
+/* One denied path. The strings are borrowed from the set: valid until it
+ * is next changed or freed. */
+typedef struct nono_deny_cap {
+	const char *original; /* as the caller spelled it */
+	const char *resolved; /* canonical absolute path */
+	bool is_file;	      /* not a directory when it was added */
+} nono_deny_cap;
+
+/* The denied paths, in the order given: count, and entry `index`
+ * (0, or NONO_EINVAL for NULL or out of range). */
+NONO_API size_t nono_caps_deny_count(const nono_caps *caps);
+NONO_API int nono_caps_deny_get(const nono_caps *caps, size_t index,
+				nono_deny_cap *out);
+
+/*
+ * The files the allow list / block list resolved to (see
+ * nono_caps_block_command), each once, in the order found. Borrowed, valid
+ * until the set is next changed or freed; NULL when out of range.
+ */
+NONO_API size_t nono_caps_allowed_command_file_count(const nono_caps *caps);
+NONO_API const char *nono_caps_allowed_command_file(const nono_caps *caps,
+						    size_t index);
+NONO_API size_t nono_caps_blocked_command_file_count(const nono_caps *caps);
+NONO_API const char *nono_caps_blocked_command_file(const nono_caps *caps,
+						    size_t index);
+
+/*
+ * Whether nono_apply would withhold execution of `path`: after
+ * canonicalisation it is a file the block list resolved to and the allow
+ * list did not. Returns 1, 0 (also for a path that does not exist), or
+ * NONO_EINVAL.
+ */
+NONO_API int nono_caps_command_blocked(const nono_caps *caps,
+				       const char *path);
+
+/*
+ * Whether files in writable grants may be executed. true (the default) is
+ * nono's mapping: READ includes execute everywhere. false withholds
+ * execute from every grant with WRITE, from everything beneath a writable
+ * directory grant, and takes it out of the grants above them, so that a
+ * program cannot write a binary (a copy of a blocked command, say) and run
+ * it. 0 or NONO_EINVAL.
+ */
+NONO_API int nono_caps_set_exec_writable(nono_caps *caps, bool allow);
+
+/* The setting above; true for NULL. */
+NONO_API bool nono_caps_exec_writable(const nono_caps *caps);
+
 /* ------------------------------------------------------------------ */
 /* Queries without applying (nono's QueryContext)                       */
 /* ------------------------------------------------------------------ */
@@ -288,6 +361,12 @@ typedef enum nono_query_reason {
 	NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS = 5,
 	/* libnono's: a TCP port exception allows this port. */
 	NONO_REASON_TCP_PORT_GRANTED = 6,
+	/* libnono's: a deny rule (nono_caps_deny_path) takes the path out,
+	 * the path lies on the way from a grant to a denied path (such a
+	 * directory cannot be listed or changed, and a new entry in it gets
+	 * no access), or the path is a blocked command, which cannot be read
+	 * (or executed). */
+	NONO_REASON_DENIED_BY_RULE = 7,
 } nono_query_reason;
 
 /* "allowed" / "denied"; "granted_path", "path_not_granted", ... Static;
@@ -302,7 +381,10 @@ typedef struct nono_query_result {
 	 * (borrowed from the query context; valid until it is freed);
 	 * otherwise NULL. */
 	const char *granted_path;
-	/* GRANTED_PATH: the access that grant gives.
+	/* GRANTED_PATH: the access that grant gives, or, where no single
+	 * covering grant gives all that was asked but they do together,
+	 * the access all covering grants give together (granted_path is
+	 * then the most specific grant that contributes).
 	 * INSUFFICIENT_ACCESS: all the access the covering grants give
 	 * together. Otherwise 0. */
 	nono_access granted;
@@ -311,6 +393,10 @@ typedef struct nono_query_result {
 	/* TCP queries: the operation and port asked about; otherwise 0. */
 	nono_tcp_op tcp_op;
 	unsigned port;
+	/* DENIED_BY_RULE: the denied path (or blocked command file) that
+	 * decides, canonical (borrowed from the query context); otherwise
+	 * NULL. */
+	const char *denied_path;
 } nono_query_result;
 
 /* A snapshot of `caps`: later changes to caps do not show. Free with
@@ -322,7 +408,9 @@ NONO_API void nono_query_free(nono_query *query);
  * Would `mode` on `path` be allowed? `path` is canonicalised as far as it
  * exists (a missing tail is kept as written, with "." and ".." folded).
  * Where several grants cover it, the most specific answers; the access of
- * all covering grants adds up, as it does in the kernel.
+ * all covering grants adds up, as it does in the kernel. A deny rule takes
+ * away what the grants at or above it give (NONO_REASON_DENIED_BY_RULE),
+ * as nono_apply enforces it: see nono_caps_deny_path.
  * 0, NONO_EINVAL or NONO_ENOMEM.
  */
 NONO_API int nono_query_path(const nono_query *query, const char *path,
@@ -347,6 +435,8 @@ NONO_API int nono_query_tcp(const nono_query *query, nono_tcp_op op,
  *   {"status": "denied", "reason": "path_not_granted"}
  *   {"status": "denied", "reason": "insufficient_access",
  *    "granted": "read", "requested": "write"}
+ *   {"status": "denied", "reason": "denied_by_rule",
+ *    "denied_path": "/home/u/.ssh"}
  * and, for TCP queries, "op" ("connect" or "bind") and "port" after the
  * reason. One line. A string to free with nono_free; NULL when out of memory or
  * for NULL input.
@@ -461,6 +551,22 @@ typedef struct nono_apply_result {
  */
 NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
 			nono_apply_result *result, nono_diag *diag);
+
+/*
+ * Whether this process is already inside a sandbox, by the one sign each
+ * system gives. A necessary condition for being inside a sandbox that
+ * nono_apply made (here or in an ancestor), never a proof that it did:
+ *  - Linux: no_new_privs is set. nono_apply always sets it, and the kernel
+ *    keeps it for the process and all its children for good; but other
+ *    programs set it too (systemd's NoNewPrivileges=, container runtimes),
+ *    and Landlock cannot be asked whether a process is in a domain.
+ *  - macOS: the process is under a Seatbelt profile (sandbox_check), nono's
+ *    or any other (an App Sandbox application, a sandboxed parent).
+ *  - Elsewhere: always false.
+ * So false means no sandbox of nono's confines this process; true means
+ * one may. Never fails.
+ */
+NONO_API bool nono_is_confined(void);
 
 /* ------------------------------------------------------------------ */
 /* Policy files (the INI format of spec/policy.md, or a state JSON)      */

@@ -665,13 +665,15 @@ static const struct bad_case bad_cases[] = {
 	  "'#' starts a comment only at the start of a line" },
 	{ "bad/empty-optional.ini", NONO_EPARSE, "", 2,
 	  "read = -: empty path after '-'" },
-	/* Not supported yet. */
-	{ "bad/not-yet-deny.ini", NONO_EPARSE, "", 2,
-	  "'deny' in [filesystem] is not supported yet" },
-	{ "bad/not-yet-commands-allow.ini", NONO_EPARSE, "", 2,
-	  "'allow' in [commands] is not supported yet" },
-	{ "bad/not-yet-commands-block.ini", NONO_EPARSE, "", 2,
-	  "'block' in [commands] is not supported yet" },
+	/* Deny rules, exec_writable and commands. */
+	{ "bad/deny-missing.ini", NONO_ENOENT, "", 2,
+	  "deny = /nonexistent/nono-test-missing: path not found" },
+	{ "bad/deny-relative.ini", NONO_EPARSE, "", 2,
+	  "deny = home/.ssh: relative path (paths must be absolute)" },
+	{ "bad/exec-writable-value.ini", NONO_EPARSE, "", 2,
+	  "exec_writable = no: expected true or false" },
+	{ "bad/command-relative.ini", NONO_EPARSE, "", 2,
+	  "block = ./rm: a command is a bare name or an absolute path" },
 	/* Port exceptions without a blocked network. */
 	{ "bad/tcp-without-block.ini", NONO_EPARSE, "", 2,
 	  "connect_tcp = 443: port exceptions need block = true in [network]" },

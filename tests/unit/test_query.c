@@ -137,7 +137,9 @@ Test(query, status_and_reason_names)
 			 "NETWORK_BLOCKED_EXCEPT_PORTS");
 	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_TCP_PORT_GRANTED),
 			 "tcp_port_granted", "TCP_PORT_GRANTED");
-	cr_assert_null(nono_query_reason_str((nono_query_reason)7),
+	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_DENIED_BY_RULE),
+			 "denied_by_rule", "DENIED_BY_RULE");
+	cr_assert_null(nono_query_reason_str((nono_query_reason)8),
 		       "reason out of range");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)-1),
 		       "negative reason");
