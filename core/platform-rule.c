@@ -235,6 +235,20 @@ static int scan(struct rule_scan *sc)
 					"block comment starting at offset %zu",
 					sc->pos);
 			sc->pos = (size_t)(end - sc->s) + 2;
+		} else if (c == '#' && sc->pos + 1 < sc->len &&
+			   sc->s[sc->pos + 1] == '\\') {
+			/*
+			 * A TinyScheme character literal such as #\) reads
+			 * as one atom there, while this scanner would see a
+			 * parenthesis: the two readings could disagree on
+			 * where a form ends, so a rule could hide a grant
+			 * from the check. No rule needs one: refuse them.
+			 */
+			return nono_diag_set(sc->diag, NONO_EINVAL,
+					     "platform rule has a character "
+					     "literal (#\\) at offset %zu, "
+					     "which is not allowed",
+					     sc->pos);
 		} else if (c == '(') {
 			rc = open_list(sc);
 			if (rc)

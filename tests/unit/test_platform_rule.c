@@ -62,6 +62,11 @@ static const struct rule_case bad_rules[] = {
 	{ "(deny file-read* (subpath \"/usr))", "unterminated string" },
 	{ "(deny file-read* (subpath \"/usr\\\"))", "unterminated string" },
 	{ "(deny file-read* (regex #\"^/usr))", "unterminated string" },
+	/* Character literals: TinyScheme reads #\) as one atom, so the two
+	 * readers would disagree on where a form ends (a grant of the root
+	 * could hide behind it). */
+	{ "(allow file-read* #\\) (subpath \"/\")", "character literal" },
+	{ "(#\\( ))", "character literal" },
 	/* A comment hides the ')' that would close the list. */
 	{ "(deny file-read* ; )", "1 '(' not closed" },
 	{ "(allow file-read* (subpath \"/\"))", "whole filesystem" },
