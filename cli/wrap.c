@@ -20,9 +20,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cli.h"
+
+/*
+ * renameat2(2). glibc (2.28 and later) declares it in <stdio.h> together
+ * with RENAME_NOREPLACE, and then its wrapper is used; musl (1.2.3) has
+ * neither, so the system call is made directly: the kernel does the same
+ * work either way (docs/musl.md).
+ */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1U << 0)
+
+static int renameat2(int olddirfd, const char *oldpath, int newdirfd,
+		     const char *newpath, unsigned int flags)
+{
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd,
+			    newpath, flags);
+}
+#endif
 
 #ifndef NONO_SHIM_INSTALL_PATH
 #error "NONO_SHIM_INSTALL_PATH must name the installed libnono_shim.so"
@@ -39,6 +57,7 @@ enum wrap_option {
 	WRAP_OPT_POLICY = 0x100,
 	WRAP_OPT_SHIM,
 	WRAP_OPT_FORCE,
+	WRAP_OPT_NO_EARLY,
 };
 
 struct wrap_args {
@@ -46,6 +65,7 @@ struct wrap_args {
 	const char *output;
 	const char *shim;
 	bool force;
+	bool no_early;	/* --no-early: LD_PRELOAD only */
 	char **program; /* PROGRAM and its arguments */
 	int program_argc;
 };
@@ -58,6 +78,7 @@ static int wrap_parse(int argc, char **argv, struct wrap_args *args)
 		{ "output", required_argument, NULL, 'o' },
 		{ "shim", required_argument, NULL, WRAP_OPT_SHIM },
 		{ "force", no_argument, NULL, WRAP_OPT_FORCE },
+		{ "no-early", no_argument, NULL, WRAP_OPT_NO_EARLY },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -77,6 +98,9 @@ static int wrap_parse(int argc, char **argv, struct wrap_args *args)
 			break;
 		case WRAP_OPT_FORCE:
 			args->force = true;
+			break;
+		case WRAP_OPT_NO_EARLY:
+			args->no_early = true;
 			break;
 		default:
 			if (cli_common_option(&cli_wrap_command, c, argv,
@@ -250,6 +274,18 @@ static void wrap_put_refusal(FILE *f, const char *test, const char *var,
  * The script. Paths are in single quotes and nowhere else, so no name can
  * break out of them; the program's arguments follow it, then "$@".
  */
+/* Whether the wrapper uses early mode: by default where the C library
+ * (glibc) has the auditing interface, which musl does not. */
+static bool wrap_early(const struct wrap_args *args)
+{
+#ifdef __GLIBC__
+	return !args->no_early;
+#else
+	(void)args;
+	return false;
+#endif
+}
+
 static char *wrap_script(const struct wrap_args *args, const char *policy,
 			 const char *program, const char *shim,
 			 const char *nono)
@@ -289,6 +325,14 @@ static char *wrap_script(const struct wrap_args *args, const char *policy,
 	wrap_put_refusal(
 		f, "[ ! -f \"$nono_policy\" ] || [ ! -r \"$nono_policy\" ]",
 		"nono_policy", "the policy", "refusing to run");
+	/*
+	 * Early mode where the C library has it: the shim as auditor is in
+	 * force before the program's own libraries run their constructors,
+	 * and preloaded as well so that children recognise the policy their
+	 * parent applied (shim/shim.c explains why both).
+	 */
+	if (shim && wrap_early(args))
+		fputs("LD_AUDIT=\"$nono_shim\" ", f);
 	if (shim)
 		fputs("LD_PRELOAD=\"$nono_shim\" NONO_POLICY=\"$nono_policy\" "
 		      "exec ",
@@ -502,12 +546,14 @@ free_all:
 const struct cli_command cli_wrap_command = {
 	.name = "wrap",
 	.summary = "write a script that runs a program sandboxed",
-	.usage = "usage: nono wrap --policy FILE --output WRAPPER [--shim PATH] [--force]\n"
+	.usage = "usage: nono wrap --policy FILE --output WRAPPER [--shim PATH] [--force] [--no-early]\n"
 		 "                 [--] PROGRAM [ARGS...]\n",
 	.help = "Writes WRAPPER, an executable /bin/sh script that runs PROGRAM\n"
 		"(with ARGS, then the wrapper's own arguments) sandboxed by the\n"
-		"policy FILE. A dynamically linked PROGRAM runs under the shim\n"
-		"(LD_PRELOAD); any other (static, or not recognised) runs through\n"
+		"policy FILE. A dynamically linked PROGRAM runs under the shim,\n"
+		"in early mode (LD_AUDIT and LD_PRELOAD: confined before its own\n"
+		"libraries' constructors run) on glibc; any other (static, or not\n"
+		"recognised) runs through\n"
 		"`nono run`. The wrapper exits with status 126 and a 'nono:' line,\n"
 		"without running PROGRAM, when the shim (or nono), or the policy is\n"
 		"missing. Paths are written absolute; run nono wrap again when\n"
@@ -517,6 +563,7 @@ const struct cli_command cli_wrap_command = {
 		"  -o, --output FILE  the wrapper to write (atomically, mode 0755)\n"
 		"  --shim PATH        libnono_shim.so; default " NONO_SHIM_INSTALL_PATH "\n"
 		"  --force            replace WRAPPER if it exists\n"
+		"  --no-early         LD_PRELOAD only, no LD_AUDIT\n"
 		"  -h, --help         this text\n"
 		"\n"
 		"Exit status: 0, 1 when the policy is bad or the wrapper cannot be\n"

@@ -30,9 +30,16 @@
 #include <stdio.h> /* snprintf and vsnprintf only: no FILE streams. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
-#include <sys/prctl.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/auxv.h>
+#endif
+
+#include <dlfcn.h>
+#ifdef __GLIBC__
+#include <link.h>
+#include <sys/stat.h>
+#endif
 
 #include "libnono.h"
 
@@ -186,7 +193,7 @@ static _Noreturn void shim_die_load(const char *path, int rc,
 	const char *file = diag->file[0] ? diag->file : path;
 
 	if (getenv(SHIM_ENV_APPLIED) &&
-	    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 &&
+	    nono_is_confined() &&
 	    strstr(msg, strerror(EACCES)))
 		shim_die("%s: %s (this process is inside a sandbox that does "
 			 "not let it read this policy: grant read_file = %s)",
@@ -215,8 +222,15 @@ static _Noreturn void shim_die_load(const char *path, int rc,
  */
 static bool shim_is_privileged(void)
 {
-	return getauxval(AT_SECURE) != 0 || getuid() != geteuid() ||
-	       getgid() != getegid();
+#ifdef __linux__
+	if (getauxval(AT_SECURE) != 0)
+		return true;
+#else
+	/* macOS: the kernel's record that the process changed identity. */
+	if (issetugid())
+		return true;
+#endif
+	return getuid() != geteuid() || getgid() != getegid();
 }
 
 static void shim_read_log_level(void)
@@ -316,10 +330,11 @@ static void shim_policy_identity(const char *path, char out[17])
  *    LD_PRELOAD: the shim was never a defence against its own caller.
  *    (A sandboxed program that sets the marker for its children only
  *    affects children already inside its own domain.)
- *  - nono_apply() sets no_new_privs, which is inherited and can never be
- *    cleared. A process without it cannot be inside a domain the shim
- *    made, so a marker without it is ignored: a stale or forged marker in
- *    an unconfined process does not switch the shim off.
+ *  - nono_is_confined() must also hold: on Linux, no_new_privs, which
+ *    nono_apply() always sets and the kernel never clears; on macOS, a
+ *    Seatbelt profile. A process without it cannot be inside a sandbox
+ *    the shim made, so a marker without it is ignored: a stale or forged
+ *    marker in an unconfined process does not switch the shim off.
  * A marker for a different policy (a child started with another
  * NONO_POLICY) does not match, and that policy is loaded and applied as a
  * further layer, which can only narrow what the child may do.
@@ -337,17 +352,18 @@ static bool shim_already_applied(const char *identity)
 			 SHIM_ENV_APPLIED, marker, identity);
 		return false;
 	}
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
+	if (!nono_is_confined()) {
 		shim_log(SHIM_LOG_DEBUG,
-			 "%s is set but no_new_privs is not: no sandbox is in "
-			 "place, applying",
+			 "%s is set but this process is not confined: no "
+			 "sandbox is in place, applying",
 			 SHIM_ENV_APPLIED);
 		return false;
 	}
 	return true;
 }
 
-static void shim_log_plan(const nono_policy *policy, const char *path)
+static void shim_log_plan(const nono_policy *policy, const nono_caps *caps,
+			  const char *path)
 {
 	char *summary;
 
@@ -358,11 +374,118 @@ static void shim_log_plan(const nono_policy *policy, const char *path)
 	for (size_t i = 0; i < nono_policy_note_count(policy); i++)
 		shim_log(SHIM_LOG_DEBUG, "note: %s",
 			 nono_policy_note(policy, i));
-	summary = nono_caps_summary(nono_policy_caps(policy));
+	summary = nono_caps_summary(caps);
 	/* The summary is only informative: without memory, skip it. */
 	shim_log_lines(SHIM_LOG_DEBUG, summary);
 	nono_free(summary);
 }
+
+/*
+ * The policy's capability set, plus read access to the shim's own file.
+ * Every child the program starts loads the shim again from that file (and
+ * in early mode the preloaded copy is loaded after the sandbox is in
+ * force): without it the loader would print that the preload is ignored.
+ * Reading the shim gives a program nothing it could not read elsewhere.
+ * Returns a new set, to free with nono_caps_free; dies when out of memory.
+ */
+static nono_caps *shim_caps_with_self(const nono_policy *policy)
+{
+	nono_caps *caps = NULL;
+	Dl_info info;
+	int rc;
+
+	rc = nono_caps_clone(nono_policy_caps(policy), &caps);
+	if (rc < 0)
+		shim_die("copying the policy: %s", nono_strerror(rc));
+	/* Any object of the shim will do; a data one, since ISO C has no
+	 * cast from a function pointer to void *. */
+	if (!dladdr((const void *)&shim_level, &info) || !info.dli_fname ||
+	    info.dli_fname[0] != '/') {
+		shim_log(SHIM_LOG_DEBUG, "cannot find the shim's own file: "
+					 "children may not load it");
+		return caps;
+	}
+	rc = nono_caps_allow_file(caps, info.dli_fname, NONO_ACCESS_READ);
+	if (rc < 0)
+		shim_log(SHIM_LOG_DEBUG, "granting read on %s: %s",
+			 info.dli_fname, nono_strerror(rc));
+	return caps;
+}
+
+/*
+ * Early mode (LD_AUDIT), glibc only.
+ *
+ * glibc runs the constructors of a program's own shared libraries before a
+ * preloaded library's, so under LD_PRELOAD alone they run unconfined for a
+ * moment. An auditor (LD_AUDIT=libnono_shim.so) is loaded into a namespace
+ * of its own before anything of the program, and its constructor (the same
+ * nono_shim_init() below) runs then: the sandbox is in force before the
+ * first object of the program is even mapped.
+ *
+ * That namespace has its own copy of libc, with its own environment: the
+ * auditor cannot set the marker (SHIM_ENV_APPLIED) where the program and
+ * its children would see it. So early mode is best used with the shim
+ * preloaded as well (LD_AUDIT=shim LD_PRELOAD=shim, as `nono wrap` does).
+ * The auditor then tells the preloaded copy, when the loader maps it, that
+ * the policy is applied (la_objopen() sets shim_audit_applied in that copy,
+ * found at the same offset from its load address as ours); the preloaded
+ * copy applies nothing more and sets the marker for the children.
+ * Under LD_AUDIT alone, each child applies the policy again as a further
+ * layer of the same policy, which is correct but limits a chain of
+ * execs to the kernel's 16 layers.
+ */
+static volatile int shim_audit_applied;
+
+#ifdef __GLIBC__
+/* The auditor's own file, to recognise its preloaded twin. */
+static dev_t shim_self_dev;
+static ino_t shim_self_ino;
+static uintptr_t shim_self_base;
+static bool shim_self_known;
+
+static void shim_audit_know_self(void)
+{
+	struct link_map *map = NULL;
+	struct stat st;
+	Dl_info info;
+
+	if (!dladdr1((void *)&shim_audit_applied, &info, (void **)&map,
+		     RTLD_DL_LINKMAP) ||
+	    !map || !info.dli_fname || stat(info.dli_fname, &st) < 0)
+		return;
+	shim_self_dev = st.st_dev;
+	shim_self_ino = st.st_ino;
+	shim_self_base = map->l_addr;
+	shim_self_known = true;
+}
+
+/* The auditor's first callback; the constructor has already run. Any
+ * version of the interface will do: the shim asks for no other callback
+ * than la_objopen, which every version has. */
+__attribute__((visibility("default"))) unsigned int la_version(unsigned int v)
+{
+	shim_audit_know_self();
+	return v < LAV_CURRENT ? v : LAV_CURRENT;
+}
+
+/* Called for every object the loader maps. When it is this very file in
+ * the program's namespace (the preloaded copy), tell it the policy is in
+ * force. Returns 0: no symbol binding is audited. */
+__attribute__((visibility("default"))) unsigned int
+la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
+{
+	struct stat st;
+
+	(void)cookie;
+	if (!shim_self_known || lmid != LM_ID_BASE || !map->l_name ||
+	    !map->l_name[0] || stat(map->l_name, &st) < 0 ||
+	    st.st_dev != shim_self_dev || st.st_ino != shim_self_ino)
+		return 0;
+	*(volatile int *)(map->l_addr + ((uintptr_t)&shim_audit_applied -
+					 shim_self_base)) = 1;
+	return 0;
+}
+#endif
 
 /*
  * Runs when the dynamic linker initialises the shim, before the program's
@@ -373,6 +496,7 @@ __attribute__((constructor)) static void nono_shim_init(void)
 {
 	nono_apply_result result = { 0 };
 	nono_policy *policy = NULL;
+	nono_caps *caps = NULL;
 	const char *path;
 	char identity[17];
 	unsigned flags = 0;
@@ -386,6 +510,19 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	path = shim_policy_path();
 
 	shim_policy_identity(path, identity);
+	if (shim_audit_applied) {
+		/* The auditor applied the policy to this process (or found
+		 * it applied by an ancestor): only the marker is left to
+		 * set, where the program's children see it. */
+		if (setenv(SHIM_ENV_APPLIED, identity, 1) < 0)
+			shim_die("setting %s: %s", SHIM_ENV_APPLIED,
+				 strerror(errno));
+		shim_log(SHIM_LOG_DEBUG,
+			 "policy %s (%s) handled by the auditor (LD_AUDIT) in "
+			 "this process: not stacking another layer",
+			 path, identity);
+		return;
+	}
 	if (shim_already_applied(identity)) {
 		shim_log(SHIM_LOG_DEBUG,
 			 "policy %s (%s) already applied to this process tree: "
@@ -399,14 +536,35 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	if (rc < 0)
 		shim_die_load(path, rc, &diag);
 
-	shim_log_plan(policy, path);
+	caps = shim_caps_with_self(policy);
+	/* The program was started before the sandbox existed, so the kernel
+	 * could not refuse it as it will refuse its children: a blocked
+	 * command is stopped here (docs/deny.md). */
+	if (nono_caps_command_blocked(caps, "/proc/self/exe") == 1) {
+		char *exe = realpath("/proc/self/exe", NULL);
+
+		shim_die("%s is a blocked command ([commands] block in %s)",
+			 exe ? exe : "this program", path);
+	}
+	shim_log_plan(policy, caps, path);
 	if (nono_policy_best_effort(policy))
 		flags |= NONO_APPLY_BEST_EFFORT;
 	nono_diag_clear(&diag);
-	rc = nono_apply(nono_policy_caps(policy), flags, &result, &diag);
+	rc = nono_apply(caps, flags, &result, &diag);
+	/* The kernel nests at most 16 sandboxes. Under LD_AUDIT alone every
+	 * child applies the policy again (the auditor cannot leave the
+	 * marker where the program sees it): say how to avoid that. */
+	if (rc == NONO_EAPPLY && strstr(diag.message, strerror(E2BIG)))
+		shim_die("applying the sandbox: %s (too many nested sandboxes; "
+			 "in early mode set LD_PRELOAD to the shim as well as "
+			 "LD_AUDIT, so that children recognise the policy "
+			 "their parent applied)",
+			 diag.message);
 	if (rc < 0)
 		shim_die_diag("applying the sandbox", rc, &diag);
-	if (result.dropped)
+	/* A carve-out the kernel cannot express exactly has details but no
+	 * feature bit. */
+	if (result.dropped || result.dropped_details[0])
 		shim_log(SHIM_LOG_WARN, "not enforced by this kernel: %s",
 			 result.dropped_details[0] ? result.dropped_details
 						   : "(no details)");
@@ -418,5 +576,6 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	shim_log(SHIM_LOG_INFO,
 		 "sandbox applied: policy %s (%s), Landlock ABI %d", path,
 		 identity, result.abi);
+	nono_caps_free(caps);
 	nono_policy_free(policy);
 }

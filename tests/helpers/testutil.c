@@ -60,6 +60,12 @@ static void append(char *buf, size_t cap, size_t *len, const char *src,
 int tu_spawn(struct tu_proc *p, char *const argv[], char *const envp[],
 	     unsigned timeout_s)
 {
+	return tu_spawn_pre(p, argv, envp, timeout_s, NULL, NULL);
+}
+
+int tu_spawn_pre(struct tu_proc *p, char *const argv[], char *const envp[],
+		 unsigned timeout_s, void (*pre_exec)(void *arg), void *arg)
+{
 	int out[2], err[2];
 	p->status = -1;
 	p->out[0] = p->err[0] = '\0';
@@ -80,11 +86,13 @@ int tu_spawn(struct tu_proc *p, char *const argv[], char *const envp[],
 		return -1;
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
+		if (pre_exec)
+			pre_exec(arg);
 		if (envp)
 			execvpe(argv[0], argv, envp);
 		else
@@ -143,19 +151,29 @@ int tu_spawn(struct tu_proc *p, char *const argv[], char *const envp[],
 
 char **tu_env(const char *shim, const char *policy, const char *const extra[])
 {
-	static char *env[16];
-	static char slots[5][8192];
+	static char *env[24];
+	static char slots[9][8192];
 	size_t n = 0, s = 0;
 	if (shim) {
 		snprintf(slots[s], sizeof(slots[s]), "LD_PRELOAD=%s", shim);
 		env[n++] = slots[s++];
+		/* The integration suite runs a second time in early mode,
+		 * with the shim as auditor too (tests/meson.build). */
+		if (getenv("NONO_TEST_EARLY")) {
+			snprintf(slots[s], sizeof(slots[s]), "LD_AUDIT=%s",
+				 shim);
+			env[n++] = slots[s++];
+		}
 	}
 	if (policy) {
 		snprintf(slots[s], sizeof(slots[s]), "NONO_POLICY=%s", policy);
 		env[n++] = slots[s++];
 	}
-	const char *keep[] = { "PATH", "HOME", "LANG" };
-	for (size_t i = 0; i < 3; i++) {
+	/* The sanitizer options of the test setup reach the programs
+	 * under test (a sanitized nono command), and do nothing to others. */
+	const char *keep[] = { "PATH", "HOME", "LANG", "ASAN_OPTIONS",
+			       "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		const char *v = getenv(keep[i]);
 		if (v) {
 			snprintf(slots[s], sizeof(slots[s]), "%s=%s", keep[i], v);

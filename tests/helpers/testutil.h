@@ -35,8 +35,19 @@ int tu_spawn(struct tu_proc *p, char *const argv[], char *const envp[],
 	     unsigned timeout_s);
 
 /*
+ * As tu_spawn, but calls pre_exec(arg) in the child just before the exec,
+ * with stdin, stdout and stderr already in place (to set resource limits,
+ * say). pre_exec runs after fork in a copy of the test process: it must
+ * only make system calls, and must not return on failure but _exit(255).
+ */
+int tu_spawn_pre(struct tu_proc *p, char *const argv[], char *const envp[],
+		 unsigned timeout_s, void (*pre_exec)(void *arg), void *arg);
+
+/*
  * An environment for a program under the shim: LD_PRELOAD=shim (if not
- * NULL), NONO_POLICY=policy (if not NULL), PATH, HOME, LANG from this
+ * NULL; and LD_AUDIT=shim too when NONO_TEST_EARLY is set, for the early
+ * mode run of the suite), NONO_POLICY=policy (if not NULL), PATH, HOME, LANG
+ * and the sanitizer options (ASAN_, UBSAN_, LSAN_OPTIONS) from this
  * process, and up to 8 extra "NAME=value" strings (NULL-terminated list,
  * may be NULL). The result is static storage, valid until the next call.
  */

@@ -705,6 +705,37 @@ Test(cli, wrap_dynamic_program_through_the_shim)
 	cr_assert_str_eq(proc.out, "ok\n", "the granted read");
 }
 
+Test(cli, wrap_uses_early_mode_for_dynamic_programs)
+{
+	/* ctor_prog's library constructor writes a file the policy does
+	 * not grant: the wrapper's early mode confines it, --no-early does
+	 * not (the constructor runs before a preloaded shim's). */
+	char *policy = scratch_file(
+		"p.ini", tu_fmt("[policy]\ninclude = system\n"
+				"[filesystem]\nread = %s/tests/helpers\n",
+				NONO_BUILD_ROOT));
+	char *wrapper = tu_fmt("%s/wrapped", dir);
+	char *late = tu_fmt("%s/late", dir);
+	char *file = tu_fmt("NONO_TEST_CTOR_FILE=%s/ctor-wrote", dir);
+	char *argv[] = { "env", file, wrapper, NULL };
+
+	cr_assert_eq(nono("wrap", "--policy", policy, "--shim", NONO_SHIM_PATH,
+			  "--output", wrapper, "--", NONO_CTOR_PROG_PATH, NULL),
+		     0, "wrap; %s", proc.err);
+	cr_assert_eq(spawn_argv(argv), 0, "the wrapper; stderr: %s", proc.err);
+	cr_assert_str_eq(proc.out, "main ran, constructor write: EACCES\n",
+			 "early mode confines the constructor: %s", proc.out);
+
+	cr_assert_eq(nono("wrap", "--no-early", "--policy", policy, "--shim",
+			  NONO_SHIM_PATH, "--output", late, "--",
+			  NONO_CTOR_PROG_PATH, NULL),
+		     0, "wrap --no-early; %s", proc.err);
+	argv[2] = late;
+	cr_assert_eq(spawn_argv(argv), 0, "the wrapper; stderr: %s", proc.err);
+	cr_assert_str_eq(proc.out, "main ran, constructor write: ok\n",
+			 "preload mode lets it run first: %s", proc.out);
+}
+
 Test(cli, wrap_static_program_through_nono_run)
 {
 	struct wrap_case c = wrap_setup();
