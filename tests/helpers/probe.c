@@ -7,7 +7,8 @@
  *
  * Prints "ok" (or, for `fds` and `getenv`, the value) on stdout and exits
  * 0 on success; prints the errno name ("EACCES") and exits 1 on failure;
- * exits 2 on a usage error. Nothing else is printed, so that a test can
+ * exits 2 on a usage error (`spawn` passes on its child's output and
+ * status instead). Nothing else is printed, so that a test can
  * compare stdout exactly.
  *
  * Built without sanitizers: ASan must be the first object loaded, which a
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PROBE_EXIT_OK 0
@@ -94,7 +96,8 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: probe read|write|append|ls|mkdir|rm|truncate PATH\n"
 		"       probe rename FROM TO | symlink TARGET LINK\n"
-		"       probe exec PATH [ARGS...] | chain N FILE\n"
+		"       probe exec PATH [ARGS...] | spawn PATH [ARGS...]\n"
+		"       probe chain N FILE\n"
 		"       probe connect-tcp IPV4 PORT | fds | getenv NAME\n"
 		"       probe setuid-dlopen UID LIBRARY\n");
 	return PROBE_EXIT_USAGE;
@@ -201,6 +204,31 @@ static int op_connect_tcp(const char *host, const char *port_text)
 }
 
 /*
+ * Starts argv[0] as a child process (fork, then execv) and exits with its
+ * exit status (128 + the signal number if it was killed): a program the
+ * probed one starts, which inherits its sandbox. Prints nothing itself
+ * unless the fork or the exec fails, so the child's output is all there is.
+ */
+static int op_spawn(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return report(-1);
+	if (pid == 0) {
+		execv(argv[0], argv);
+		return report(-1);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return report(-1);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/*
  * Re-executes this program `n` times (one exec after another, in the same
  * process), then reads `file`: the exec chain a sandboxed shell script
  * calling another one makes. Each exec loads the shim again.
@@ -242,6 +270,9 @@ static int op_setuid_dlopen(const char *uid_text, const char *library)
 		return usage();
 	if (setresuid(0, (uid_t)uid, 0) < 0)
 		return report(-1);
+	/* The library stays loaded until the probe exits: no handle to
+	 * keep. */
+	// cppcheck-suppress leakReturnValNotUsed
 	if (!dlopen(library, RTLD_NOW | RTLD_LOCAL)) {
 		fprintf(stderr, "probe: %s\n", dlerror());
 		errno = ENOEXEC;
@@ -264,6 +295,8 @@ int main(int argc, char **argv)
 		execv(argv[2], argv + 2);
 		return report(-1);
 	}
+	if (strcmp(op, "spawn") == 0 && argc >= 3)
+		return op_spawn(argv + 2);
 	if (argc == 3) {
 		const char *path = argv[2];
 
