@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: Apache-2.0
+"""nono_py: capability-based sandboxing, nono-py's API on libnono.
+
+    >>> from nono_py import CapabilitySet, AccessMode, apply
+    >>> caps = CapabilitySet()
+    >>> caps.allow_path("/tmp", AccessMode.READ_WRITE)
+    >>> caps.block_network()
+    >>> apply(caps)  # Irreversible!
+
+The library is found through the NONO_LIBRARY environment variable (a
+path to libnono.so) when it is set, else where `meson install` put it,
+else through the system's loader.
+"""
+from ._caps import AccessMode, CapabilitySet, DeniedPath, FsCapability, \
+    Scope, ScopeMode
+from ._query import QueryContext, QueryResult
+from ._sandbox import SupportInfo, apply, is_confined, is_supported, \
+    load_policy, support_info
+from ._state import SandboxState
+
+__all__ = [
+    "AccessMode",
+    "CapabilitySet",
+    "DeniedPath",
+    "FsCapability",
+    "QueryContext",
+    "QueryResult",
+    "SandboxState",
+    "Scope",
+    "ScopeMode",
+    "SupportInfo",
+    "apply",
+    "is_confined",
+    "is_supported",
+    "load_policy",
+    "support_info",
+]
