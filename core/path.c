@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Path canonicalisation and prefix tests shared by caps, queries and state. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,135 @@ static int push_component(char *buf, size_t *len, const char *c, size_t n)
 	return 0;
 }
 
+/*
+ * Symbolic links one walk may follow before it gives up with ELOOP: glibc's
+ * realpath(3) threshold on Linux (__eloop_threshold()), so that the walk
+ * below fails exactly where realpath would.
+ */
+#define PATH_MAX_LINKS 40
+
+/*
+ * The state of a forward walk: the canonical path resolved so far (no
+ * symlink, no "." or ".." in it), the links followed, and whether the last
+ * step resolved a name that a following ".." must find to be a searchable
+ * directory (as realpath checks it: "file/.." fails).
+ */
+struct path_walk {
+	char res[PATH_MAX];
+	size_t len;
+	char good[PATH_MAX]; /* res before the component being walked */
+	unsigned links;
+	bool check_dir;
+	char *pending; /* 2 * PATH_MAX, allocated at the first symlink */
+};
+
+/* Drops the last component of w->res ("/" stays "/"). */
+static void walk_pop(struct path_walk *w)
+{
+	while (w->len > 1 && w->res[w->len - 1] != '/')
+		w->len--;
+	if (w->len > 1)
+		w->len--;
+	w->res[w->len] = '\0';
+}
+
+/*
+ * Resolves one component of the original path (`c`, `n` bytes, no slash)
+ * on top of w->res, as realpath's walk does: "." stays, ".." goes up
+ * (after checking that the name before it is a searchable directory), a
+ * name is looked up with one readlink(2), and a symlink's target is walked
+ * in its place, relative to the link's directory or to "/". Returns 0, -1
+ * when the component does not resolve (realpath would fail on any path
+ * that contains it; w is then left part-way), or NONO_ENOMEM.
+ */
+static int walk_component(struct path_walk *w, const char *c, size_t n)
+{
+	/* What is left to walk: the component itself, or once a symlink
+	 * is met, its target followed by the rest of what was left. */
+	const char *p = c, *end = c + n;
+
+	while (p < end) {
+		while (p < end && *p == '/')
+			p++;
+		const char *e = p;
+		while (e < end && *e != '/')
+			e++;
+		size_t len = (size_t)(e - p);
+
+		if (len == 0)
+			break;
+		if (len == 1 && p[0] == '.') {
+			p = e;
+			continue;
+		}
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (w->check_dir && w->len > 1) {
+				w->res[w->len] = '/';
+				w->res[w->len + 1] = '\0';
+				int ok = faccessat(AT_FDCWD, w->res, F_OK,
+						   AT_EACCESS) == 0;
+				w->res[w->len] = '\0';
+				if (!ok)
+					return -1;
+			}
+			w->check_dir = false;
+			walk_pop(w);
+			p = e;
+			continue;
+		}
+
+		/* Room for "/name" and the "/" a later check appends. */
+		size_t base = w->len;
+		if (base + 1 + len + 2 > PATH_MAX)
+			return -1;
+		if (base > 1)
+			w->res[w->len++] = '/';
+		memcpy(w->res + w->len, p, len);
+		w->len += len;
+		w->res[w->len] = '\0';
+
+		char target[PATH_MAX];
+		ssize_t tn = readlink(w->res, target, sizeof(target) - 1);
+		if (tn < 0) {
+			if (errno == ENOMEM)
+				return NONO_ENOMEM;
+			/* EINVAL: it exists and is not a symlink. */
+			if (errno != EINVAL)
+				return -1;
+			w->check_dir = true;
+			p = e;
+			continue;
+		}
+		if (++w->links > PATH_MAX_LINKS)
+			return -1;
+		target[tn] = '\0';
+
+		/* Walk the target in place of the name: relative to the
+		 * link's directory, or from the root. */
+		w->len = base;
+		w->res[w->len] = '\0';
+		if (target[0] == '/') {
+			w->len = 1;
+			w->res[1] = '\0';
+		}
+		w->check_dir = false;
+		if (!w->pending) {
+			w->pending = malloc(2 * PATH_MAX);
+			if (!w->pending)
+				return NONO_ENOMEM;
+		}
+		size_t rest = (size_t)(end - e);
+		if ((size_t)tn + rest >= 2 * PATH_MAX)
+			return -1;
+		/* `e` may point into pending itself: move the rest first. */
+		memmove(w->pending + tn, e, rest);
+		memcpy(w->pending, target, (size_t)tn);
+		p = w->pending;
+		end = w->pending + tn + rest;
+	}
+	return 0;
+}
+
 int nono_path_canonical_lenient(const char *path, char **out)
 {
 	if (!path || !*path || !out)
@@ -78,38 +209,56 @@ int nono_path_canonical_lenient(const char *path, char **out)
 		snprintf(abs, sizeof(abs), "%s/%s", cwd, path);
 	}
 
-	/* Resolve the longest prefix that exists, exactly as the kernel
+	/*
+	 * Resolve the longest prefix that exists, exactly as realpath(3)
 	 * would walk it (symlinks before ".."), then fold the missing tail
-	 * lexically on top: a name that does not exist cannot be a link. */
-	size_t cut = strlen(abs);
-	char *resolved = NULL;
-	for (;;) {
-		char saved = abs[cut];
-		abs[cut] = '\0';
-		resolved = realpath(cut ? abs : "/", NULL);
-		abs[cut] = saved;
-		if (resolved)
+	 * lexically on top: a name that does not exist cannot be a link.
+	 *
+	 * One forward walk, one readlink per component: the prefix up to
+	 * the first component that does not resolve is the longest one
+	 * realpath accepts, since realpath walks every shorter prefix on
+	 * its way and fails on every longer one. (Calling realpath on ever
+	 * shorter prefixes would cost a walk per missing component.)
+	 */
+	struct path_walk *w = malloc(sizeof(*w));
+	if (!w)
+		return NONO_ENOMEM;
+	*w = (struct path_walk){ .res = "/", .len = 1 };
+
+	const char *tail = abs + strlen(abs);
+	int rc = 0;
+	for (const char *p = abs; *p;) {
+		while (*p == '/')
+			p++;
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		if (e == p)
 			break;
-		if (errno == ENOMEM)
-			return NONO_ENOMEM;
-		if (cut == 0)
-			return NONO_ECANON;
-		while (cut > 0 && abs[cut - 1] != '/')
-			cut--;
-		while (cut > 0 && abs[cut - 1] == '/')
-			cut--;
+		size_t good_len = w->len;
+		memcpy(w->good, w->res, good_len + 1);
+		rc = walk_component(w, p, (size_t)(e - p));
+		if (rc == NONO_ENOMEM)
+			goto free_walk;
+		if (rc < 0) {
+			/* Everything before this component resolved. */
+			w->len = good_len;
+			memcpy(w->res, w->good, good_len + 1);
+			tail = p;
+			rc = 0;
+			break;
+		}
+		p = e;
 	}
 
 	char *buf = malloc(PATH_MAX);
 	if (!buf) {
-		free(resolved);
-		return NONO_ENOMEM;
+		rc = NONO_ENOMEM;
+		goto free_walk;
 	}
-	size_t len = strlen(resolved);
-	memcpy(buf, resolved, len + 1);
-	free(resolved);
-	int rc = 0;
-	for (const char *p = abs + cut; *p && rc == 0;) {
+	size_t len = w->len;
+	memcpy(buf, w->res, len + 1);
+	for (const char *p = tail; *p && rc == 0;) {
 		while (*p == '/')
 			p++;
 		const char *e = p;
@@ -120,10 +269,14 @@ int nono_path_canonical_lenient(const char *path, char **out)
 	}
 	if (rc) {
 		free(buf);
-		return rc;
+		goto free_walk;
 	}
 	*out = buf;
-	return 0;
+
+free_walk:
+	free(w->pending);
+	free(w);
+	return rc;
 }
 
 bool nono_path_is_beneath(const char *path, const char *dir)
