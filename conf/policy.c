@@ -298,14 +298,32 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 		goto close_fd;
 	}
 
-	/* One byte more than the limit, to see a file that grew. */
-	buf = malloc(POLICY_MAX_BYTES + 2);
+	/*
+	 * Sized from fstat, with one byte more to see a file that grew (or
+	 * one, in /proc say, whose size says nothing) and one for the NUL.
+	 * Should it fill up, it grows, up to one byte past the limit.
+	 */
+	size_t cap = (size_t)st->st_size + 1;
+	buf = malloc(cap + 1);
 	if (!buf) {
 		read_fail(rf, NONO_ENOMEM, "out of memory");
 		goto close_fd;
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf + len, POLICY_MAX_BYTES + 1 - len);
+		if (len == cap) {
+			size_t grown = cap > (POLICY_MAX_BYTES + 1) / 2
+					       ? POLICY_MAX_BYTES + 1
+					       : cap * 2;
+			char *bigger = realloc(buf, grown + 1);
+
+			if (!bigger) {
+				read_fail(rf, NONO_ENOMEM, "out of memory");
+				goto free_buf;
+			}
+			buf = bigger;
+			cap = grown;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;

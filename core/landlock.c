@@ -584,6 +584,16 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	};
 	int rc = 0;
 
+	/* Nothing takes rights back out of a grant: each grant is one rule
+	 * as it stands, with nothing to carve and no loader to check, so the
+	 * walk below (a stat per grant) would only cost time. */
+	if (caps->deny_len == 0 && caps->block_files.len == 0 &&
+	    !caps->no_exec_writable) {
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
+					      handled_fs, 0, diag);
+		goto free_arrays;
+	}
 	if (!grants || !outs || !strip || !split) {
 		rc = nono_diag_set(diag, NONO_ENOMEM, "out of memory");
 		goto free_arrays;
@@ -794,20 +804,14 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	}
 
 	/*
-	 * The seccomp half of a blocked network is built now, with the
-	 * ruleset, so that nothing that can fail for want of memory is left
-	 * for after the point of no return. TCP sockets stay creatable only
-	 * where Landlock will judge their ports.
+	 * The seccomp half of a blocked network was built at build time
+	 * (netfilter-gen.c), so nothing that can fail for want of memory is
+	 * left for after the point of no return. TCP sockets stay creatable
+	 * only where Landlock will judge their ports.
 	 */
 	bool land_net = caps->net_blocked && abi >= 4;
 	bool tcp_ports = land_net && (caps->tcp_connect.len > 0 ||
 				      caps->tcp_bind.len > 0);
-	struct nono_netfilter *netfilter = NULL;
-	if (caps->net_blocked) {
-		rc = nono_netfilter_build(tcp_ports, &netfilter, diag);
-		if (rc)
-			return rc;
-	}
 
 	/* Landlock creates every ruleset fd close-on-exec. */
 	struct nono_ll_ruleset_attr attr = {
@@ -821,7 +825,7 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		rc = nono_diag_set(diag, NONO_EAPPLY,
 				   "landlock_create_ruleset: %s",
 				   strerror(errno));
-		goto free_netfilter;
+		return rc;
 	}
 
 	rc = ll_add_fs_rules(ruleset_fd, caps, attr.handled_access_fs,
@@ -872,9 +876,9 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	}
 	/* The filesystem is confined now; should the filter fail to load,
 	 * the caller is told, and the shim and the CLI end the process. */
-	if (netfilter) {
+	if (caps->net_blocked) {
 		rc = nono_netfilter_load(
-			netfilter, restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
+			tcp_ports, restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
 			diag);
 		if (rc)
 			goto close_ruleset;
@@ -888,8 +892,6 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 
 close_ruleset:
 	close(ruleset_fd);
-free_netfilter:
-	nono_netfilter_free(netfilter);
 	return rc;
 }
 

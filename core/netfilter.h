@@ -12,26 +12,16 @@
 
 #include "caps-internal.h"
 
-struct nono_netfilter;
-
-/*
- * Builds the filter without loading it. With allow_tcp, TCP sockets
- * (AF_INET/AF_INET6, SOCK_STREAM, protocol 0 or IPPROTO_TCP) may still be
- * created, for Landlock's port rules to decide; otherwise only AF_UNIX
- * sockets may. io_uring_setup is refused either way, since io_uring
- * operations are not seen by this filter. Returns 0, NONO_ENOMEM or
- * NONO_EAPPLY (diag names the step).
- */
-int nono_netfilter_build(bool allow_tcp, struct nono_netfilter **out,
-			 nono_diag *diag);
-
 /*
  * Loads the filter into the calling thread, or every thread with
- * all_threads. no_new_privs must already be set. Returns 0 or NONO_EAPPLY.
+ * all_threads. With allow_tcp, TCP sockets (AF_INET/AF_INET6, SOCK_STREAM,
+ * protocol 0 or IPPROTO_TCP) may still be created, for Landlock's port
+ * rules to decide; otherwise only AF_UNIX sockets may. io_uring_setup is
+ * refused either way, since io_uring operations are not seen by this
+ * filter. The program is built at build time (netfilter-gen.c), so this
+ * allocates nothing. no_new_privs must already be set. Returns 0 or
+ * NONO_EAPPLY.
  */
-int nono_netfilter_load(struct nono_netfilter *nf, bool all_threads,
-			nono_diag *diag);
-
-void nono_netfilter_free(struct nono_netfilter *nf);
+int nono_netfilter_load(bool allow_tcp, bool all_threads, nono_diag *diag);
 
 #endif
