@@ -6,6 +6,8 @@
 #ifndef NONO_CAPS_INTERNAL_H
 #define NONO_CAPS_INTERNAL_H
 
+#include <stdio.h>
+
 #include "libnono.h"
 
 /* A growable vector of owned strings. */
@@ -66,6 +68,14 @@ struct nono_caps {
 /* Whether `file` (canonical) is withheld from execution: the block list
  * resolved to it and the allow list did not. */
 bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file);
+
+/*
+ * Closes an open_memstream() stream and returns its buffer, or frees the
+ * buffer and returns NULL when anything written to it failed (out of
+ * memory). `bufp` is the pointer given to open_memstream(), which fclose()
+ * updates: it is read only after the stream is closed.
+ */
+char *nono_memstream_finish(FILE *f, char **bufp);
 
 /* Fills a diag (which may be NULL) and returns code. printf-style. */
 int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)

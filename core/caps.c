@@ -771,14 +771,5 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 				(unsigned)lists[l].ports->v[i]);
 		fputc('\n', f);
 	}
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return nono_memstream_finish(f, &buf);
 }

@@ -34,6 +34,19 @@ NONO_API void nono_free(void *ptr)
 	free(ptr);
 }
 
+char *nono_memstream_finish(FILE *f, char **bufp)
+{
+	bool failed = ferror(f) != 0;
+
+	/* fclose() writes the final buffer through bufp. */
+	if (fclose(f) != 0 || failed) {
+		free(*bufp);
+		*bufp = NULL;
+		return NULL;
+	}
+	return *bufp;
+}
+
 /* Copies src into a fixed buffer; a name that does not fit ends in "...",
  * so a cut file name is never mistaken for a real one. */
 static void copy_cut(char *dst, size_t cap, const char *src)

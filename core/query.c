@@ -659,14 +659,5 @@ char *nono_query_result_json(const nono_query_result *result)
 		put_item(f, "denied_path", result->denied_path);
 	}
 	fputc('}', f);
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return nono_memstream_finish(f, &buf);
 }

@@ -398,16 +398,7 @@ char *nono_state_to_json(const nono_state *state)
 	if (state->no_exec_writable)
 		fputs(",\n  \"exec_writable\": false", f);
 	fputs("\n}", f);
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return nono_memstream_finish(f, &buf);
 }
 
 /*
