@@ -142,8 +142,9 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 					"%s: '%s' is not a port (1..65535)",
 					name, optarg);
 			args->ports[args->port_count++] = (struct run_port){
-				.op = c == RUN_OPT_CONNECT_TCP ? NONO_TCP_CONNECT
-							       : NONO_TCP_BIND,
+				.op = c == RUN_OPT_CONNECT_TCP
+					      ? NONO_TCP_CONNECT
+					      : NONO_TCP_BIND,
 				.port = (unsigned)strtoul(optarg, NULL, 10),
 			};
 			break;

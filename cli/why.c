@@ -341,7 +341,8 @@ static void why_text_insufficient(const nono_caps *caps, const char *path,
 static void why_print_ports(const nono_caps *caps, nono_tcp_op op)
 {
 	for (size_t i = 0; i < nono_caps_tcp_port_count(caps, op); i++)
-		printf("%s %d", i ? "," : "", nono_caps_tcp_port_at(caps, op, i));
+		printf("%s %d", i ? "," : "",
+		       nono_caps_tcp_port_at(caps, op, i));
 }
 
 static void why_text_network(const nono_caps *caps,
@@ -375,8 +376,8 @@ static void why_text_tcp(const nono_query_result *res)
 {
 	const char *what = res->tcp_op == NONO_TCP_CONNECT ? "outbound TCP to"
 							   : "listening on TCP";
-	const char *key = res->tcp_op == NONO_TCP_CONNECT ? "connect_tcp"
-							  : "bind_tcp";
+	const char *key =
+		res->tcp_op == NONO_TCP_CONNECT ? "connect_tcp" : "bind_tcp";
 
 	switch (res->reason) {
 	case NONO_REASON_NETWORK_ALLOWED:

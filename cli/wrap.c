@@ -37,8 +37,8 @@
 static int renameat2(int olddirfd, const char *oldpath, int newdirfd,
 		     const char *newpath, unsigned int flags)
 {
-	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd,
-			    newpath, flags);
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath,
+			    flags);
 }
 #endif
 

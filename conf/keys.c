@@ -125,7 +125,8 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_PORT,
 		.repeatable = true,
 		.handler = HANDLER(nono_policy_h_tcp),
-		.doc = "With `block = true`, still allows listening on this TCP "
+		.doc = "With `block = true`, still allows listening on this "
+		       "TCP "
 		       "port (repeatable; Landlock ABI 4+).",
 	},
 	{
@@ -135,7 +136,8 @@ const struct nono_key nono_keys[] = {
 		.repeatable = false,
 		.choices = "isolated|allow",
 		.handler = HANDLER(nono_policy_h_scope),
-		.doc = "`isolated`: no signals to processes outside the sandbox "
+		.doc = "`isolated`: no signals to processes outside the "
+		       "sandbox "
 		       "(Landlock ABI 6+). Default: isolated where the kernel "
 		       "can; written explicitly, follows `on_unsupported`.",
 	},

@@ -72,8 +72,8 @@ int nono_policy_h_path(struct nono_policy_loader *ld,
 		       const struct nono_key *key, const char *value);
 int nono_policy_h_block(struct nono_policy_loader *ld,
 			const struct nono_key *key, const char *value);
-int nono_policy_h_tcp(struct nono_policy_loader *ld,
-		      const struct nono_key *key, const char *value);
+int nono_policy_h_tcp(struct nono_policy_loader *ld, const struct nono_key *key,
+		      const char *value);
 int nono_policy_h_scope(struct nono_policy_loader *ld,
 			const struct nono_key *key, const char *value);
 int nono_policy_h_seatbelt(struct nono_policy_loader *ld,

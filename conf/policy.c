@@ -940,8 +940,8 @@ int nono_policy_h_block(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_tcp(struct nono_policy_loader *ld,
-		      const struct nono_key *key, const char *value)
+int nono_policy_h_tcp(struct nono_policy_loader *ld, const struct nono_key *key,
+		      const char *value)
 {
 	/* The value was checked to be 1..65535 already. */
 	unsigned port = (unsigned)strtoul(value, NULL, 10);
@@ -1115,14 +1115,15 @@ int nono_policy_h_command(struct nono_policy_loader *ld,
 	after = block ? nono_caps_blocked_command_file_count(caps)
 		      : nono_caps_allowed_command_file_count(caps);
 	if (after == before)
-		rc = add_note(ld->pol,
-			      "%s:%u: [commands] %s = %.*s: %s", ld->cur->name,
-			      ld->cur->line, key->name, QUOTE_MAX, value,
-			      value[0] == '/' ? "no such file, or one listed "
-						"already: nothing more to do"
-					      : "found nowhere on PATH, or only "
-						"as files listed already: "
-						"nothing more to do");
+		rc = add_note(ld->pol, "%s:%u: [commands] %s = %.*s: %s",
+			      ld->cur->name, ld->cur->line, key->name,
+			      QUOTE_MAX, value,
+			      value[0] == '/'
+				      ? "no such file, or one listed "
+					"already: nothing more to do"
+				      : "found nowhere on PATH, or only "
+					"as files listed already: "
+					"nothing more to do");
 	for (size_t i = before; rc == 0 && i < after; i++)
 		rc = add_note(ld->pol, "%s:%u: [commands] %s = %.*s: %s",
 			      ld->cur->name, ld->cur->line, key->name,
@@ -1155,8 +1156,8 @@ static int deny_notes(struct nono_policy_loader *ld)
 	int rc = 0;
 
 	for (size_t d = 0; rc == 0 && d < nono_caps_deny_count(caps); d++) {
-		const char *where = d < ld->deny_where_len ? ld->deny_where[d]
-							   : "deny";
+		const char *where =
+			d < ld->deny_where_len ? ld->deny_where[d] : "deny";
 		bool reached = false;
 		nono_deny_cap deny;
 		nono_fs_cap g;

@@ -74,8 +74,7 @@ static const char system_profile[] =
 	"read_file = -/etc/ld.so.cache\n"
 	"read_file = -/etc/ld.so.conf\n"
 	"read = -/etc/ld.so.conf.d\n"
-	"read_file = -/etc/ld.so.preload\n"
-	PROFILE_MUSL_PATH
+	"read_file = -/etc/ld.so.preload\n" PROFILE_MUSL_PATH
 	"# Locale and time zone.\n"
 	"read_file = -/etc/locale.alias\n"
 	"read_file = -/etc/locale.conf\n"

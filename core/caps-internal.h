@@ -82,8 +82,8 @@ int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* As nono_diag_set, with the file and line. */
-int nono_diag_set_at(nono_diag *diag, int code, const char *file,
-		     unsigned line, const char *fmt, ...)
+int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,
+		     const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /*

@@ -365,8 +365,7 @@ NONO_API int nono_caps_allow_tcp_bind(nono_caps *caps, unsigned port)
 	return allow_tcp(caps, NONO_TCP_BIND, port);
 }
 
-NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps,
-					 nono_tcp_op op)
+NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps, nono_tcp_op op)
 {
 	const struct nono_ports *p = caps ? ports_of(caps, op) : NULL;
 	return p ? p->len : 0;
@@ -534,8 +533,7 @@ bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file)
 	       !strv_has(&caps->allow_files, file);
 }
 
-NONO_API int nono_caps_command_blocked(const nono_caps *caps,
-				       const char *path)
+NONO_API int nono_caps_command_blocked(const nono_caps *caps, const char *path)
 {
 	char *canon = NULL;
 	int rc;

@@ -334,7 +334,8 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 	}
 
 	struct landlock_path_beneath_attr rule = {
-		.allowed_access = ll_rule_access(e, &st, handled_fs) & ~withheld,
+		.allowed_access =
+			ll_rule_access(e, &st, handled_fs) & ~withheld,
 		.parent_fd = fd,
 	};
 	/* Every mode maps to at least one right of ABI 1, but withheld
@@ -433,11 +434,10 @@ static int ll_carve_rule(void *ctx, int fd, bool is_dir, uint64_t access,
 		return 0;
 	if (ll_sys->add_rule(c->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule,
 			     0) < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "landlock_add_rule for %.*s%s%s: %s",
-				     (int)dir_len, dir,
-				     name && dir_len > 1 ? "/" : "",
-				     name ? name : "", strerror(errno));
+		return nono_diag_set(
+			diag, NONO_EAPPLY, "landlock_add_rule for %.*s%s%s: %s",
+			(int)dir_len, dir, name && dir_len > 1 ? "/" : "",
+			name ? name : "", strerror(errno));
 	return 0;
 }
 
@@ -615,7 +615,8 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		grants[i] = (struct nono_carve_grant){
 			.path = e->resolved,
 			.is_file = e->is_file,
-			.access = ll_rule_access(e, &st, handled_fs) & ~strip[i],
+			.access =
+				ll_rule_access(e, &st, handled_fs) & ~strip[i],
 		};
 		/* A writable place is taken out of the execute that grants
 		 * above it give; only directories and regular files matter,
@@ -713,7 +714,8 @@ static void ll_plan(const struct nono_caps *caps, int abi, unsigned *enforced,
 	 */
 	if (caps->net_blocked) {
 		*enforced |= NONO_FEATURE_NET_TCP;
-		bool ports = caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0;
+		bool ports =
+			caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0;
 		if (ports && !(avail & NONO_FEATURE_NET_TCP)) {
 			*dropped |= NONO_FEATURE_NET_TCP;
 			ll_append(missing, cap,
@@ -780,7 +782,8 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 			return nono_diag_set(
 				diag, NONO_ETHREADS,
 				"cannot count this process's threads "
-				"(stat /proc/self/task: %s), and Landlock ABI %d "
+				"(stat /proc/self/task: %s), and Landlock ABI "
+				"%d "
 				"restricts only the calling thread",
 				strerror(-threads), abi);
 		if (threads > 1 && !this_only)
@@ -810,8 +813,8 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	 * only where Landlock will judge their ports.
 	 */
 	bool land_net = caps->net_blocked && abi >= 4;
-	bool tcp_ports = land_net && (caps->tcp_connect.len > 0 ||
-				      caps->tcp_bind.len > 0);
+	bool tcp_ports = land_net &&
+			 (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0);
 
 	/* Landlock creates every ruleset fd close-on-exec. */
 	struct nono_ll_ruleset_attr attr = {
@@ -828,8 +831,8 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		return rc;
 	}
 
-	rc = ll_add_fs_rules(ruleset_fd, caps, attr.handled_access_fs,
-			     inexact, sizeof(inexact), diag);
+	rc = ll_add_fs_rules(ruleset_fd, caps, attr.handled_access_fs, inexact,
+			     sizeof(inexact), diag);
 	if (rc)
 		goto close_ruleset;
 	/* The walk found what no rule can express exactly (a denied file
@@ -878,8 +881,8 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	 * the caller is told, and the shim and the CLI end the process. */
 	if (caps->net_blocked) {
 		rc = nono_netfilter_load(
-			tcp_ports, restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
-			diag);
+			tcp_ports,
+			restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC, diag);
 		if (rc)
 			goto close_ruleset;
 	}

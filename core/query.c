@@ -242,7 +242,8 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 			goto free_query;
 		lv->blocked = true;
 	}
-	if (copy_ports(&q->tcp_connect, &q->tcp_connect_len, &caps->tcp_connect) ||
+	if (copy_ports(&q->tcp_connect, &q->tcp_connect_len,
+		       &caps->tcp_connect) ||
 	    copy_ports(&q->tcp_bind, &q->tcp_bind_len, &caps->tcp_bind))
 		goto free_query;
 	*out = q;
@@ -645,7 +646,8 @@ char *nono_query_result_json(const nono_query_result *result)
 	if (!f)
 		return NULL;
 	fprintf(f, "{\"status\": \"%s\", \"reason\": \"%s\"", status, reason);
-	if (result->tcp_op == NONO_TCP_CONNECT || result->tcp_op == NONO_TCP_BIND)
+	if (result->tcp_op == NONO_TCP_CONNECT ||
+	    result->tcp_op == NONO_TCP_BIND)
 		fprintf(f, ", \"op\": \"%s\", \"port\": %u",
 			result->tcp_op == NONO_TCP_CONNECT ? "connect" : "bind",
 			result->port);

@@ -520,8 +520,8 @@ static int read_entry(json_object *entry, size_t i, struct state_entry *se,
 }
 
 /* One entry of the optional "deny" list (libnono's addition). */
-static int read_deny_entry(json_object *entry, size_t i,
-			   struct state_entry *se, nono_diag *diag)
+static int read_deny_entry(json_object *entry, size_t i, struct state_entry *se,
+			   nono_diag *diag)
 {
 	const char *original, *resolved;
 	char what[64];
@@ -588,8 +588,7 @@ static int read_names(json_object *cmds, const char *key,
 	if (!json_object_object_get_ex(cmds, key, &arr))
 		return 0;
 	if (!json_object_is_type(arr, json_type_array))
-		return type_error(diag, what, "an array of command names",
-				  arr);
+		return type_error(diag, what, "an array of command names", arr);
 	n = json_object_array_length(arr);
 	if (n == 0)
 		return 0;
@@ -643,8 +642,8 @@ static int read_commands(json_object *root, struct nono_state *st,
 }
 
 /* An optional list of TCP ports (libnono's addition). */
-static int read_ports(json_object *root, const char *key,
-		      struct state_ports *p, nono_diag *diag)
+static int read_ports(json_object *root, const char *key, struct state_ports *p,
+		      nono_diag *diag)
 {
 	json_object *arr;
 	size_t n;
@@ -1096,8 +1095,9 @@ static int check_key(struct json_check *c)
 	at = c->pos;
 	if (check_string(c, &key))
 		return -1;
-	if (key != KEY_OTHER && (f->role == ROLE_ROOT || f->role == ROLE_ENTRY ||
-				 f->role == ROLE_COMMANDS)) {
+	if (key != KEY_OTHER &&
+	    (f->role == ROLE_ROOT || f->role == ROLE_ENTRY ||
+	     f->role == ROLE_COMMANDS)) {
 		if (f->seen & (1u << key)) {
 			c->pos = at;
 			c->dup = key;

@@ -192,8 +192,7 @@ static _Noreturn void shim_die_load(const char *path, int rc,
 	const char *msg = diag->message[0] ? diag->message : nono_strerror(rc);
 	const char *file = diag->file[0] ? diag->file : path;
 
-	if (getenv(SHIM_ENV_APPLIED) &&
-	    nono_is_confined() &&
+	if (getenv(SHIM_ENV_APPLIED) && nono_is_confined() &&
 	    strstr(msg, strerror(EACCES)))
 		shim_die("%s: %s (this process is inside a sandbox that does "
 			 "not let it read this policy: grant read_file = %s)",

@@ -78,9 +78,9 @@ NONO_API const char *nono_strerror(int code);
 /* Where and why something failed. `file` and `message` are always
  * NUL-terminated; a longer file name is cut and ends in "...". */
 typedef struct nono_diag {
-	int code;          /* the NONO_E* code returned */
-	unsigned line;     /* 1-based line in `file`; 0 when not from a file */
-	char file[1024];   /* policy or state file; "" when none */
+	int code;	 /* the NONO_E* code returned */
+	unsigned line;	 /* 1-based line in `file`; 0 when not from a file */
+	char file[1024]; /* policy or state file; "" when none */
 	char message[1024];
 } nono_diag;
 
@@ -161,14 +161,13 @@ NONO_API int nono_caps_allow_tcp_bind(nono_caps *caps, unsigned port);
 
 /* The exceptions of one kind, in the order given: count, and the port at
  * `index` (NONO_EINVAL when out of range). */
-NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps,
-					 nono_tcp_op op);
+NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps, nono_tcp_op op);
 NONO_API int nono_caps_tcp_port_at(const nono_caps *caps, nono_tcp_op op,
 				   size_t index);
 
 /* Process isolation (Landlock scopes, ABI 6). */
 typedef enum nono_scope {
-	NONO_SCOPE_SIGNAL = 1,        /* signals to processes outside */
+	NONO_SCOPE_SIGNAL = 1,	      /* signals to processes outside */
 	NONO_SCOPE_ABSTRACT_UNIX = 2, /* abstract UNIX sockets outside */
 } nono_scope;
 
@@ -324,8 +323,7 @@ NONO_API const char *nono_caps_blocked_command_file(const nono_caps *caps,
  * list did not. Returns 1, 0 (also for a path that does not exist), or
  * NONO_EINVAL.
  */
-NONO_API int nono_caps_command_blocked(const nono_caps *caps,
-				       const char *path);
+NONO_API int nono_caps_command_blocked(const nono_caps *caps, const char *path);
 
 /*
  * Whether files in writable grants may be executed. true (the default) is
@@ -488,10 +486,10 @@ NONO_API int nono_state_to_caps(const nono_state *state, nono_caps **out,
 /* Features a backend may enforce; bits of nono_support_info.features and
  * of nono_apply_result. */
 enum nono_feature {
-	NONO_FEATURE_FS = 1u << 0,           /* basic filesystem rules */
+	NONO_FEATURE_FS = 1u << 0,	     /* basic filesystem rules */
 	NONO_FEATURE_FS_REFER = 1u << 1,     /* rename/link across dirs */
 	NONO_FEATURE_FS_TRUNCATE = 1u << 2,  /* truncate */
-	NONO_FEATURE_NET_TCP = 1u << 3,      /* TCP bind/connect */
+	NONO_FEATURE_NET_TCP = 1u << 3,	     /* TCP bind/connect */
 	NONO_FEATURE_FS_IOCTL_DEV = 1u << 4, /* ioctl on devices */
 	NONO_FEATURE_SCOPE_ABSTRACT_UNIX = 1u << 5,
 	NONO_FEATURE_SCOPE_SIGNAL = 1u << 6,
@@ -501,7 +499,7 @@ enum nono_feature {
 typedef struct nono_support_info {
 	bool is_supported;
 	char platform[16]; /* "linux", "macos" or "unsupported" */
-	int abi;           /* Landlock ABI version; 0 where none */
+	int abi;	   /* Landlock ABI version; 0 where none */
 	unsigned features; /* enum nono_feature bits */
 	char details[512]; /* e.g. "Landlock available (Landlock V7, ...)" */
 } nono_support_info;
@@ -527,7 +525,7 @@ enum nono_apply_flags {
 };
 
 typedef struct nono_apply_result {
-	int abi;           /* Landlock ABI used; 0 where none */
+	int abi;	   /* Landlock ABI used; 0 where none */
 	unsigned enforced; /* enum nono_feature bits the kernel enforces */
 	unsigned dropped;  /* bits asked for but not enforced (best effort) */
 	char dropped_details[512]; /* what was dropped, in words; "" if none */
@@ -601,8 +599,7 @@ NONO_API bool nono_policy_best_effort(const nono_policy *policy);
 /* Debug-level notes gathered while loading (an optional path skipped, ...),
  * borrowed from the policy; NULL when out of range. */
 NONO_API size_t nono_policy_note_count(const nono_policy *policy);
-NONO_API const char *nono_policy_note(const nono_policy *policy,
-				      size_t index);
+NONO_API const char *nono_policy_note(const nono_policy *policy, size_t index);
 
 #ifdef __cplusplus
 }

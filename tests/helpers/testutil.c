@@ -121,7 +121,8 @@ int tu_spawn_pre(struct tu_proc *p, char *const argv[], char *const envp[],
 		if (n <= 0)
 			continue;
 		for (int i = 0; i < 2; i++) {
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (fds[i].fd < 0 ||
+			    !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			char buf[4096];
 			ssize_t r = read(fds[i].fd, buf, sizeof(buf));
@@ -132,9 +133,11 @@ int tu_spawn_pre(struct tu_proc *p, char *const argv[], char *const envp[],
 				continue;
 			}
 			if (i == 0)
-				append(p->out, sizeof(p->out), &olen, buf, (size_t)r);
+				append(p->out, sizeof(p->out), &olen, buf,
+				       (size_t)r);
 			else
-				append(p->err, sizeof(p->err), &elen, buf, (size_t)r);
+				append(p->err, sizeof(p->err), &elen, buf,
+				       (size_t)r);
 		}
 	}
 	for (int i = 0; i < 2; i++)
@@ -171,12 +174,15 @@ char **tu_env(const char *shim, const char *policy, const char *const extra[])
 	}
 	/* The sanitizer options of the test setup reach the programs
 	 * under test (a sanitized nono command), and do nothing to others. */
-	const char *keep[] = { "PATH", "HOME", "LANG", "ASAN_OPTIONS",
-			       "UBSAN_OPTIONS", "LSAN_OPTIONS" };
+	const char *keep[] = {
+		"PATH",		"HOME",		 "LANG",
+		"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"
+	};
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		const char *v = getenv(keep[i]);
 		if (v) {
-			snprintf(slots[s], sizeof(slots[s]), "%s=%s", keep[i], v);
+			snprintf(slots[s], sizeof(slots[s]), "%s=%s", keep[i],
+				 v);
 			env[n++] = slots[s++];
 		}
 	}

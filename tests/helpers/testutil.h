@@ -20,7 +20,7 @@ int tu_in_child(int (*fn)(void *arg), void *arg);
 
 /* What tu_spawn saw. */
 struct tu_proc {
-	int status;      /* exit status, 128 + signal if killed, -1: spawn failed */
+	int status; /* exit status, 128 + signal if killed, -1: spawn failed */
 	char out[65536]; /* stdout, NUL-terminated, cut if longer */
 	char err[65536]; /* stderr, likewise */
 };

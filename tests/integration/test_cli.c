@@ -598,8 +598,8 @@ Test(cli, why_tcp_ports)
 			 "block = true, except outbound TCP to port(s) 443 "
 			 "and listening on TCP port(s) 8080\n",
 			 "the text names the exceptions");
-	cr_assert_eq(nono("why", "--policy", p, "--network", "--json", NULL),
-		     0, "an answer");
+	cr_assert_eq(nono("why", "--policy", p, "--network", "--json", NULL), 0,
+		     "an answer");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"network_blocked_except_ports\"}\n",

@@ -33,10 +33,9 @@ static void setup(void)
 	T = tu_tmpdir();
 	policy_path = tu_fmt("%s/policy.ini", T);
 	ctor_file = tu_fmt("%s/written-by-a-constructor", T);
-	tu_write_file(policy_path,
-		      tu_fmt("[policy]\ninclude = system\n"
-			     "[filesystem]\nread = %s\n",
-			     NONO_BUILD_ROOT));
+	tu_write_file(policy_path, tu_fmt("[policy]\ninclude = system\n"
+					  "[filesystem]\nread = %s\n",
+					  NONO_BUILD_ROOT));
 }
 
 static void teardown(void)
@@ -103,8 +102,8 @@ Test(early, audit_mode_confines_library_constructors)
 Test(early, audit_and_preload_apply_once)
 {
 	const char *loader[] = { tu_fmt("LD_AUDIT=%s", SHIM),
-				 tu_fmt("LD_PRELOAD=%s", SHIM),
-				 "NONO_LOG=info", NULL };
+				 tu_fmt("LD_PRELOAD=%s", SHIM), "NONO_LOG=info",
+				 NULL };
 	const char *argv[] = { CTOR_PROG, NULL };
 
 	run(loader, argv);

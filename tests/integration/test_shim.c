@@ -364,7 +364,8 @@ Test(shim, child_with_an_unreadable_other_policy_fails_closed)
 	cr_assert_eq(proc.status, 126, "status %d (stdout '%s', stderr '%s')",
 		     proc.status, proc.out, proc.err);
 	cr_assert_str_empty(proc.out, "the child ran: '%s'", proc.out);
-	cr_assert(strncmp(proc.err, "nono: ", 6) == 0 && strstr(proc.err, other),
+	cr_assert(strncmp(proc.err, "nono: ", 6) == 0 &&
+			  strstr(proc.err, other),
 		  "the message does not name the policy: '%s'", proc.err);
 	cr_assert(strstr(proc.err, tu_fmt("grant read_file = %s", other)),
 		  "the message does not say how to fix it: '%s'", proc.err);

@@ -672,9 +672,9 @@ Test(caps, tcp_ports_and_scopes)
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
 					 NONO_SCOPE_ISOLATED),
 		     0, "isolate abstract sockets");
-	cr_assert_eq(nono_caps_set_scope(caps, (nono_scope)7,
-					 NONO_SCOPE_ALLOWED),
-		     NONO_EINVAL, "bad scope");
+	cr_assert_eq(
+		nono_caps_set_scope(caps, (nono_scope)7, NONO_SCOPE_ALLOWED),
+		NONO_EINVAL, "bad scope");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 (nono_scope_mode)9),
 		     NONO_EINVAL, "bad mode");

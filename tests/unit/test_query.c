@@ -131,10 +131,9 @@ Test(query, status_and_reason_names)
 			 "network_allowed", "NETWORK_ALLOWED");
 	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_NETWORK_BLOCKED),
 			 "network_blocked", "NETWORK_BLOCKED");
-	cr_assert_str_eq(nono_query_reason_str(
-				 NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
-			 "network_blocked_except_ports",
-			 "NETWORK_BLOCKED_EXCEPT_PORTS");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
+		"network_blocked_except_ports", "NETWORK_BLOCKED_EXCEPT_PORTS");
 	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_TCP_PORT_GRANTED),
 			 "tcp_port_granted", "TCP_PORT_GRANTED");
 	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_DENIED_BY_RULE),
@@ -795,7 +794,8 @@ Test(query, tcp_ports)
 
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "443");
 	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "connect 443 allowed");
-	cr_assert_eq(r.reason, NONO_REASON_TCP_PORT_GRANTED, "by the exception");
+	cr_assert_eq(r.reason, NONO_REASON_TCP_PORT_GRANTED,
+		     "by the exception");
 	json = nono_query_result_json(&r);
 	cr_assert_str_eq(json,
 			 "{\"status\": \"allowed\", \"reason\": "

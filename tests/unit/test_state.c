@@ -757,7 +757,8 @@ Test(state, ports_and_scopes_round_trip)
 	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
 	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 443), 0, "connect 443");
-	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 8443), 0, "connect 8443");
+	cr_assert_eq(nono_caps_allow_tcp_connect(caps, 8443), 0,
+		     "connect 8443");
 	cr_assert_eq(nono_caps_allow_tcp_bind(caps, 8080), 0, "bind 8080");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 NONO_SCOPE_ALLOWED),
@@ -804,13 +805,19 @@ Test(state, ports_and_scopes_round_trip)
 Test(state, bad_ports_and_scopes_are_parse_errors)
 {
 	static const char *const docs[] = {
-		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": 443}",
-		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": [0]}",
-		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [65536]}",
-		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [\"80\"]}",
-		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [80.5]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": "
+		"443}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": "
+		"[0]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": "
+		"[65536]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": "
+		"[\"80\"]}",
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": "
+		"[80.5]}",
 		"{\"fs\": [], \"net_blocked\": true, \"scopes\": []}",
-		"{\"fs\": [], \"net_blocked\": true, \"scopes\": {\"signal\": 1}}",
+		"{\"fs\": [], \"net_blocked\": true, \"scopes\": {\"signal\": "
+		"1}}",
 		"{\"fs\": [], \"net_blocked\": true, "
 		"\"scopes\": {\"abstract_unix\": \"open\"}}",
 		"{\"fs\": [], \"net_blocked\": true, \"tcp_bind_ports\": [], "
@@ -821,10 +828,9 @@ Test(state, bad_ports_and_scopes_are_parse_errors)
 		nono_state *st = NULL;
 		nono_diag d;
 
-		cr_assert_eq(nono_state_from_json(docs[i], strlen(docs[i]), &st,
-						  &d),
-			     NONO_EPARSE, "document %zu is refused: %s", i,
-			     docs[i]);
+		cr_assert_eq(
+			nono_state_from_json(docs[i], strlen(docs[i]), &st, &d),
+			NONO_EPARSE, "document %zu is refused: %s", i, docs[i]);
 		cr_assert_null(st, "no state for document %zu", i);
 		cr_assert_str_neq(d.message, "", "a message for document %zu",
 				  i);
