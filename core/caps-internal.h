@@ -63,6 +63,10 @@ struct nono_caps {
 	/* false (a new set's) is nono's mapping: execute with READ in
 	 * writable grants too. */
 	bool no_exec_writable;
+	nono_unix_mode unix_mode;
+	/* The Linux capabilities kept (nono_caps_set_capabilities). */
+	uint64_t keep_capabilities;
+	bool protect_metadata;
 };
 
 /* Whether `file` (canonical) is withheld from execution: the block list

@@ -105,7 +105,10 @@ NONO_API int nono_caps_new(nono_caps **out)
 	if (!out)
 		return NONO_EINVAL;
 	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : NONO_ENOMEM;
+	if (!*out)
+		return NONO_ENOMEM;
+	(*out)->keep_capabilities = NONO_CAPABILITIES_DEFAULT;
+	return 0;
 }
 
 static void fs_entry_free(struct nono_fs_entry *e)
@@ -267,6 +270,9 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 		goto fail;
 	c->scope_signal = caps->scope_signal;
 	c->scope_abstract_unix = caps->scope_abstract_unix;
+	c->unix_mode = caps->unix_mode;
+	c->keep_capabilities = caps->keep_capabilities;
+	c->protect_metadata = caps->protect_metadata;
 	*out = c;
 	return 0;
 fail:
@@ -660,6 +666,60 @@ NONO_API int nono_caps_set_exec_writable(nono_caps *caps, bool allow)
 NONO_API bool nono_caps_exec_writable(const nono_caps *caps)
 {
 	return !caps || !caps->no_exec_writable;
+}
+
+static const char *const unix_mode_names[] = {
+	[NONO_UNIX_DEFAULT] = "default",
+	[NONO_UNIX_GRANTED] = "granted",
+	[NONO_UNIX_NONE] = "none",
+	[NONO_UNIX_ALL] = "all",
+};
+
+NONO_API const char *nono_unix_mode_str(nono_unix_mode mode)
+{
+	if ((unsigned)mode >=
+	    sizeof(unix_mode_names) / sizeof(unix_mode_names[0]))
+		return NULL;
+	return unix_mode_names[mode];
+}
+
+NONO_API int nono_caps_set_unix(nono_caps *caps, nono_unix_mode mode)
+{
+	if (!caps || !nono_unix_mode_str(mode))
+		return NONO_EINVAL;
+	caps->unix_mode = mode;
+	return 0;
+}
+
+NONO_API nono_unix_mode nono_caps_unix(const nono_caps *caps)
+{
+	return caps ? caps->unix_mode : NONO_UNIX_DEFAULT;
+}
+
+NONO_API int nono_caps_set_capabilities(nono_caps *caps, uint64_t keep)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	caps->keep_capabilities = keep;
+	return 0;
+}
+
+NONO_API uint64_t nono_caps_capabilities(const nono_caps *caps)
+{
+	return caps ? caps->keep_capabilities : NONO_CAPABILITIES_DEFAULT;
+}
+
+NONO_API int nono_caps_set_protect_metadata(nono_caps *caps, bool protect)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	caps->protect_metadata = protect;
+	return 0;
+}
+
+NONO_API bool nono_caps_protect_metadata(const nono_caps *caps)
+{
+	return caps && caps->protect_metadata;
 }
 
 /* ---- utilities ------------------------------------------------------- */

@@ -8,10 +8,13 @@
  * added are no_new_privs and the ruleset applied, so a failure on the way
  * leaves the process as it was.
  *
- * A blocked network adds a seccomp filter (netfilter.c) for every socket
- * family Landlock does not see. Deny rules, blocked commands and
- * exec_writable = false take rights back out of granted trees; Landlock
- * can only grant, so the grants they reduce are added split into rules
+ * Every sandbox also gets seccomp filters (filter.c) for what Landlock does
+ * not see: a baseline (keyrings, bpf, terminal injection...), process
+ * control, UNIX sockets, listen(), metadata and every socket family but
+ * the ones Landlock judges, each as the capability set asks; and root
+ * keeps only the capabilities the set keeps (capdrop.c). Deny rules, blocked
+ * commands and exec_writable = false take rights back out of granted trees;
+ * Landlock can only grant, so the grants they reduce are added split into rules
  * around the path taken out (carveout.c, docs/deny.md). The system calls
  * go through ll_sys, so that a test build can make any of them fail.
  */
@@ -31,7 +34,8 @@
 #include "backend.h"
 #include "carveout.h"
 #include "landlock-compat.h"
-#include "netfilter.h"
+#include "capdrop.h"
+#include "filter.h"
 
 /* The Landlock system calls, reached through one pointer so that a test
  * build can swap in a fault injector without touching the logic. */
@@ -71,7 +75,7 @@ static const struct ll_syscalls *const ll_sys = &ll_real;
 #define LL_FS_FILE                                                    \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
 	 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | \
-	 LANDLOCK_ACCESS_FS_IOCTL_DEV)
+	 LANDLOCK_ACCESS_FS_IOCTL_DEV | LANDLOCK_ACCESS_FS_RESOLVE_UNIX)
 
 /* nono's mapping of its two access modes. */
 #define LL_FS_READ                                                    \
@@ -98,6 +102,11 @@ static const struct ll_syscalls *const ll_sys = &ll_real;
 
 #define LL_NET_TCP \
 	(LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
+
+/* Landlock ABI 9: connecting and sending to pathname UNIX sockets. */
+#ifndef LANDLOCK_ACCESS_FS_RESOLVE_UNIX
+#define LANDLOCK_ACCESS_FS_RESOLVE_UNIX (1ULL << 16)
+#endif
 
 /* Where nono grants ioctl on devices for a directory grant. */
 #define LL_DEV_DIR "/dev"
@@ -285,7 +294,7 @@ static __u64 ll_rule_access(const struct nono_fs_entry *e,
 	if (e->access & NONO_ACCESS_READ)
 		access |= LL_FS_READ;
 	if (e->access & NONO_ACCESS_WRITE)
-		access |= LL_FS_WRITE;
+		access |= LL_FS_WRITE | LANDLOCK_ACCESS_FS_RESOLVE_UNIX;
 	if (ll_is_device_grant(e, st))
 		access |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
 	if (!S_ISDIR(st->st_mode))
@@ -662,6 +671,51 @@ free_arrays:
 	return rc;
 }
 
+/* How UNIX sockets are handled, the default resolved. */
+static nono_unix_mode ll_unix_mode(const struct nono_caps *caps)
+{
+	if (caps->unix_mode != NONO_UNIX_DEFAULT)
+		return caps->unix_mode;
+	return caps->net_blocked ? NONO_UNIX_GRANTED : NONO_UNIX_ALL;
+}
+
+/* Whether Landlock decides TCP by port: a blocked network with port
+ * exceptions, on ABI 4 or later. Elsewhere TCP is all or nothing. */
+static bool ll_tcp_ports(const struct nono_caps *caps, int abi)
+{
+	return caps->net_blocked && abi >= 4 &&
+	       (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0);
+}
+
+/*
+ * The seccomp filters (enum nono_filter) the set needs at ABI `abi`:
+ * the baseline always; process control with signals isolated; UNIX
+ * sockets refused where they are not all allowed and Landlock cannot
+ * tell them apart (before ABI 9); listen() refused where TCP sockets
+ * exist but no port may be bound, since listen() on an unbound socket
+ * takes an ephemeral port that Landlock does not check; and the network
+ * filter for a blocked network.
+ */
+static unsigned ll_filters(const struct nono_caps *caps, int abi)
+{
+	nono_unix_mode unix_mode = ll_unix_mode(caps);
+	unsigned f = NONO_FILTER_BASE;
+
+	if (caps->scope_signal != NONO_SCOPE_ALLOWED)
+		f |= NONO_FILTER_PROCESS;
+	if (caps->protect_metadata)
+		f |= NONO_FILTER_METADATA;
+	if (unix_mode == NONO_UNIX_NONE ||
+	    (unix_mode == NONO_UNIX_GRANTED && abi < 9))
+		f |= NONO_FILTER_UNIX;
+	if (ll_tcp_ports(caps, abi) && caps->tcp_bind.len == 0)
+		f |= NONO_FILTER_LISTEN;
+	if (caps->net_blocked)
+		f |= ll_tcp_ports(caps, abi) ? NONO_FILTER_NET_ALLOW_TCP
+					     : NONO_FILTER_NET_DENY_ALL;
+	return f;
+}
+
 /*
  * Works out what ABI `abi` enforces of what `caps` asks for. `missing`
  * receives, in words, what it cannot enforce; the caller decides whether
@@ -807,18 +861,18 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	}
 
 	/*
-	 * The seccomp half of a blocked network was built at build time
-	 * (netfilter-gen.c), so nothing that can fail for want of memory is
-	 * left for after the point of no return. TCP sockets stay creatable
-	 * only where Landlock will judge their ports.
+	 * The seccomp filters were built at build time (filter-gen.c), so
+	 * nothing that can fail for want of memory is left for after the
+	 * point of no return.
 	 */
 	bool land_net = caps->net_blocked && abi >= 4;
-	bool tcp_ports = land_net &&
-			 (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0);
+	__u64 handled_fs = ll_handled_fs(abi);
+	if (abi >= 9 && ll_unix_mode(caps) == NONO_UNIX_GRANTED)
+		handled_fs |= LANDLOCK_ACCESS_FS_RESOLVE_UNIX;
 
 	/* Landlock creates every ruleset fd close-on-exec. */
 	struct nono_ll_ruleset_attr attr = {
-		.handled_access_fs = ll_handled_fs(abi),
+		.handled_access_fs = handled_fs,
 		.handled_access_net = land_net ? LL_NET_TCP : 0,
 		.scoped = abi >= 6 ? ll_scoped(enforced) : 0,
 	};
@@ -859,12 +913,17 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	}
 
 	/*
-	 * The point of no return. no_new_privs is required by
-	 * landlock_restrict_self() for a process without CAP_SYS_ADMIN, and
-	 * nono sets it in every case. Should restrict_self still fail, the
-	 * process keeps no_new_privs, which restricts nothing it could do
-	 * before apart from gaining privileges through exec.
+	 * The point of no return. Capabilities go first, while CAP_SETPCAP
+	 * (needed to shrink the bounding set) may still be in effect.
+	 * no_new_privs is required by landlock_restrict_self() for a
+	 * process without CAP_SYS_ADMIN, and by seccomp(), and nono sets it
+	 * in every case. Should a later step fail, the process keeps what
+	 * was done, which restricts nothing it could do before apart from
+	 * gaining privileges; the shim and the CLI end it.
 	 */
+	rc = nono_capabilities_drop(caps->keep_capabilities, diag);
+	if (rc)
+		goto close_ruleset;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		rc = nono_diag_set(diag, NONO_EAPPLY,
 				   "prctl(PR_SET_NO_NEW_PRIVS): %s",
@@ -877,15 +936,11 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 				   strerror(errno));
 		goto close_ruleset;
 	}
-	/* The filesystem is confined now; should the filter fail to load,
-	 * the caller is told, and the shim and the CLI end the process. */
-	if (caps->net_blocked) {
-		rc = nono_netfilter_load(
-			tcp_ports,
-			restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC, diag);
-		if (rc)
-			goto close_ruleset;
-	}
+	rc = nono_filters_load(ll_filters(caps, abi),
+			       restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
+			       diag);
+	if (rc)
+		goto close_ruleset;
 
 	result->enforced = enforced;
 	result->dropped = dropped;
@@ -899,13 +954,13 @@ close_ruleset:
 }
 
 /*
- * no_new_privs is what nono_apply() always sets before restricting, and
- * the kernel keeps it for the process and its children for good. It is a
- * necessary condition for being inside a domain nono made, not a proof:
- * other programs set it too, and Landlock offers no way to ask whether a
- * process is in a domain.
+ * no_new_privs, which nono_apply() always sets, and the baseline filter,
+ * which it always loads: the kernel keeps both for the process and its
+ * children for good, and the filter's probe answers as nothing else does
+ * (filter.h). no_new_privs alone is set by other programs too.
  */
 bool nono_backend_is_confined(void)
 {
-	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
+	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 &&
+	       nono_filter_probe();
 }

@@ -338,6 +338,80 @@ NONO_API int nono_caps_set_exec_writable(nono_caps *caps, bool allow);
 /* The setting above; true for NULL. */
 NONO_API bool nono_caps_exec_writable(const nono_caps *caps);
 
+/* Pathname UNIX domain sockets ([network] unix). Abstract ones are a
+ * scope (NONO_SCOPE_ABSTRACT_UNIX); socketpair() always works, since its
+ * two ends reach nothing but each other. */
+typedef enum nono_unix_mode {
+	/* NONO_UNIX_GRANTED with the network blocked, NONO_UNIX_ALL
+	 * otherwise. What a new set has. */
+	NONO_UNIX_DEFAULT = 0,
+	/* Connecting and sending only to sockets beneath a grant, where the
+	 * kernel can tell (Landlock ABI 9). Where it cannot, UNIX sockets
+	 * cannot be told apart, so none can be created: stricter than asked,
+	 * never looser. */
+	NONO_UNIX_GRANTED = 1,
+	/* No UNIX socket can be created. */
+	NONO_UNIX_NONE = 2,
+	/* Any socket, wherever it is (nono's behaviour). */
+	NONO_UNIX_ALL = 3,
+} nono_unix_mode;
+
+/* Sets how UNIX sockets are handled. 0 or NONO_EINVAL. */
+NONO_API int nono_caps_set_unix(nono_caps *caps, nono_unix_mode mode);
+
+/* The setting above; NONO_UNIX_DEFAULT for NULL. */
+NONO_API nono_unix_mode nono_caps_unix(const nono_caps *caps);
+
+/* "default", "granted", "none", "all"; NULL for another value. Static. */
+NONO_API const char *nono_unix_mode_str(nono_unix_mode mode);
+
+/*
+ * The Linux capabilities a sandboxed process keeps, as a mask of bits
+ * numbered as the kernel numbers them (CAP_CHOWN is bit 0). Everything else
+ * is dropped from the effective, permitted, inheritable, ambient and
+ * bounding sets; this matters to root, an ordinary user's programs have
+ * none. The default is Docker's default set without setfcap, mknod and
+ * net_raw: chown (0), dac_override (1), fowner (3), fsetid (4), kill (5),
+ * setgid (6), setuid (7), setpcap (8), net_bind_service (10), sys_chroot
+ * (18) and audit_write (29). NONO_CAPABILITIES_ALL keeps them all.
+ */
+#define NONO_CAPABILITIES_DEFAULT                                        \
+	((UINT64_C(1) << 0) | (UINT64_C(1) << 1) | (UINT64_C(1) << 3) |  \
+	 (UINT64_C(1) << 4) | (UINT64_C(1) << 5) | (UINT64_C(1) << 6) |  \
+	 (UINT64_C(1) << 7) | (UINT64_C(1) << 8) | (UINT64_C(1) << 10) | \
+	 (UINT64_C(1) << 18) | (UINT64_C(1) << 29))
+#define NONO_CAPABILITIES_ALL UINT64_MAX
+
+/* Sets the capabilities kept (above). 0 or NONO_EINVAL. */
+NONO_API int nono_caps_set_capabilities(nono_caps *caps, uint64_t keep);
+
+/* The capabilities kept; NONO_CAPABILITIES_DEFAULT for a new set or NULL. */
+NONO_API uint64_t nono_caps_capabilities(const nono_caps *caps);
+
+/*
+ * The number of a capability named as capabilities(7) names it, with or
+ * without "CAP_", in any case ("sys_admin", "CAP_SYS_ADMIN"), or
+ * NONO_EINVAL for a name the library does not know.
+ */
+NONO_API int nono_capability_from_name(const char *name);
+
+/* The lower-case name without "cap_" of capability `cap` ("chown"), or NULL
+ * for a number the library does not know. Static. */
+NONO_API const char *nono_capability_name(unsigned cap);
+
+/*
+ * Whether the metadata of files may be changed: with `protect`, the chmod,
+ * chown, utime and extended-attribute calls (and the inode-flag ioctls)
+ * are refused for every file, granted or not. Landlock has no right for
+ * them, so without it a program may change the metadata of any file the
+ * user owns, wherever it is. It breaks `cp -p`, `tar x` and git, which set
+ * modes and times. 0 or NONO_EINVAL.
+ */
+NONO_API int nono_caps_set_protect_metadata(nono_caps *caps, bool protect);
+
+/* The setting above; false for NULL. */
+NONO_API bool nono_caps_protect_metadata(const nono_caps *caps);
+
 /* ------------------------------------------------------------------ */
 /* Queries without applying (nono's QueryContext)                       */
 /* ------------------------------------------------------------------ */
@@ -551,18 +625,17 @@ NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
 			nono_apply_result *result, nono_diag *diag);
 
 /*
- * Whether this process is already inside a sandbox, by the one sign each
- * system gives. A necessary condition for being inside a sandbox that
- * nono_apply made (here or in an ancestor), never a proof that it did:
- *  - Linux: no_new_privs is set. nono_apply always sets it, and the kernel
- *    keeps it for the process and all its children for good; but other
- *    programs set it too (systemd's NoNewPrivileges=, container runtimes),
- *    and Landlock cannot be asked whether a process is in a domain.
+ * Whether this process is inside a sandbox that nono_apply made, here or
+ * in an ancestor, as the kernel says:
+ *  - Linux: no_new_privs is set, and the baseline seccomp filter that
+ *    nono_apply loads into every sandbox answers its probe (a system call
+ *    that fails differently anywhere else). Neither can be removed once
+ *    set, and an environment variable cannot fake them. It does not say
+ *    which policy the sandbox was made from.
  *  - macOS: the process is under a Seatbelt profile (sandbox_check), nono's
  *    or any other (an App Sandbox application, a sandboxed parent).
  *  - Elsewhere: always false.
- * So false means no sandbox of nono's confines this process; true means
- * one may. Never fails.
+ * Never fails.
  */
 NONO_API bool nono_is_confined(void);
 

@@ -108,8 +108,10 @@ static enum outcome classify(const struct tu_proc *p)
 {
 	if (p->status == 126 && p->out[0] == '\0' && one_nono_line(p->err))
 		return REFUSED;
+	/* glibc's loader says either, depending on where memory ran out. */
 	if (p->status == 127 && p->out[0] == '\0' &&
-	    strstr(p->err, "error while loading shared libraries"))
+	    (strstr(p->err, "error while loading shared libraries") ||
+	     strstr(p->err, "cannot allocate TLS data structures")))
 		return NOT_STARTED;
 	if (p->status == 1 && strcmp(p->out, "EACCES\n") == 0)
 		return CONFINED;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * nono_is_confined() on Linux: the sign the shim trusts before it skips a
- * policy its parent applied (no_new_privs). Each test runs in a forked
+ * policy its parent applied (no_new_privs and the baseline filter's
+ * probe). Each test runs in a forked
  * child, which reports through its exit status; the Criterion process is
  * never sandboxed.
  */
@@ -17,23 +18,26 @@
 #define CHILD_WRONG 1
 #define CHILD_APPLY_FAILED 2
 
-/* Before anything is applied, the answer is whatever no_new_privs is in
- * the environment the tests run in: nothing else may sway it. */
-static int agrees_with_no_new_privs(void *arg)
+/* no_new_privs alone, as systemd's NoNewPrivileges=, setpriv and container
+ * runtimes set it, is not a sandbox of nono's: the answer stays false, so
+ * that a copied marker cannot switch the shim off in such a process. */
+static int false_with_no_new_privs_alone(void *arg)
 {
-	int nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
-
 	(void)arg;
-	return nono_is_confined() == (nnp == 1) ? CHILD_OK : CHILD_WRONG;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return CHILD_APPLY_FAILED;
+	return nono_is_confined() ? CHILD_WRONG : CHILD_OK;
 }
 
-Test(confined, agrees_with_no_new_privs)
+Test(confined, false_with_no_new_privs_alone)
 {
-	int status = tu_in_child(agrees_with_no_new_privs, NULL);
+	int status = tu_in_child(false_with_no_new_privs_alone, NULL);
 
+	cr_assert_neq(status, CHILD_APPLY_FAILED,
+		      "prctl(PR_SET_NO_NEW_PRIVS) failed in the child");
 	cr_assert_eq(status, CHILD_OK,
-		     "nono_is_confined() disagrees with PR_GET_NO_NEW_PRIVS "
-		     "(child status %d)",
+		     "nono_is_confined() is true in a process with "
+		     "no_new_privs and no sandbox (child status %d)",
 		     status);
 }
 

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * filter-gen: writes the seccomp programs of the sandbox (filter.c) as a C
+ * header, at build time.
+ *
+ *   filter-gen ARCH OUTPUT
+ *
+ * ARCH is the host machine's CPU family as Meson names it (x86_64,
+ * aarch64, ...), which libseccomp's names match; OUTPUT is the header.
+ *
+ * libseccomp builds the filters here, once, so that no process pays for
+ * building them at every start, nor carries libseccomp's code: at run time
+ * filter.c hands the finished programs to seccomp(2). The header holds one
+ * array of struct sock_filter per filter (the table `filters` below says
+ * what each refuses and why), and the two constants of the probe that
+ * tells a process it is inside a sandbox nono made.
+ *
+ * Every filter is a deny list over an allow-by-default program: the
+ * process keeps every other system call, and each refused call fails with
+ * an errno (EPERM, or EACCES where Landlock would say EACCES for the same
+ * kind of thing), never a signal. Arguments are compared as the kernel's
+ * 64-bit registers; where the kernel reads only 32 bits of one (an ioctl
+ * command, a file descriptor) the comparison masks it the same way, and
+ * where a rule allows only the value 0 (the caller's own pid) any value
+ * with garbage in its upper half is refused, never let through. A system
+ * call from another architecture than the host's (the 32-bit entry points
+ * of x86-64, say) would bypass the rules, so it kills the process.
+ *
+ * This is a build tool, not part of the library: it prints its errors and
+ * exits non-zero, which fails the build.
+ */
+#include <errno.h>
+#include <linux/fs.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* Socket families are small numbers (AF_MAX is 46 on Linux 6.x); every
+ * value from here up is refused by one rule. */
+#define NF_FAMILY_LIMIT 64
+/* The socket type lives in the low four bits; the rest are flags
+ * (SOCK_NONBLOCK, SOCK_CLOEXEC). */
+#define NF_TYPE_MASK 0xfu
+/* What the kernel reads of an int or unsigned int argument. */
+#define ARG32 0xffffffffu
+
+/*
+ * The probe (nono_filter_probe() in filter.c): ioctl(-1, PROBE_CMD) fails
+ * with EBADF anywhere but under the baseline filter, which answers
+ * PROBE_ERRNO instead. The filter cannot be removed once loaded, and only
+ * nono_apply() loads it, so the answer proves that the process is inside a
+ * sandbox nono made; an environment variable alone cannot fake it.
+ */
+#define PROBE_CMD 0x4e4f4e4fu /* "NONO" */
+#define PROBE_ERRNO ENOTRECOVERABLE
+
+/* One BPF instruction as the kernel's struct sock_filter lays it out. */
+struct nf_insn {
+	uint16_t code;
+	uint8_t jt;
+	uint8_t jf;
+	uint32_t k;
+};
+
+/*
+ * System calls that libseccomp 2.5 (Debian 12) does not know by name. Since
+ * Linux 5.1 every new system call has the same number on every
+ * architecture, so one number serves them all.
+ */
+static const struct {
+	const char *name;
+	int nr;
+} late_syscalls[] = {
+	{ "fchmodat2", 452 },
+	{ "setxattrat", 463 },
+	{ "removexattrat", 466 },
+	{ "file_setattr", 469 },
+};
+
+/* The number of `name` on `arch`, or -1 where it has no such call. */
+static int sys_nr(uint32_t arch, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+
+	if (nr != __NR_SCMP_ERROR && nr >= 0)
+		return nr;
+	for (size_t i = 0; i < sizeof(late_syscalls) / sizeof(late_syscalls[0]);
+	     i++)
+		if (strcmp(late_syscalls[i].name, name) == 0)
+			return late_syscalls[i].nr;
+	return -1;
+}
+
+/* Adds a rule for `name` on the filter's one architecture; a call the
+ * architecture does not have (chmod on aarch64, say) needs none. */
+static int deny(scmp_filter_ctx ctx, uint32_t arch, uint32_t action,
+		const char *name, unsigned nargs,
+		const struct scmp_arg_cmp *args)
+{
+	int nr = sys_nr(arch, name);
+
+	if (nr < 0)
+		return 0;
+	return seccomp_rule_add_exact_array(ctx, action, nr, nargs, args);
+}
+
+static int deny_all_of(scmp_filter_ctx ctx, uint32_t arch, uint32_t action,
+		       const char *const *names)
+{
+	int rc = 0;
+
+	for (size_t i = 0; names[i] && rc == 0; i++)
+		rc = deny(ctx, arch, action, names[i], 0, NULL);
+	return rc;
+}
+
+/* Refuses `name` unless argument `arg` is `allowed` (64-bit compare). */
+static int deny_unless(scmp_filter_ctx ctx, uint32_t arch, const char *name,
+		       unsigned arg, uint64_t allowed)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = arg,
+		.op = SCMP_CMP_NE,
+		.datum_a = allowed,
+	};
+
+	return deny(ctx, arch, SCMP_ACT_ERRNO(EPERM), name, 1, &cmp);
+}
+
+/* Refuses ioctl(fd, cmd) for every fd, comparing the command's 32 bits. */
+static int deny_ioctl(scmp_filter_ctx ctx, uint32_t arch, uint32_t action,
+		      uint32_t cmd)
+{
+	struct scmp_arg_cmp cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, ARG32, cmd);
+
+	return deny(ctx, arch, action, "ioctl", 1, &cmp);
+}
+
+/*
+ * The baseline, loaded into every sandbox: what no confined program needs
+ * and an escaped or hostile one would use against what lies outside
+ * (docs/threat-model.md has the list, and where Docker's default profile
+ * and systemd's @system-service differ).
+ */
+static int add_base(scmp_filter_ctx ctx, uint32_t arch)
+{
+	static const char *const refused[] = {
+		/* The kernel keyrings are shared beyond the sandbox: a key
+		 * another process of the user stored can be read. */
+		"add_key", "request_key", "keyctl",
+		/* Kernel programs and tracing see every process. */
+		"bpf", "perf_event_open",
+		/* Watching the whole filesystem, the kernel log. */
+		"fanotify_init", "syslog",
+		/* The machine's identity, clocks and power. */
+		"sethostname", "setdomainname", "clock_settime",
+		"clock_adjtime", "settimeofday", "adjtimex", "reboot",
+		/* Swap, kernels, modules, accounting. */
+		"swapon", "swapoff", "kexec_load", "kexec_file_load",
+		"init_module", "finit_module", "delete_module", "acct",
+		/* Opening by file handle skips path resolution, and so
+		 * Landlock's view of the path. */
+		"open_by_handle_at",
+		/* I/O ports, the terminal hang-up. */
+		"iopl", "ioperm", "vhangup",
+		/* io_uring performs operations (sockets among them) that
+		 * no filter sees. */
+		"io_uring_setup", "io_uring_enter", "io_uring_register",
+		/* Page-fault handling in user space: used to win kernel
+		 * races, by hardly any program. */
+		"userfaultfd", NULL
+	};
+	struct scmp_arg_cmp probe[] = {
+		SCMP_A0(SCMP_CMP_MASKED_EQ, ARG32, ARG32),
+		SCMP_A1(SCMP_CMP_MASKED_EQ, ARG32, PROBE_CMD),
+	};
+	int rc = deny_all_of(ctx, arch, SCMP_ACT_ERRNO(EPERM), refused);
+
+	/* Pushing input into a terminal (the shell that started the
+	 * program runs it), or a console's special functions. */
+	if (rc == 0)
+		rc = deny_ioctl(ctx, arch, SCMP_ACT_ERRNO(EPERM), TIOCSTI);
+	if (rc == 0)
+		rc = deny_ioctl(ctx, arch, SCMP_ACT_ERRNO(EPERM), TIOCLINUX);
+	if (rc == 0)
+		rc = deny(ctx, arch, SCMP_ACT_ERRNO(PROBE_ERRNO), "ioctl", 2,
+			  probe);
+	return rc;
+}
+
+/*
+ * With signals isolated: no control of other processes. Landlock's signal
+ * scope stops kill(), but not these, which act on any process of the same
+ * user. A filter cannot tell the caller's own pid from another's, only 0
+ * ("myself"), so that is all that is allowed: stricter than needed for a
+ * program that names its own pid or one of its threads.
+ */
+static int add_process(scmp_filter_ctx ctx, uint32_t arch)
+{
+	static const char *const by_pid[] = {
+		"prlimit64",	      "sched_setaffinity",
+		"sched_setscheduler", "sched_setparam",
+		"sched_setattr",      "migrate_pages",
+		"move_pages",	      NULL,
+	};
+	int rc = 0;
+
+	for (size_t i = 0; by_pid[i] && rc == 0; i++)
+		rc = deny_unless(ctx, arch, by_pid[i], 0, 0);
+	/* setpriority(PRIO_PROCESS, 0) and ioprio_set(IOPRIO_WHO_PROCESS,
+	 * 0): the caller; a group or a user reaches beyond it. */
+	if (rc == 0)
+		rc = deny_unless(ctx, arch, "setpriority", 0, 0);
+	if (rc == 0)
+		rc = deny_unless(ctx, arch, "setpriority", 1, 0);
+	if (rc == 0)
+		rc = deny_unless(ctx, arch, "ioprio_set", 0, 1);
+	if (rc == 0)
+		rc = deny_unless(ctx, arch, "ioprio_set", 1, 0);
+	/* It takes a pidfd, which a filter cannot judge. */
+	if (rc == 0)
+		rc = deny(ctx, arch, SCMP_ACT_ERRNO(EPERM), "process_madvise",
+			  0, NULL);
+	return rc;
+}
+
+/* [filesystem] metadata = protect: no change of modes, owners, times,
+ * extended attributes or inode flags, on any file. */
+static int add_metadata(scmp_filter_ctx ctx, uint32_t arch)
+{
+	static const char *const refused[] = {
+		"chmod",	"fchmod",	"fchmodat",	"fchmodat2",
+		"chown",	"fchown",	"lchown",	"fchownat",
+		"utime",	"utimes",	"futimesat",	"utimensat",
+		"setxattr",	"lsetxattr",	"fsetxattr",	"setxattrat",
+		"removexattr",	"lremovexattr", "fremovexattr", "removexattrat",
+		"file_setattr", NULL,
+	};
+	static const uint32_t ioctls[] = {
+		FS_IOC_SETFLAGS,
+		FS_IOC32_SETFLAGS,
+		FS_IOC_FSSETXATTR,
+	};
+	int rc = deny_all_of(ctx, arch, SCMP_ACT_ERRNO(EPERM), refused);
+
+	for (size_t i = 0; i < sizeof(ioctls) / sizeof(ioctls[0]) && rc == 0;
+	     i++)
+		rc = deny_ioctl(ctx, arch, SCMP_ACT_ERRNO(EPERM), ioctls[i]);
+	return rc;
+}
+
+/* UNIX sockets that the kernel cannot judge by path (Landlock before ABI
+ * 9): none can be created. socketpair() still works, since its two ends
+ * reach nothing but each other. */
+static int add_unix(scmp_filter_ctx ctx, uint32_t arch)
+{
+	struct scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
+
+	return deny(ctx, arch, SCMP_ACT_ERRNO(EACCES), "socket", 1, &cmp);
+}
+
+/* listen() binds an unbound TCP socket to an ephemeral port, which
+ * Landlock does not check: where no port may be bound, none may listen. */
+static int add_listen(scmp_filter_ctx ctx, uint32_t arch)
+{
+	return deny(ctx, arch, SCMP_ACT_ERRNO(EACCES), "listen", 0, NULL);
+}
+
+static int deny_family(scmp_filter_ctx ctx, int syscall, unsigned family)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), syscall, 1,
+				SCMP_A0(SCMP_CMP_EQ, family));
+}
+
+/* For AF_INET or AF_INET6 with TCP allowed: refuse every type but
+ * SOCK_STREAM and every protocol but 0 and IPPROTO_TCP (which rules out
+ * SCTP and multipath TCP, both of which Landlock's TCP rules miss). */
+static int deny_non_tcp(scmp_filter_ctx ctx, unsigned family)
+{
+	int rc = 0;
+	for (unsigned t = 0; t <= NF_TYPE_MASK && rc == 0; t++) {
+		if (t == SOCK_STREAM)
+			continue;
+		rc = seccomp_rule_add(
+			ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
+			SCMP_A0(SCMP_CMP_EQ, family),
+			SCMP_A1(SCMP_CMP_MASKED_EQ, NF_TYPE_MASK, t));
+	}
+	for (unsigned p = 1; p < IPPROTO_TCP && rc == 0; p++)
+		rc = seccomp_rule_add(
+			ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
+			SCMP_A0(SCMP_CMP_EQ, family), SCMP_A2(SCMP_CMP_EQ, p));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+				      SCMP_SYS(socket), 2,
+				      SCMP_A0(SCMP_CMP_EQ, family),
+				      SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
+	return rc;
+}
+
+/* A blocked network: every socket family but AF_UNIX is refused (and, with
+ * allow_tcp, but TCP, for Landlock's port rules to decide). A value with
+ * garbage in its upper half fails the equality tests for the families let
+ * through and is caught by the "greater than" rules. */
+static int add_net(scmp_filter_ctx ctx, bool allow_tcp)
+{
+	int rc = 0;
+
+	for (unsigned fam = 0; fam < NF_FAMILY_LIMIT && rc == 0; fam++) {
+		if (fam == AF_UNIX)
+			continue;
+		rc = deny_family(ctx, SCMP_SYS(socketpair), fam);
+		if (rc == 0 &&
+		    !(allow_tcp && (fam == AF_INET || fam == AF_INET6)))
+			rc = deny_family(ctx, SCMP_SYS(socket), fam);
+	}
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+				      SCMP_SYS(socket), 1,
+				      SCMP_A0(SCMP_CMP_GE, NF_FAMILY_LIMIT));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+				      SCMP_SYS(socketpair), 1,
+				      SCMP_A0(SCMP_CMP_GE, NF_FAMILY_LIMIT));
+	if (rc == 0 && allow_tcp)
+		rc = deny_non_tcp(ctx, AF_INET);
+	if (rc == 0 && allow_tcp)
+		rc = deny_non_tcp(ctx, AF_INET6);
+	return rc;
+}
+
+static int add_net_deny_all(scmp_filter_ctx ctx, uint32_t arch)
+{
+	(void)arch;
+	return add_net(ctx, false);
+}
+
+static int add_net_allow_tcp(scmp_filter_ctx ctx, uint32_t arch)
+{
+	(void)arch;
+	return add_net(ctx, true);
+}
+
+/* The filters, in the order of enum nono_filter (filter.h). */
+static const struct {
+	const char *name;
+	int (*add)(scmp_filter_ctx ctx, uint32_t arch);
+} filters[] = {
+	{ "nono_filter_base", add_base },
+	{ "nono_filter_process", add_process },
+	{ "nono_filter_metadata", add_metadata },
+	{ "nono_filter_unix", add_unix },
+	{ "nono_filter_listen", add_listen },
+	{ "nono_filter_net_deny_all", add_net_deny_all },
+	{ "nono_filter_net_allow_tcp", add_net_allow_tcp },
+};
+
+/* Selects the host's architecture alone, and the action for any other.
+ * Returns 0 or libseccomp's negative errno. */
+static int select_arch(scmp_filter_ctx ctx, uint32_t arch)
+{
+	int rc = 0;
+
+	if (arch != seccomp_arch_native()) {
+		rc = seccomp_arch_add(ctx, arch);
+		if (rc == 0)
+			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+	}
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+				      SCMP_ACT_KILL_PROCESS);
+	return rc;
+}
+
+/* Builds one filter and writes it to out as a C array named name. */
+static int write_filter(FILE *out, uint32_t arch, size_t which)
+{
+	const char *name = filters[which].name;
+	const char *step = "seccomp_init";
+	struct nf_insn *prog = NULL;
+	int fd = -1;
+	int rc = -ENOMEM;
+	off_t size;
+
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		goto fail;
+	step = "selecting the architecture";
+	rc = select_arch(ctx, arch);
+	if (rc)
+		goto release_ctx;
+	step = "adding the rules";
+	rc = filters[which].add(ctx, arch);
+	if (rc)
+		goto release_ctx;
+
+	/* seccomp_export_bpf writes to a file descriptor: an anonymous file
+	 * holds the program until it is read back. */
+	step = "exporting the program";
+	fd = memfd_create("filter-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		goto release_ctx;
+	}
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc)
+		goto close_fd;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % sizeof(*prog) != 0) {
+		rc = -EINVAL;
+		goto close_fd;
+	}
+	prog = malloc(size);
+	if (!prog) {
+		rc = -ENOMEM;
+		goto close_fd;
+	}
+	if (pread(fd, prog, size, 0) != size) {
+		rc = -EIO;
+		goto free_prog;
+	}
+
+	fprintf(out, "static const struct sock_filter %s[] = {\n", name);
+	for (size_t i = 0; i < size / sizeof(*prog); i++)
+		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n",
+			(unsigned)prog[i].code, (unsigned)prog[i].jt,
+			(unsigned)prog[i].jf, (unsigned)prog[i].k);
+	fprintf(out, "};\n\n");
+	rc = 0;
+
+free_prog:
+	free(prog);
+close_fd:
+	close(fd);
+release_ctx:
+	seccomp_release(ctx);
+fail:
+	if (rc)
+		fprintf(stderr, "filter-gen: %s: %s: %s\n", name, step,
+			strerror(-rc));
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: filter-gen ARCH OUTPUT\n");
+		return 2;
+	}
+	uint32_t arch = seccomp_arch_resolve_name(argv[1]);
+	if (arch == 0) {
+		fprintf(stderr, "filter-gen: unknown architecture '%s'\n",
+			argv[1]);
+		return 1;
+	}
+	FILE *out = fopen(argv[2], "we");
+	if (!out) {
+		fprintf(stderr, "filter-gen: %s: %s\n", argv[2],
+			strerror(errno));
+		return 1;
+	}
+	fprintf(out,
+		"/* Generated by core/filter-gen.c for %s: do not edit. */\n"
+		"#ifndef NONO_FILTER_BPF_H\n"
+		"#define NONO_FILTER_BPF_H\n\n"
+		"#include <linux/filter.h>\n\n"
+		"#define NONO_FILTER_PROBE_CMD 0x%08xu\n"
+		"#define NONO_FILTER_PROBE_ERRNO %d\n\n",
+		argv[1], PROBE_CMD, PROBE_ERRNO);
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]) && rc == 0;
+	     i++)
+		rc = write_filter(out, arch, i);
+	fprintf(out, "#endif\n");
+	if (fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "filter-gen: %s: %s\n", argv[2],
+			strerror(errno));
+		rc = -EIO;
+	}
+	if (rc)
+		unlink(argv[2]);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The seccomp half of the Linux sandbox: what Landlock does not see. The
+ * programs are built at build time (filter-gen.c, which says what each
+ * refuses and why); only landlock.c loads them.
+ */
+#ifndef NONO_FILTER_H
+#define NONO_FILTER_H
+
+#include <stdbool.h>
+
+#include "caps-internal.h"
+
+/* The filters, one bit each, in the order filter-gen.c writes them. */
+enum nono_filter {
+	/* Always: keyrings, bpf, perf, the machine's identity, clocks,
+	 * modules, terminal injection, io_uring... */
+	NONO_FILTER_BASE = 1u << 0,
+	/* Signals isolated: no control of other processes. */
+	NONO_FILTER_PROCESS = 1u << 1,
+	/* [filesystem] metadata = protect. */
+	NONO_FILTER_METADATA = 1u << 2,
+	/* No UNIX socket can be created (socketpair() still works). */
+	NONO_FILTER_UNIX = 1u << 3,
+	/* No listen(). */
+	NONO_FILTER_LISTEN = 1u << 4,
+	/* A blocked network: only AF_UNIX sockets... */
+	NONO_FILTER_NET_DENY_ALL = 1u << 5,
+	/* ...or AF_UNIX and TCP, for Landlock's port rules to decide. */
+	NONO_FILTER_NET_ALLOW_TCP = 1u << 6,
+};
+
+/*
+ * Loads the filters named by `which` (enum nono_filter bits) into the
+ * calling thread, or every thread with all_threads, one seccomp(2) call
+ * each. The programs were built at build time, so this allocates nothing.
+ * no_new_privs must already be set. Returns 0 or NONO_EAPPLY; a failure
+ * after the first filter leaves the ones before it in force.
+ */
+int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag);
+
+/*
+ * Whether the calling process is under the baseline filter, which only
+ * nono_filters_load() installs and nothing can remove: one system call
+ * that fails with EBADF anywhere else.
+ */
+bool nono_filter_probe(void);
+
+#endif
