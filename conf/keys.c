@@ -103,6 +103,20 @@ const struct nono_key nono_keys[] = {
 		       "mapping).",
 	},
 	{
+		.section = "filesystem",
+		.name = "metadata",
+		.kind = NONO_KIND_CHOICE,
+		.repeatable = false,
+		.choices = "allow|protect",
+		.handler = HANDLER(nono_policy_h_metadata),
+		.doc = "`protect` refuses changing modes, owners, times, "
+		       "extended attributes and inode flags of any file "
+		       "(Landlock has no right for them); it breaks `cp -p`, "
+		       "`tar x` and git. Default `allow`: the program may "
+		       "change the metadata of files its user owns, granted "
+		       "or not.",
+	},
+	{
 		.section = "network",
 		.name = "block",
 		.kind = NONO_KIND_BOOL,
@@ -130,6 +144,21 @@ const struct nono_key nono_keys[] = {
 		       "port (repeatable; Landlock ABI 4+).",
 	},
 	{
+		.section = "network",
+		.name = "unix",
+		.kind = NONO_KIND_CHOICE,
+		.repeatable = false,
+		.choices = "granted|none|all",
+		.handler = HANDLER(nono_policy_h_unix),
+		.doc = "Pathname UNIX sockets. `granted`: connect and send "
+		       "only to sockets beneath a write grant (Landlock ABI "
+		       "9); on older kernels no UNIX socket can be created "
+		       "at all. `none`: no UNIX socket can be created. `all`: "
+		       "any socket, wherever it is. `socketpair()` always "
+		       "works. Default: `granted` with `block = true`, `all` "
+		       "otherwise.",
+	},
+	{
 		.section = "process",
 		.name = "signals",
 		.kind = NONO_KIND_CHOICE,
@@ -151,6 +180,19 @@ const struct nono_key nono_keys[] = {
 		.doc = "`isolated`: no connecting to abstract UNIX sockets "
 		       "outside the sandbox (Landlock ABI 6+). Default as for "
 		       "`signals`.",
+	},
+	{
+		.section = "process",
+		.name = "capabilities",
+		.kind = NONO_KIND_CAPABILITIES,
+		.repeatable = false,
+		.handler = HANDLER(nono_policy_h_capabilities),
+		.doc = "The Linux capabilities a program run as root keeps; "
+		       "all others are dropped from every set. `default`: "
+		       "chown, dac_override, fowner, fsetid, kill, setgid, "
+		       "setuid, setpcap, net_bind_service, sys_chroot, "
+		       "audit_write. `keep`: all of them. `none`, or a list "
+		       "separated by commas (`chown, net_raw`).",
 	},
 	{
 		.section = "commands",
@@ -254,6 +296,8 @@ const char *nono_key_kind_str(const struct nono_key *key)
 		return "a Seatbelt rule";
 	case NONO_KIND_PATH:
 		return "a directory or file path";
+	case NONO_KIND_CAPABILITIES:
+		return "default, keep, none or a list of capability names";
 	}
 	return "?";
 }

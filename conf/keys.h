@@ -26,6 +26,7 @@ enum nono_key_kind {
 	NONO_KIND_COMMAND,  /* a command name or an absolute path */
 	NONO_KIND_SEATBELT, /* a raw SBPL rule */
 	NONO_KIND_PATH,	    /* a path to a directory or a file */
+	NONO_KIND_CAPABILITIES, /* default | keep | none | a list of names */
 };
 
 /* Whether the loader acts on a key yet. Keys of later issues are in the
@@ -84,6 +85,21 @@ int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
 				const struct nono_key *key, const char *value);
 int nono_policy_h_command(struct nono_policy_loader *ld,
 			  const struct nono_key *key, const char *value);
+int nono_policy_h_metadata(struct nono_policy_loader *ld,
+			   const struct nono_key *key, const char *value);
+int nono_policy_h_unix(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value);
+int nono_policy_h_capabilities(struct nono_policy_loader *ld,
+			       const struct nono_key *key, const char *value);
+
+/*
+ * Reads a value of `[process] capabilities`: `default`, `keep` (all),
+ * `none`, or capability names (capabilities(7), with or without `cap_`)
+ * separated by commas, into a mask (bit n: capability n). Returns 0, or -1
+ * with why the value is bad in `why`.
+ */
+int nono_capabilities_parse(const char *value, uint64_t *mask, char *why,
+			    size_t why_len);
 
 /* The key `name` in [section], or NULL. Case-sensitive: names are lower
  * case, and an upper-case spelling is an unknown key. */

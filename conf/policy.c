@@ -639,6 +639,14 @@ static int check_value(struct nono_policy_loader *ld,
 	case NONO_KIND_INCLUDE:
 		/* The include handler tells profiles from paths. */
 		return 0;
+	case NONO_KIND_CAPABILITIES: {
+		uint64_t mask;
+
+		if (nono_capabilities_parse(value, &mask, why, sizeof(why)) < 0)
+			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
+					key->name, QUOTE_MAX, value, why);
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -1089,6 +1097,100 @@ int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
 	int rc = nono_caps_set_exec_writable(ld->pol->caps,
 					     strcmp(value, "true") == 0);
 
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
+int nono_policy_h_metadata(struct nono_policy_loader *ld,
+			   const struct nono_key *key, const char *value)
+{
+	int rc = nono_caps_set_protect_metadata(ld->pol->caps,
+						strcmp(value, "protect") == 0);
+
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
+int nono_policy_h_unix(struct nono_policy_loader *ld,
+		       const struct nono_key *key, const char *value)
+{
+	nono_unix_mode mode = strcmp(value, "granted") == 0 ? NONO_UNIX_GRANTED
+			      : strcmp(value, "none") == 0  ? NONO_UNIX_NONE
+							    : NONO_UNIX_ALL;
+	int rc = nono_caps_set_unix(ld->pol->caps, mode);
+
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
+int nono_capabilities_parse(const char *value, uint64_t *mask, char *why,
+			    size_t why_len)
+{
+	const char *p = value;
+
+	if (strcmp(value, "default") == 0) {
+		*mask = NONO_CAPABILITIES_DEFAULT;
+		return 0;
+	}
+	if (strcmp(value, "keep") == 0) {
+		*mask = NONO_CAPABILITIES_ALL;
+		return 0;
+	}
+	*mask = 0;
+	if (strcmp(value, "none") == 0)
+		return 0;
+	for (;;) {
+		char name[32];
+		size_t n;
+		int cap;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, ", \t");
+		if (n == 0 || n >= sizeof(name)) {
+			snprintf(why, why_len,
+				 "expected default, keep, none or capability "
+				 "names separated by commas");
+			return -1;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		cap = nono_capability_from_name(name);
+		if (cap < 0) {
+			snprintf(why, why_len, "unknown capability '%s'", name);
+			return -1;
+		}
+		*mask |= UINT64_C(1) << cap;
+		p += n;
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			return 0;
+		if (*p != ',') {
+			snprintf(why, why_len,
+				 "capability names are separated by commas");
+			return -1;
+		}
+		p++;
+	}
+}
+
+int nono_policy_h_capabilities(struct nono_policy_loader *ld,
+			       const struct nono_key *key, const char *value)
+{
+	char why[128];
+	uint64_t mask;
+	int rc;
+
+	/* check_value has read the value already. */
+	if (nono_capabilities_parse(value, &mask, why, sizeof(why)) < 0)
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value, why);
+	rc = nono_caps_set_capabilities(ld->pol->caps, mask);
 	if (rc != 0)
 		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
 				nono_strerror(rc));

@@ -172,6 +172,43 @@ Test(policy, tcp_ports_and_scopes)
 	nono_policy_free(pol);
 }
 
+Test(policy, baseline_keys)
+{
+	nono_policy *pol = load_ok("good/hardening.ini");
+	const nono_caps *caps = nono_policy_caps(pol);
+
+	cr_assert(nono_caps_protect_metadata(caps), "metadata = protect");
+	cr_assert_eq(nono_caps_unix(caps), NONO_UNIX_NONE, "unix = none");
+	cr_assert_eq(nono_caps_capabilities(caps),
+		     (UINT64_C(1) << 0) | (UINT64_C(1) << 10) |
+			     (UINT64_C(1) << 18),
+		     "chown, net_bind_service and sys_chroot, in any "
+		     "spelling");
+	nono_policy_free(pol);
+
+	/* Without them: the defaults, which are the safe ones. */
+	pol = load_buf_ok("[network]\nblock = true\n");
+	caps = nono_policy_caps(pol);
+	cr_assert(!nono_caps_protect_metadata(caps), "metadata default");
+	cr_assert_eq(nono_caps_unix(caps), NONO_UNIX_DEFAULT, "unix default");
+	cr_assert_eq(nono_caps_capabilities(caps), NONO_CAPABILITIES_DEFAULT,
+		     "capabilities default");
+	nono_policy_free(pol);
+
+	pol = load_buf_ok("[process]\ncapabilities = keep\n"
+			  "[network]\nunix = all\n");
+	caps = nono_policy_caps(pol);
+	cr_assert_eq(nono_caps_capabilities(caps), NONO_CAPABILITIES_ALL,
+		     "capabilities = keep");
+	cr_assert_eq(nono_caps_unix(caps), NONO_UNIX_ALL, "unix = all");
+	nono_policy_free(pol);
+
+	pol = load_buf_ok("[process]\ncapabilities = none\n");
+	cr_assert_eq(nono_caps_capabilities(nono_policy_caps(pol)), 0,
+		     "capabilities = none");
+	nono_policy_free(pol);
+}
+
 Test(policy, repeated_keys_add_entries)
 {
 	nono_policy *pol = load_ok("good/repeated.ini");
@@ -674,6 +711,16 @@ static const struct bad_case bad_cases[] = {
 	  "exec_writable = no: expected true or false" },
 	{ "bad/command-relative.ini", NONO_EPARSE, "", 2,
 	  "block = ./rm: a command is a bare name or an absolute path" },
+	/* The baseline's keys (issue 16). */
+	{ "bad/capabilities-unknown.ini", NONO_EPARSE, "", 2,
+	  "capabilities = chown, sys_admn: unknown capability 'sys_admn'" },
+	{ "bad/capabilities-no-comma.ini", NONO_EPARSE, "", 2,
+	  "capabilities = chown net_raw: capability names are separated by "
+	  "commas" },
+	{ "bad/unix-value.ini", NONO_EPARSE, "", 2,
+	  "unix = some: expected granted or none or all" },
+	{ "bad/metadata-value.ini", NONO_EPARSE, "", 2,
+	  "metadata = keep: expected allow or protect" },
 	/* Port exceptions without a blocked network. */
 	{ "bad/tcp-without-block.ini", NONO_EPARSE, "", 2,
 	  "connect_tcp = 443: port exceptions need block = true in [network]" },
