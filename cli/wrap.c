@@ -450,6 +450,10 @@ static char *wrap_script(const struct wrap_args *args, const char *policy,
 	wrap_put_refusal(
 		f, "[ ! -f \"$nono_policy\" ] || [ ! -r \"$nono_policy\" ]",
 		"nono_policy", "the policy", "refusing to run");
+	/* An inherited marker could switch the shim off (CLI_ENV_SHIM_APPLIED
+	 * in cli.h). `nono run` clears it as well; the script does it for
+	 * both kinds of wrapper, so that neither depends on the other. */
+	fputs("unset " CLI_ENV_SHIM_APPLIED "\n", f);
 	/*
 	 * Early mode where the C library has it: the shim as auditor is in
 	 * force before the program's own libraries run their constructors,

@@ -280,3 +280,82 @@ Test(wrap, program_with_file_capabilities_runs_through_nono_run)
 	spawn(NULL, SETPRIV, uid, gid, "--clear-groups", wrapper, file, NULL);
 	assert_confined(file, "EACCES\n");
 }
+
+/*
+ * The marker. The shim skips a policy whose identity it finds in
+ * NONO_SHIM_APPLIED in a process with no_new_privs; a marker copied into
+ * an unconfined process that has no_new_privs from elsewhere (setpriv,
+ * systemd's NoNewPrivileges=) switched it off. nono run and the wrappers
+ * must clear an inherited one.
+ */
+
+/* The identity the shim gives the policy: it sets the marker to it. */
+static char *policy_identity(void)
+{
+	const char *extra[] = { tu_fmt("LD_PRELOAD=%s", SHIM),
+				tu_fmt("NONO_POLICY=%s", policy_path), NULL };
+
+	spawn(extra, NONO_PROBE_PATH, "getenv", "NONO_SHIM_APPLIED", NULL);
+	cr_assert_eq(proc.status, 0,
+		     "the shim sets the marker: status %d, "
+		     "'%s'",
+		     proc.status, proc.err);
+	return tu_fmt("NONO_SHIM_APPLIED=%.*s", (int)strcspn(proc.out, "\n"),
+		      proc.out);
+}
+
+static void need_setpriv(void)
+{
+	if (access(SETPRIV, X_OK) != 0)
+		cr_skip_test("no %s to set no_new_privs", SETPRIV);
+}
+
+Test(wrap, wrapper_clears_an_inherited_marker)
+{
+	char *secret = tu_fmt("%s/secret.txt", T);
+	const char *extra[] = { policy_identity(), NULL };
+
+	need_setpriv();
+	tu_write_file(secret, "password\n");
+	wrap("cat", NULL);
+	spawn(extra, SETPRIV, "--no-new-privs", wrapper, secret, NULL);
+	cr_assert_neq(proc.status, 0, "cat read the secret: '%s'", proc.out);
+	cr_assert_null(strstr(proc.out, "password"), "the secret: '%s'",
+		       proc.out);
+	cr_assert(strstr(proc.err, "Permission denied"), "refused: '%s'",
+		  proc.err);
+}
+
+Test(wrap, run_wrapper_clears_an_inherited_marker)
+{
+	/* The static probe goes through nono run, whose sandbox confines
+	 * it anyway; the marker must not reach it either. */
+	const char *extra[] = { policy_identity(), NULL };
+
+	need_setpriv();
+	wrap(NONO_STATIC_PROBE_PATH, "getenv");
+	assert_uses_nono_run();
+	spawn(extra, SETPRIV, "--no-new-privs", wrapper, "NONO_SHIM_APPLIED",
+	      NULL);
+	cr_assert_str_eq(proc.out, "(unset)\n", "the marker reached it: '%s'",
+			 proc.out);
+}
+
+Test(wrap, nono_run_clears_an_inherited_marker)
+{
+	char *secret = tu_fmt("%s/secret.txt", T);
+	const char *extra[] = { policy_identity(), NULL };
+
+	need_setpriv();
+	tu_write_file(secret, "password\n");
+	spawn(extra, SETPRIV, "--no-new-privs", NONO_CLI_PATH, "run",
+	      "--policy", policy_path, "--", "cat", secret, NULL);
+	cr_assert_neq(proc.status, 0, "cat read the secret: '%s'", proc.out);
+	cr_assert(strstr(proc.err, "Permission denied"), "refused: '%s'",
+		  proc.err);
+	spawn(extra, SETPRIV, "--no-new-privs", NONO_CLI_PATH, "run",
+	      "--policy", policy_path, "--", NONO_PROBE_PATH, "getenv",
+	      "NONO_SHIM_APPLIED", NULL);
+	cr_assert_str_eq(proc.out, "(unset)\n", "the marker reached it: '%s'",
+			 proc.out);
+}
