@@ -27,6 +27,12 @@ enum cli_exit {
  * from (spec/policy.md, "Environment"). */
 #define CLI_ENV_LOG "NONO_LOG"
 
+/* The marker the shim sets after applying a policy (shim/shim.c,
+ * shim_already_applied). One that comes from outside could switch the
+ * shim off in a process with no_new_privs from elsewhere, so `nono run`
+ * and the wrappers of `nono wrap` never pass an inherited one on. */
+#define CLI_ENV_SHIM_APPLIED "NONO_SHIM_APPLIED"
+
 /* One subcommand: `run` gets argv starting at the subcommand's name and
  * returns the exit status. `usage` is the synopsis and `help` the rest of
  * the --help text; both end in a newline. */

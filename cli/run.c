@@ -313,6 +313,9 @@ static int run_main(int argc, char **argv)
 	nono_policy_free(policy);
 	free(args.grants);
 	free(args.ports);
+	/* A marker from outside is no sign that this sandbox holds the
+	 * program's policy: let a shim under it decide afresh. */
+	unsetenv(CLI_ENV_SHIM_APPLIED);
 	fflush(NULL);
 	execvp(args.program[0], args.program);
 	return run_exec_error(args.program[0], errno, true);

@@ -6,9 +6,13 @@
  * A dynamically linked program goes through the shim (LD_PRELOAD). That
  * is no boundary where the shim is not loaded, so the script refuses to
  * run when the shim or the policy is missing: glibc merely warns and runs
- * the program unsandboxed when a preload cannot be loaded. Everything
- * else (a static program, or anything that cannot be shown to be dynamic)
- * goes through `nono run`, which confines whatever it executes.
+ * the program unsandboxed when a preload cannot be loaded. Nor does the
+ * loader load the shim into a program of another ELF class or machine
+ * (it warns and runs it), or, silently, into a set-uid, set-gid or
+ * file-capability one (secure execution). Those, and everything else that
+ * cannot be shown to be a dynamic program of the shim's kind (a static
+ * program, a script whose interpreter is one of these), go through
+ * `nono run`, which confines whatever it executes.
  */
 #include <elf.h>
 #include <errno.h>
@@ -16,11 +20,14 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -52,6 +59,8 @@ static int renameat2(int olddirfd, const char *oldpath, int newdirfd,
 #define WRAP_MAX_PHDRS 512
 /* The longest "#!" line looked at; Linux reads 256 bytes. */
 #define WRAP_SHEBANG_MAX 256
+/* Where the kernel keeps a file's capabilities. */
+#define WRAP_XATTR_CAPS "security.capability"
 
 enum wrap_option {
 	WRAP_OPT_POLICY = 0x100,
@@ -128,72 +137,188 @@ static bool wrap_pread_all(int fd, void *buf, size_t len, off_t off)
 }
 
 /*
- * Whether the ELF file open on fd asks for a program interpreter (the
- * dynamic loader, which is what honours LD_PRELOAD). Only this machine's
- * byte order is read; anything unexpected counts as "not dynamic", which
- * sends the program through `nono run`: the safe side.
+ * The ELF identity the loader checks before it loads a library into a
+ * program: a library of another class, byte order or machine is refused
+ * ("wrong ELF class") and the program runs without it.
  */
-#define WRAP_DEFINE_HAS_INTERP(bits)                                   \
-	static bool wrap_has_interp##bits(int fd)                      \
-	{                                                              \
-		Elf##bits##_Ehdr eh;                                   \
-		Elf##bits##_Phdr ph;                                   \
-                                                                       \
-		if (!wrap_pread_all(fd, &eh, sizeof(eh), 0) ||         \
-		    eh.e_phentsize != sizeof(ph) ||                    \
-		    eh.e_phnum > WRAP_MAX_PHDRS ||                     \
-		    (uint64_t)eh.e_phoff > (uint64_t)INT32_MAX)        \
-			return false;                                  \
-		for (unsigned i = 0; i < eh.e_phnum; i++) {            \
-			off_t off = (off_t)eh.e_phoff +                \
-				    (off_t)i * (off_t)sizeof(ph);      \
-			if (!wrap_pread_all(fd, &ph, sizeof(ph), off)) \
-				return false;                          \
-			if (ph.p_type == PT_INTERP)                    \
-				return true;                           \
-		}                                                      \
-		return false;                                          \
+struct wrap_elf_kind {
+	unsigned char elf_class;
+	unsigned char data;
+	uint16_t machine;
+};
+
+/* How a wrapper runs a program, and why. */
+enum wrap_route {
+	/* Dynamically linked, of the shim's kind (checked by the caller):
+	 * the shim. */
+	WRAP_ROUTE_SHIM,
+	/* Not shown to be dynamically linked (static, not ELF, unreadable
+	 * interpreter): nothing would load the shim. */
+	WRAP_ROUTE_NOT_DYNAMIC,
+	/* Another byte order, class or machine than the shim's. */
+	WRAP_ROUTE_FOREIGN,
+	/* Set-uid, set-gid or file capabilities: the kernel marks the
+	 * process for secure execution, and glibc's loader then ignores
+	 * LD_PRELOAD and LD_AUDIT paths, silently. */
+	WRAP_ROUTE_PRIVILEGED,
+};
+
+/* What wrap_inspect found. */
+struct wrap_verdict {
+	enum wrap_route route;
+	struct wrap_elf_kind kind; /* of the ELF file, for WRAP_ROUTE_SHIM */
+	const char *why;	   /* for WRAP_ROUTE_PRIVILEGED */
+	char culprit[PATH_MAX];	   /* the file that is privileged */
+};
+
+/*
+ * Whether the ELF file open on fd asks for a program interpreter (the
+ * dynamic loader, which is what honours LD_PRELOAD), and its kind. Only
+ * this machine's byte order is read; anything unexpected counts as "not
+ * dynamic", which sends the program through `nono run`: the safe side.
+ */
+#define WRAP_DEFINE_HAS_INTERP(bits)                                          \
+	static bool wrap_has_interp##bits(int fd, struct wrap_elf_kind *kind) \
+	{                                                                     \
+		Elf##bits##_Ehdr eh;                                          \
+		Elf##bits##_Phdr ph;                                          \
+                                                                              \
+		if (!wrap_pread_all(fd, &eh, sizeof(eh), 0) ||                \
+		    eh.e_phentsize != sizeof(ph) ||                           \
+		    eh.e_phnum > WRAP_MAX_PHDRS ||                            \
+		    (uint64_t)eh.e_phoff > (uint64_t)INT32_MAX)               \
+			return false;                                         \
+		kind->elf_class = eh.e_ident[EI_CLASS];                       \
+		kind->data = eh.e_ident[EI_DATA];                             \
+		kind->machine = eh.e_machine;                                 \
+		for (unsigned i = 0; i < eh.e_phnum; i++) {                   \
+			off_t off = (off_t)eh.e_phoff +                       \
+				    (off_t)i * (off_t)sizeof(ph);             \
+			if (!wrap_pread_all(fd, &ph, sizeof(ph), off))        \
+				return false;                                 \
+			if (ph.p_type == PT_INTERP)                           \
+				return true;                                  \
+		}                                                             \
+		return false;                                                 \
 	}
 
 WRAP_DEFINE_HAS_INTERP(32)
 WRAP_DEFINE_HAS_INTERP(64)
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WRAP_HOST_DATA ELFDATA2LSB
+#else
+#define WRAP_HOST_DATA ELFDATA2MSB
+#endif
+
 /*
- * Whether the program at `path` is dynamically linked: an ELF file with a
- * PT_INTERP header, or a "#!" script whose interpreter is. Returns 1, 0,
- * or -1 with errno set when the file cannot be read.
+ * The kind of the ELF file at `path` (the shim). 0, or -1 with errno set;
+ * ENOEXEC when it is no ELF file of this machine's byte order.
  */
-static int wrap_is_dynamic(const char *path, int depth)
+static int wrap_elf_kind_of(const char *path, struct wrap_elf_kind *kind)
+{
+	unsigned char ident[EI_NIDENT];
+	Elf32_Half machine;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	/* e_machine follows e_type right after e_ident in both classes. */
+	if (!wrap_pread_all(fd, ident, sizeof(ident), 0) ||
+	    !wrap_pread_all(fd, &machine, sizeof(machine),
+			    offsetof(Elf64_Ehdr, e_machine)) ||
+	    memcmp(ident, ELFMAG, SELFMAG) != 0 ||
+	    ident[EI_DATA] != WRAP_HOST_DATA) {
+		errno = ENOEXEC;
+		goto close_fd;
+	}
+	*kind = (struct wrap_elf_kind){
+		.elf_class = ident[EI_CLASS],
+		.data = ident[EI_DATA],
+		.machine = machine,
+	};
+	rc = 0;
+
+close_fd:
+	close(fd);
+	return rc;
+}
+
+/*
+ * Whether the file open on fd makes a secure-execution process: set-uid
+ * or set-gid bits (on any file: the kernel ignores them on scripts, but
+ * the safe side costs nothing), or file capabilities. Returns 1 and fills
+ * in v if so, 0 if not, -1 with errno set when the capabilities cannot be
+ * read.
+ */
+static int wrap_is_privileged(int fd, const char *path, struct wrap_verdict *v)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	v->why = NULL;
+	if (st.st_mode & S_ISUID)
+		v->why = "is set-uid";
+	else if (st.st_mode & S_ISGID)
+		v->why = "is set-gid";
+	else if (fgetxattr(fd, WRAP_XATTR_CAPS, NULL, 0) >= 0)
+		v->why = "has file capabilities";
+	else if (errno != ENODATA && errno != ENOTSUP)
+		return -1;
+	if (!v->why)
+		return 0;
+	v->route = WRAP_ROUTE_PRIVILEGED;
+	snprintf(v->culprit, sizeof(v->culprit), "%s", path);
+	return 1;
+}
+
+/*
+ * How the program at `path` can be confined: an ELF file with a
+ * PT_INTERP header, or a "#!" script whose interpreter is one, can be
+ * given the shim, unless it or its interpreter is privileged
+ * (wrap_is_privileged); v->kind then says which shim it can load.
+ * Returns 0 with *v filled in, or -1 with errno set when the file cannot
+ * be read.
+ */
+static int wrap_inspect(const char *path, int depth, struct wrap_verdict *v)
 {
 	unsigned char ident[EI_NIDENT];
 	char line[WRAP_SHEBANG_MAX + 1];
 	char *interp, *end;
 	ssize_t n;
-	int fd, rc = 0;
+	int fd, rc = -1;
 
+	v->route = WRAP_ROUTE_NOT_DYNAMIC;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = pread(fd, line, WRAP_SHEBANG_MAX, 0);
-	if (n < 0) {
-		rc = -1;
+	switch (wrap_is_privileged(fd, path, v)) {
+	case 1:
+		rc = 0;
+		/* fall through */
+	case -1:
 		goto close_fd;
 	}
+	n = pread(fd, line, WRAP_SHEBANG_MAX, 0);
+	if (n < 0)
+		goto close_fd;
+	rc = 0;
 	line[n] = '\0';
 	if ((size_t)n >= sizeof(ident)) {
 		memcpy(ident, line, sizeof(ident));
 		if (memcmp(ident, ELFMAG, SELFMAG) == 0) {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			const unsigned char host = ELFDATA2LSB;
-#else
-			const unsigned char host = ELFDATA2MSB;
-#endif
-			if (ident[EI_DATA] != host)
-				goto close_fd;
-			if (ident[EI_CLASS] == ELFCLASS64)
-				rc = wrap_has_interp64(fd);
+			bool dynamic = false;
+
+			if (ident[EI_DATA] != WRAP_HOST_DATA)
+				v->route = WRAP_ROUTE_FOREIGN;
+			else if (ident[EI_CLASS] == ELFCLASS64)
+				dynamic = wrap_has_interp64(fd, &v->kind);
 			else if (ident[EI_CLASS] == ELFCLASS32)
-				rc = wrap_has_interp32(fd);
+				dynamic = wrap_has_interp32(fd, &v->kind);
+			if (dynamic)
+				v->route = WRAP_ROUTE_SHIM;
 			goto close_fd;
 		}
 	}
@@ -207,9 +332,9 @@ static int wrap_is_dynamic(const char *path, int depth)
 	*end = '\0';
 	if (interp[0] != '/')
 		goto close_fd;
-	rc = wrap_is_dynamic(interp, depth + 1);
-	if (rc < 0)
-		rc = 0;
+	/* An interpreter that cannot be read is not shown to be dynamic. */
+	if (wrap_inspect(interp, depth + 1, v) < 0)
+		v->route = WRAP_ROUTE_NOT_DYNAMIC;
 
 close_fd:
 	close(fd);
@@ -325,6 +450,10 @@ static char *wrap_script(const struct wrap_args *args, const char *policy,
 	wrap_put_refusal(
 		f, "[ ! -f \"$nono_policy\" ] || [ ! -r \"$nono_policy\" ]",
 		"nono_policy", "the policy", "refusing to run");
+	/* An inherited marker could switch the shim off (CLI_ENV_SHIM_APPLIED
+	 * in cli.h). `nono run` clears it as well; the script does it for
+	 * both kinds of wrapper, so that neither depends on the other. */
+	fputs("unset " CLI_ENV_SHIM_APPLIED "\n", f);
 	/*
 	 * Early mode where the C library has it: the shim as auditor is in
 	 * force before the program's own libraries run their constructors,
@@ -458,6 +587,55 @@ static void wrap_warn_not_granted(const nono_caps *caps, const char *program)
 	nono_query_free(query);
 }
 
+/*
+ * The shim for a wrapper to load into `program`, in *shim (a new string,
+ * free()), or NULL there when the shim cannot confine the program and the
+ * wrapper must use `nono run`. Returns -1 when all is well, otherwise the
+ * exit status, after a message.
+ */
+static int wrap_pick_shim(const struct wrap_args *args, const char *program,
+			  char **shim)
+{
+	const char *wanted = args->shim ? args->shim : NONO_SHIM_INSTALL_PATH;
+	struct wrap_verdict v = { 0 };
+	struct wrap_elf_kind kind;
+
+	*shim = NULL;
+	if (wrap_inspect(program, 0, &v) < 0) {
+		cli_error("wrap: %s: %s", program, strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	if (v.route == WRAP_ROUTE_PRIVILEGED)
+		cli_error("wrap: warning: %s %s, so the loader would leave "
+			  "the shim out: the wrapper uses `nono run`, where it "
+			  "runs confined but without those privileges "
+			  "(no_new_privs)",
+			  v.culprit, v.why);
+	if (v.route != WRAP_ROUTE_SHIM)
+		return -1;
+
+	*shim = realpath(wanted, NULL);
+	if (!*shim) {
+		cli_error("wrap: the shim %s: %s (give its path with --shim)",
+			  wanted, strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	if (wrap_elf_kind_of(*shim, &kind) < 0) {
+		cli_error("wrap: the shim %s: %s", *shim, strerror(errno));
+		free(*shim);
+		*shim = NULL;
+		return CLI_EXIT_FAILURE;
+	}
+	/* A 32-bit program, say, with a 64-bit shim: the loader would
+	 * warn, leave the shim out and run the program. */
+	if (kind.elf_class != v.kind.elf_class || kind.data != v.kind.data ||
+	    kind.machine != v.kind.machine) {
+		free(*shim);
+		*shim = NULL;
+	}
+	return -1;
+}
+
 static int wrap_main(int argc, char **argv)
 {
 	struct wrap_args args = { 0 };
@@ -466,7 +644,7 @@ static int wrap_main(int argc, char **argv)
 	char *shim = NULL, *text = NULL;
 	char nono[PATH_MAX] = "";
 	ssize_t len;
-	int dynamic, status;
+	int status;
 
 	status = wrap_parse(argc, argv, &args);
 	if (status >= 0)
@@ -497,24 +675,11 @@ static int wrap_main(int argc, char **argv)
 		cli_error("wrap: %s: %s", found, strerror(errno));
 		goto free_all;
 	}
-	dynamic = wrap_is_dynamic(program, 0);
-	if (dynamic < 0) {
-		cli_error("wrap: %s: %s", program, strerror(errno));
+	status = wrap_pick_shim(&args, program, &shim);
+	if (status >= 0)
 		goto free_all;
-	}
-
-	if (dynamic) {
-		const char *wanted =
-			args.shim ? args.shim : NONO_SHIM_INSTALL_PATH;
-
-		shim = realpath(wanted, NULL);
-		if (!shim) {
-			cli_error("wrap: the shim %s: %s (give its path with "
-				  "--shim)",
-				  wanted, strerror(errno));
-			goto free_all;
-		}
-	} else {
+	status = CLI_EXIT_FAILURE;
+	if (!shim) {
 		wrap_warn_not_granted(nono_policy_caps(policy), program);
 		len = readlink("/proc/self/exe", nono, sizeof(nono) - 1);
 		if (len < 0) {
@@ -552,12 +717,16 @@ const struct cli_command cli_wrap_command = {
 		"(with ARGS, then the wrapper's own arguments) sandboxed by the\n"
 		"policy FILE. A dynamically linked PROGRAM runs under the shim,\n"
 		"in early mode (LD_AUDIT and LD_PRELOAD: confined before its own\n"
-		"libraries' constructors run) on glibc; any other (static, or not\n"
-		"recognised) runs through\n"
-		"`nono run`. The wrapper exits with status 126 and a 'nono:' line,\n"
-		"without running PROGRAM, when the shim (or nono), or the policy is\n"
-		"missing. Paths are written absolute; run nono wrap again when\n"
-		"PROGRAM is replaced by a different build.\n"
+		"libraries' constructors run) on glibc. Every program the shim\n"
+		"cannot confine runs through `nono run`: a static one, one of\n"
+		"another ELF class or machine than the shim (32-bit, say), a\n"
+		"set-uid, set-gid or file-capability one (the loader leaves the\n"
+		"shim out; under `nono run` it runs without those privileges, and\n"
+		"nono wrap warns), a script whose interpreter is any of these, and\n"
+		"anything not recognised. The wrapper exits with status 126 and a\n"
+		"'nono:' line, without running PROGRAM, when the shim (or nono), or\n"
+		"the policy is missing. Paths are written absolute; run nono wrap\n"
+		"again when PROGRAM is replaced by a different build.\n"
 		"\n"
 		"  --policy FILE      the policy (checked now, read at every run)\n"
 		"  -o, --output FILE  the wrapper to write (atomically, mode 0755)\n"
