@@ -24,7 +24,8 @@
  * where a rule allows only the value 0 (the caller's own pid) any value
  * with garbage in its upper half is refused, never let through. A system
  * call from another architecture than the host's (the 32-bit entry points
- * of x86-64, say) would bypass the rules, so it kills the process.
+ * of x86-64 are covered, x32's are not) would bypass the rules, so it
+ * kills the process.
  *
  * This is a build tool, not part of the library: it prints its errors and
  * exits non-zero, which fails the build.
@@ -89,31 +90,44 @@ static const struct {
 	{ "file_setattr", 469 },
 };
 
-/* The number of `name` on `arch`, or -1 where it has no such call. */
-static int sys_nr(uint32_t arch, const char *name)
+/* Whether `name` is one of late_syscalls; its number in *nr. */
+static bool late_syscall(const char *name, int *nr)
 {
-	int nr = seccomp_syscall_resolve_name_arch(arch, name);
-
-	if (nr != __NR_SCMP_ERROR && nr >= 0)
-		return nr;
 	for (size_t i = 0; i < sizeof(late_syscalls) / sizeof(late_syscalls[0]);
 	     i++)
-		if (strcmp(late_syscalls[i].name, name) == 0)
-			return late_syscalls[i].nr;
-	return -1;
+		if (strcmp(late_syscalls[i].name, name) == 0) {
+			*nr = late_syscalls[i].nr;
+			return true;
+		}
+	return false;
 }
 
-/* Adds a rule for `name` on the filter's one architecture; a call the
- * architecture does not have (chmod on aarch64, say) needs none. */
+/*
+ * Adds a rule for `name` to a context for the one architecture `arch`.
+ * libseccomp takes the number as this build machine numbers the call and
+ * translates it into `arch`'s; a call `arch` does not have (chmod on
+ * aarch64, say) needs no rule.
+ */
 static int deny(scmp_filter_ctx ctx, uint32_t arch, uint32_t action,
 		const char *name, unsigned nargs,
 		const struct scmp_arg_cmp *args)
 {
-	int nr = sys_nr(arch, name);
+	int nr;
 
-	if (nr < 0)
+	/* libseccomp translates a number through the name it knows for it
+	 * on this machine, so a late call can be placed on this machine's
+	 * architecture only; for 32-bit x86 programs on x86-64 those are
+	 * missing from the filters (docs/threat-model.md). */
+	if (late_syscall(name, &nr) && arch != seccomp_arch_native())
 		return 0;
-	return seccomp_rule_add_exact_array(ctx, action, nr, nargs, args);
+	if (!late_syscall(name, &nr)) {
+		if (seccomp_syscall_resolve_name_arch(arch, name) < 0)
+			return 0;
+		nr = seccomp_syscall_resolve_name(name);
+		if (nr < 0)
+			return -EINVAL;
+	}
+	return seccomp_rule_add_array(ctx, action, nr, nargs, args);
 }
 
 static int deny_all_of(scmp_filter_ctx ctx, uint32_t arch, uint32_t action,
@@ -367,42 +381,79 @@ static const struct {
 	{ "nono_filter_net_allow_tcp", add_net_allow_tcp },
 };
 
-/* Selects the host's architecture alone, and the action for any other.
- * Returns 0 or libseccomp's negative errno. */
-static int select_arch(scmp_filter_ctx ctx, uint32_t arch)
+/*
+ * The architectures a filter covers: the host's, and the one a program of
+ * the host may also be built for and enter the kernel through (32-bit x86
+ * on x86-64, so that legacy 32-bit programs run under `nono run`). Any
+ * other (x32 among them) kills the process.
+ */
+static size_t filter_arches(uint32_t host, uint32_t out[2])
 {
-	int rc = 0;
+	size_t n = 0;
 
-	if (arch != seccomp_arch_native()) {
-		rc = seccomp_arch_add(ctx, arch);
-		if (rc == 0)
-			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
-	}
-	if (rc == 0)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-				      SCMP_ACT_KILL_PROCESS);
-	return rc;
+	out[n++] = host;
+	if (host == SCMP_ARCH_X86_64)
+		out[n++] = SCMP_ARCH_X86;
+	return n;
 }
 
-/* Builds one filter and writes it to out as a C array named name. */
-static int write_filter(FILE *out, uint32_t arch, size_t which)
+/* A new context for `arch` alone with the action for any other, or NULL
+ * with *rc set. */
+static scmp_filter_ctx arch_ctx(uint32_t arch, int *rc)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+
+	*rc = ctx ? 0 : -ENOMEM;
+	if (ctx && arch != seccomp_arch_native()) {
+		*rc = seccomp_arch_add(ctx, arch);
+		if (*rc == 0)
+			*rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+	}
+	if (*rc == 0)
+		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+				       SCMP_ACT_KILL_PROCESS);
+	if (*rc && ctx) {
+		seccomp_release(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* Builds one filter and writes it to out as a C array named name. Each
+ * architecture's rules are built alone, with its own system call
+ * numbers, and the programs merged. On 32-bit x86 the socket calls may go
+ * through socketcall(), whose arguments a filter cannot see: libseccomp
+ * then refuses the whole call where a rule looks at an argument, which is
+ * stricter than asked, never looser. */
+static int write_filter(FILE *out, uint32_t host, size_t which)
 {
 	const char *name = filters[which].name;
-	const char *step = "seccomp_init";
 	struct nf_insn *prog = NULL;
+	uint32_t arches[2];
+	size_t narches = filter_arches(host, arches);
 	int fd = -1;
-	int rc = -ENOMEM;
 	off_t size;
+	int rc;
 
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	const char *step = "selecting the architecture";
+	scmp_filter_ctx ctx = arch_ctx(arches[0], &rc);
 	if (!ctx)
 		goto fail;
-	step = "selecting the architecture";
-	rc = select_arch(ctx, arch);
-	if (rc)
-		goto release_ctx;
 	step = "adding the rules";
-	rc = filters[which].add(ctx, arch);
+	rc = filters[which].add(ctx, arches[0]);
+	for (size_t a = 1; a < narches && rc == 0; a++) {
+		step = "adding the rules of the second architecture";
+		scmp_filter_ctx more = arch_ctx(arches[a], &rc);
+
+		if (!more)
+			break;
+		rc = filters[which].add(more, arches[a]);
+		/* A merged context is released with ctx. */
+		if (rc == 0)
+			rc = seccomp_merge(ctx, more);
+		if (rc)
+			seccomp_release(more);
+	}
 	if (rc)
 		goto release_ctx;
 
