@@ -20,7 +20,7 @@ from ._caps import AccessMode, CapabilitySet, DeniedPath, FsCapability, \
 from ._query import QueryContext, QueryResult
 from ._exec import ExecResult, sandboxed_exec
 from ._sandbox import SupportInfo, apply, is_confined, is_supported, \
-    load_policy, support_info
+    load_policy, load_policy_file, support_info
 from ._state import SandboxState
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "is_confined",
     "is_supported",
     "load_policy",
+    "load_policy_file",
     "sandboxed_exec",
     "support_info",
 ]
