@@ -145,6 +145,16 @@ def test_timeout_kills_with_sigkill_and_reports_124(caps, work):
     assert all(_process_gone(p) for p in grandchildren)
 
 
+def test_returns_when_the_child_exits_though_its_pipes_stay_open(caps):
+    # A background job keeps stdout open after the shell exits: the call
+    # returns with what the shell wrote instead of waiting for the job.
+    started = time.monotonic()
+    result = sandboxed_exec(caps, ["sh", "-c", "sleep 3 & echo started"])
+    assert time.monotonic() - started < 2.5
+    assert result.exit_code == 0
+    assert result.stdout == b"started\n"
+
+
 def test_timeout_zero_and_infinite(caps):
     assert sandboxed_exec(caps, ["sleep", "5"], timeout_secs=0).exit_code \
         == 124
