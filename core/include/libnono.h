@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,7 +63,8 @@ extern "C" {
 	X(NONO_ETHREADS, -EBUSY,                                              \
 	  "the process has other threads that cannot be restricted")          \
 	X(NONO_EAPPLY, -EPERM, "the kernel refused to apply the sandbox")     \
-	X(NONO_ERANGE, -ERANGE, "value out of range")
+	X(NONO_ERANGE, -ERANGE, "value out of range")                         \
+	X(NONO_ESPAWN, -EAGAIN, "cannot start the process")
 
 enum nono_error {
 	NONO_OK = 0,
@@ -673,6 +675,125 @@ NONO_API bool nono_policy_best_effort(const nono_policy *policy);
  * borrowed from the policy; NULL when out of range. */
 NONO_API size_t nono_policy_note_count(const nono_policy *policy);
 NONO_API const char *nono_policy_note(const nono_policy *policy, size_t index);
+
+/* ------------------------------------------------------------------ */
+/* Running a program inside a sandbox (nono-py's sandboxed_exec)        */
+/* ------------------------------------------------------------------ */
+
+enum nono_exec_flags {
+	/* The child becomes the leader of a new process group (setpgid), so
+	 * that a signal to the group reaches what it starts too;
+	 * nono_exec_capture's timeout kills the whole group. */
+	NONO_EXEC_NEW_PROCESS_GROUP = 1u << 0,
+	/* SIGPIPE and SIGXFSZ, when the caller ignores them (Python does),
+	 * are set back to their default action in the child, as Python's
+	 * subprocess does with restore_signals. Other ignored signals stay
+	 * ignored (nohup keeps working). */
+	NONO_EXEC_RESTORE_SIGNALS = 1u << 1,
+};
+
+/*
+ * What to run, and how. Fill it with nono_exec_opts_init() and set the
+ * fields that matter; everything is borrowed for the length of the call
+ * only (the child has its own copy of the caller's memory).
+ */
+typedef struct nono_exec_opts {
+	/* The program, as execve(2) takes it: not looked up on PATH (look it
+	 * up before: the child's PATH is for the program's own use). A
+	 * relative path is taken against `cwd`, once the child is there. */
+	const char *path;
+	/* The arguments, NULL-terminated; NULL gives { path, NULL }. */
+	char *const *argv;
+	/* The environment, NULL-terminated "NAME=value" strings, passed as
+	 * they are; NULL gives an empty environment (not the caller's). */
+	char *const *envp;
+	/* The child's working directory; NULL keeps the caller's. */
+	const char *cwd;
+	/* The descriptors the child gets as its 0, 1 and 2 (the same one
+	 * may be given twice); -1 gives /dev/null. Every other descriptor is
+	 * closed in the child, whether close-on-exec or not. */
+	int stdin_fd;
+	int stdout_fd;
+	int stderr_fd;
+	/* nono_apply flags for the child. Never needed for threads: the
+	 * child of fork() has one thread. */
+	unsigned apply_flags;
+	/* enum nono_exec_flags bits. */
+	unsigned flags;
+} nono_exec_opts;
+
+/* The defaults: no program, the caller's 0, 1 and 2, no flags. */
+NONO_API void nono_exec_opts_init(nono_exec_opts *opts);
+
+/*
+ * Starts opts->path in a new process, sandboxed by `caps`; the calling
+ * process is not sandboxed and may call this again with other sets.
+ *
+ * The child, in this order: resets to their default every signal the
+ * caller catches, empties its signal mask, becomes a group leader
+ * (NONO_EXEC_NEW_PROCESS_GROUP), takes the three descriptors as 0, 1, 2
+ * and closes every other one, changes to opts->cwd, calls nono_apply
+ * (caps, opts->apply_flags) and execve()s the program. If a step before
+ * execve fails, the child writes one line "nono: <what failed>: <why>" to
+ * its descriptor 2 and exits with status 126; if execve fails, the line
+ * names the program and the status is 127 (a shell's codes).
+ *
+ * Fork safety: everything that can be prepared is prepared before the
+ * fork (descriptors checked, /dev/null opened, argument arrays taken as
+ * given), and the child's own steps use only async-signal-safe calls,
+ * except nono_apply, which allocates memory, formats its messages and
+ * reads /proc. With glibc that is safe in the child of a multi-threaded
+ * caller (glibc's fork() takes the allocator's and stdio's locks across
+ * the fork and resets them in the child); POSIX does not promise it.
+ *
+ * On success *pid is the child's process id: the caller owns the child
+ * and must reap it (waitpid), as for fork(). Returns 0, NONO_EINVAL (NULL
+ * caps, opts, path or pid; an empty path; a descriptor that is neither -1
+ * nor open; unknown flags or apply flags), NONO_ESPAWN (fork, or opening
+ * /dev/null, failed: the system's reason in diag) or NONO_ENOMEM. A
+ * sandbox that cannot be applied is not an error here: the child exits
+ * with 126, as above. `diag` may be NULL.
+ */
+NONO_API int nono_exec(const nono_caps *caps, const nono_exec_opts *opts,
+		       pid_t *pid, nono_diag *diag);
+
+/* What nono_exec_capture collected. */
+typedef struct nono_exec_output {
+	/* What the child wrote to its stdout and stderr, each NUL-terminated
+	 * (the output itself may hold NUL bytes: use the lengths); NULL when
+	 * nothing was written. Free with nono_exec_output_clear. */
+	char *out;
+	size_t out_len;
+	char *err;
+	size_t err_len;
+	/* The child's wait status (WIFEXITED(), WEXITSTATUS(), ...). */
+	int status;
+	/* The timeout expired: the child (its group, with
+	 * NONO_EXEC_NEW_PROCESS_GROUP) was killed with SIGKILL. */
+	bool timed_out;
+} nono_exec_output;
+
+/*
+ * As nono_exec, with the child's stdout and stderr going to two pipes
+ * (opts->stdout_fd and stderr_fd are not used), then reads both to the end
+ * while waiting for the child, so that a child writing much to both never
+ * blocks, and reaps it. Once the child has exited, what is left in the
+ * pipes is read and the call returns, even if a process the child started
+ * still holds them open. After `timeout_ms` milliseconds (negative: no
+ * limit) the child, or its group, is killed with SIGKILL and reaped.
+ * Signals that interrupt the wait do not end it.
+ *
+ * `out` is filled on success (and cleared on failure). Returns 0,
+ * nono_exec's errors, NONO_ESPAWN (pipe, poll or waitpid failed; a
+ * SIGCHLD set to SIG_IGN makes waitpid fail) or NONO_ENOMEM (the output
+ * did not fit in memory: the child is killed and reaped first).
+ */
+NONO_API int nono_exec_capture(const nono_caps *caps,
+			       const nono_exec_opts *opts, int64_t timeout_ms,
+			       nono_exec_output *out, nono_diag *diag);
+
+/* Frees the buffers of an output and zeroes it. Accepts NULL. */
+NONO_API void nono_exec_output_clear(nono_exec_output *out);
 
 #ifdef __cplusplus
 }

@@ -84,6 +84,7 @@ NONO_EUNSUPPORTED = -errno.EOPNOTSUPP
 NONO_ETHREADS = -errno.EBUSY
 NONO_EAPPLY = -errno.EPERM
 NONO_ERANGE = -errno.ERANGE
+NONO_ESPAWN = -errno.EAGAIN
 
 
 class Diag(ctypes.Structure):
@@ -166,6 +167,37 @@ NONO_APPLY_THIS_THREAD_ONLY = 1 << 1
 
 NONO_FEATURE_ALL_THREADS = 1 << 7
 
+
+class ExecOpts(ctypes.Structure):
+    _fields_ = [
+        ("path", ctypes.c_char_p),
+        ("argv", ctypes.POINTER(ctypes.c_char_p)),
+        ("envp", ctypes.POINTER(ctypes.c_char_p)),
+        ("cwd", ctypes.c_char_p),
+        ("stdin_fd", ctypes.c_int),
+        ("stdout_fd", ctypes.c_int),
+        ("stderr_fd", ctypes.c_int),
+        ("apply_flags", ctypes.c_uint),
+        ("flags", ctypes.c_uint),
+    ]
+
+
+class ExecOutput(ctypes.Structure):
+    # The buffers are void pointers, not c_char_p, which would stop at the
+    # first NUL byte and lose the pointer nono_exec_output_clear frees.
+    _fields_ = [
+        ("out", ctypes.c_void_p),
+        ("out_len", ctypes.c_size_t),
+        ("err", ctypes.c_void_p),
+        ("err_len", ctypes.c_size_t),
+        ("status", ctypes.c_int),
+        ("timed_out", ctypes.c_bool),
+    ]
+
+
+NONO_EXEC_NEW_PROCESS_GROUP = 1 << 0
+NONO_EXEC_RESTORE_SIGNALS = 1 << 1
+
 # ---- Prototypes ----------------------------------------------------------
 
 _p = ctypes.c_void_p
@@ -242,12 +274,24 @@ _PROTOTYPES = {
     "nono_policy_free": (None, [_p]),
     "nono_policy_caps": (_p, [_p]),
     "nono_policy_best_effort": (_b, [_p]),
+    "nono_exec_opts_init": (None, [ctypes.POINTER(ExecOpts)]),
+    "nono_exec_output_clear": (None, [ctypes.POINTER(ExecOutput)]),
 }
 
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
     _fn = getattr(LIB, _name)
     _fn.restype = _restype
     _fn.argtypes = _argtypes
+
+#: The same library through ctypes.CDLL, whose calls release the GIL, for
+#: the one call that blocks: nono_exec_capture waits for a child for as long
+#: as the child runs. It is given only objects no other thread can reach
+#: (a private copy of the capability set), so the GIL has nothing to guard.
+LIB_NOGIL = ctypes.CDLL(LIB._name)
+LIB_NOGIL.nono_exec_capture.restype = _i
+LIB_NOGIL.nono_exec_capture.argtypes = [
+    _p, ctypes.POINTER(ExecOpts), ctypes.c_int64,
+    ctypes.POINTER(ExecOutput), _diag]
 
 
 def take_string(ptr: Optional[int]) -> Optional[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import warnings
 
 from . import _lib
 from ._caps import CapabilitySet, _rust_bool
@@ -112,9 +113,9 @@ def is_confined() -> bool:
     return bool(LIB.nono_is_confined())
 
 
-def load_policy(path: PathArg) -> CapabilitySet:
+def load_policy_file(path: PathArg) -> CapabilitySet:
     """Loads a policy file (libnono's INI format, or a SandboxState JSON
-    document) through the loader the shim uses.
+    document) through the loader the shim uses (libnono addition).
 
     Raises:
         FileNotFoundError: the file, or a path it grants, does not exist.
@@ -132,3 +133,19 @@ def load_policy(path: PathArg) -> CapabilitySet:
         return CapabilitySet._clone_of(LIB.nono_policy_caps(policy))
     finally:
         LIB.nono_policy_free(policy)
+
+
+def load_policy(path: PathArg) -> CapabilitySet:
+    """Deprecated: load_policy_file(path), under its old name.
+
+    nono-py's load_policy(json) parses a JSON document of policy groups and
+    returns a Policy, which nono_py does not have; this name read a policy
+    file instead. It keeps doing so, with a DeprecationWarning, for this
+    release only.
+    """
+    warnings.warn(
+        "nono_py.load_policy(path) is deprecated and will be removed in the "
+        "next release: use load_policy_file(path). (nono-py's "
+        "load_policy(json) parses policy groups, which nono_py does not "
+        "have.)", DeprecationWarning, stacklevel=2)
+    return load_policy_file(path)

@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from nono_py import AccessMode, CapabilitySet, SandboxState, load_policy
+from nono_py import AccessMode, CapabilitySet, SandboxState, load_policy_file
 from nono_py import _lib
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "data" / "state"
@@ -150,7 +150,7 @@ def test_python_json_loads_in_libnono(tmp_path):
     # And libnono's policy loader takes it as a policy file.
     path = tmp_path / "state.json"
     path.write_bytes(raw)
-    assert _grants(load_policy(str(path))) == _grants(caps)
+    assert _grants(load_policy_file(str(path))) == _grants(caps)
 
 
 def test_libnono_json_loads_in_python():
@@ -166,6 +166,6 @@ def test_libnono_json_loads_in_python():
         ("/dev/null", AccessMode.WRITE, True),
     ]
     # The same file through the C loader gives the same set.
-    c_caps = load_policy(str(DATA / "nono-py.json"))
+    c_caps = load_policy_file(str(DATA / "nono-py.json"))
     assert _grants(c_caps) == _grants(caps)
     assert c_caps.is_network_blocked is True

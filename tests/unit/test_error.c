@@ -35,6 +35,7 @@ static const struct code_name codes[] = {
 	  "the process has other threads that cannot be restricted" },
 	{ NONO_EAPPLY, EPERM, "the kernel refused to apply the sandbox" },
 	{ NONO_ERANGE, ERANGE, "value out of range" },
+	{ NONO_ESPAWN, EAGAIN, "cannot start the process" },
 };
 
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
@@ -65,7 +66,7 @@ Test(error, strerror_names_every_code)
 Test(error, strerror_of_other_values)
 {
 	static const int others[] = {
-		1, -EEXIST, -9999, 12345, -EINTR, -EAGAIN
+		1, -EEXIST, -9999, 12345, -EINTR, -EXDEV
 	};
 
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
