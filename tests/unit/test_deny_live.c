@@ -1041,14 +1041,17 @@ Test(deny_live, taking_execute_from_the_dynamic_loader_is_refused)
 	cr_expect(strstr(rep.message, "dynamic loader") != NULL,
 		  "the message says why: %s", rep.message);
 
-	/* An explicit grant of the loader beneath a deny keeps it. */
+	/* An explicit grant of the loader beneath a deny keeps it. Best
+	 * effort, because /usr/lib may hold more entries than the walk for
+	 * hard links and bind mounts checks (NONO_CARVE_MAX_ENTRIES), which
+	 * is not what this test is about. */
 	nono_caps_free(caps);
 	caps = caps_new();
 	grant_system(caps);
 	cr_assert_eq(nono_caps_deny_path(caps, "/usr/lib"), 0, "deny");
 	cr_assert_eq(nono_caps_allow_file(caps, LDSO, NONO_ACCESS_READ), 0,
 		     "carve the loader back in");
-	EXPECT_OPS(caps, 0,
+	EXPECT_OPS(caps, NONO_APPLY_BEST_EFFORT,
 		   { OP_READ, "/usr/bin/true", .want = 0, .what = "applies" });
 	nono_caps_free(caps);
 }
