@@ -17,10 +17,20 @@
  * link points to would grant a whole tree back (Debian's /usr/bin/X11 is a
  * link to "." and would return /usr/bin with the blocked command in it),
  * while the kernel judges an access through a link where its target lies.
+ *
+ * A rule holds on an object, whatever path reaches it: a bind mount of a
+ * directory on the way, or of anything taken out, is the same object
+ * under another name, and so is another hard link of a file. So a first
+ * pass records every object that must not get some rights (the guards:
+ * each directory on the way from "/", each carve-out, and, for a deny,
+ * everything beneath it, checking each file's link count on the way), and
+ * the walk that adds the rules leaves out any rule that would give a
+ * guarded object what it must not have.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +63,7 @@ struct cnode {
 	uint64_t withheld;	 /* carve-outs at this path */
 	uint64_t withheld_below; /* carve-outs strictly beneath */
 	bool grant_below;	 /* a split grant strictly beneath */
+	bool whole_tree;	 /* a carve-out here wants its tree checked */
 };
 
 struct ctree {
@@ -111,13 +122,37 @@ static void batch_add(struct fd_batch *b, int fd)
 		batch_flush(b);
 }
 
+/*
+ * An object no rule may give `mask` to: a directory on the way to a
+ * carve-out (any right on it reaches beneath it), a carve-out itself, or
+ * an entry beneath a whole_tree carve-out. Sorted by (dev, ino), one entry
+ * per object, the masks of its names merged.
+ */
+struct guard {
+	dev_t dev;
+	ino_t ino;
+	uint64_t mask;
+	const struct cnode *node; /* for messages */
+	bool inside;		  /* beneath node, rather than node itself */
+};
+
+struct guards {
+	struct guard *v;
+	size_t len;
+	size_t cap;
+};
+
 struct walk {
 	const struct ctree *t;
 	const struct nono_carve_ops *ops;
+	const struct nono_carve_grant *grants;
+	size_t ngrants;
+	struct nono_carve_limits limits;
 	char *inexact;
 	size_t inexact_cap;
 	nono_diag *diag;
 	struct fd_batch batch;
+	struct guards guards;
 };
 
 /* Appends to a NUL-terminated message list, "; " between items; what does
@@ -144,6 +179,119 @@ static void note(char *buf, size_t cap, const char *fmt, ...)
 static bool node_holds_grant(const struct cnode *c)
 {
 	return c->has_grant_dir || c->has_grant_file || c->grant_below;
+}
+
+/* ---- guards --------------------------------------------------------- */
+
+static int guard_push(struct guards *g, const struct stat *st, uint64_t mask,
+		      const struct cnode *node, bool inside)
+{
+	if (g->len == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		struct guard *v = realloc(g->v, cap * sizeof(*v));
+
+		if (!v)
+			return NONO_ENOMEM;
+		g->v = v;
+		g->cap = cap;
+	}
+	g->v[g->len++] = (struct guard){
+		.dev = st->st_dev,
+		.ino = st->st_ino,
+		.mask = mask,
+		.node = node,
+		.inside = inside,
+	};
+	return 0;
+}
+
+static int cmp_guard(const void *a, const void *b)
+{
+	const struct guard *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	/* The object's own carve-out or directory on the way names it
+	 * best: a node before an entry inside one. */
+	return (int)x->inside - (int)y->inside;
+}
+
+/* Sorts the guards and merges the names of one object into one. */
+static void guards_seal(struct guards *g)
+{
+	size_t out = 0;
+
+	if (g->len == 0)
+		return;
+	qsort(g->v, g->len, sizeof(*g->v), cmp_guard);
+	for (size_t i = 1; i < g->len; i++) {
+		if (g->v[i].dev == g->v[out].dev &&
+		    g->v[i].ino == g->v[out].ino)
+			g->v[out].mask |= g->v[i].mask;
+		else
+			g->v[++out] = g->v[i];
+	}
+	g->len = out + 1;
+}
+
+static const struct guard *guard_find(const struct guards *g,
+				      const struct stat *st)
+{
+	size_t lo = 0, hi = g->len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct guard *m = &g->v[mid];
+
+		if (m->dev == st->st_dev && m->ino == st->st_ino)
+			return m;
+		if (m->dev < st->st_dev ||
+		    (m->dev == st->st_dev && m->ino < st->st_ino))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Whether a rule giving `access` to the object `st`, named `dir`/`name`,
+ * would give a guarded object some of what it must not have: then the
+ * rule is to be left out, and `inexact` says so.
+ */
+static bool guarded(struct walk *w, const struct stat *st, uint64_t access,
+		    const char *dir, size_t dir_len, const char *name)
+{
+	const struct guard *g = guard_find(&w->guards, st);
+	const struct cnode *n;
+	const char *sep = name && dir_len > 1 ? "/" : "";
+	char what[PATH_MAX + 64];
+
+	if (!g || !(access & g->mask))
+		return false;
+	n = g->node;
+	if (g->inside)
+		snprintf(what, sizeof(what),
+			 "an entry beneath %.*s, which is "
+			 "taken out",
+			 (int)n->plen, n->path);
+	else if (n->withheld)
+		snprintf(what, sizeof(what), "%.*s, which is taken out",
+			 (int)n->plen, n->path);
+	else
+		snprintf(what, sizeof(what),
+			 "%.*s, a directory on the way to "
+			 "a path taken out",
+			 (int)n->plen, n->path);
+	note(w->inexact, w->inexact_cap,
+	     "%.*s%s%s is the same %s as %s (a bind mount or another hard "
+	     "link): its rule would reach what is taken out, so it is left "
+	     "out",
+	     (int)dir_len, dir, sep, name ? name : "",
+	     S_ISDIR(st->st_mode) ? "directory" : "file", what);
+	return true;
 }
 
 /* ---- the tree ------------------------------------------------------- */
@@ -208,6 +356,317 @@ static size_t tree_insert(struct ctree *t, const char *path)
 	return cur;
 }
 
+/* ---- the first pass: what rules must not reach ---------------------- */
+
+/* A file beneath a whole_tree carve-out with more than one name. */
+struct multi {
+	dev_t dev;
+	ino_t ino;
+	nlink_t nlink;
+	char *path; /* the first name found, for messages */
+};
+
+/* The walk of everything beneath one whole_tree carve-out. */
+struct scan {
+	struct walk *w;
+	const struct cnode *top;
+	const char **carve_ins; /* grants beneath top, skipped */
+	size_t ncarve_ins;
+	size_t entries;
+	bool stopped;
+	bool mounts;	     /* a mount point was found beneath top */
+	struct multi *multi; /* names of files with other names */
+	size_t nmulti;
+	size_t multi_cap;
+	char path[PATH_MAX];
+};
+
+static void scan_stop(struct scan *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Ends the walk of s->top, unfinished: what it did not check might be
+ * reachable another way, so the carve-out is inexact. */
+static void scan_stop(struct scan *s, const char *fmt, ...)
+{
+	char why[PATH_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	note(s->w->inexact, s->w->inexact_cap,
+	     "%.*s cannot be checked whole for other names of what is in it "
+	     "(hard links, bind mounts): %s",
+	     (int)s->top->plen, s->top->path, why);
+	s->stopped = true;
+}
+
+static bool scan_is_carve_in(const struct scan *s)
+{
+	for (size_t i = 0; i < s->ncarve_ins; i++)
+		if (strcmp(s->carve_ins[i], s->path) == 0)
+			return true;
+	return false;
+}
+
+/* Records one name of a file with several. */
+static int scan_multi(struct scan *s, const struct stat *st)
+{
+	char *path;
+
+	if (s->nmulti == s->multi_cap) {
+		size_t cap = s->multi_cap ? s->multi_cap * 2 : 16;
+		struct multi *m = realloc(s->multi, cap * sizeof(*m));
+
+		if (!m)
+			return NONO_ENOMEM;
+		s->multi = m;
+		s->multi_cap = cap;
+	}
+	path = strdup(s->path);
+	if (!path)
+		return NONO_ENOMEM;
+	s->multi[s->nmulti++] = (struct multi){
+		.dev = st->st_dev,
+		.ino = st->st_ino,
+		.nlink = st->st_nlink,
+		.path = path,
+	};
+	return 0;
+}
+
+static int cmp_multi(const void *a, const void *b)
+{
+	const struct multi *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Notes every file beneath the carve-out with a name outside it: a rule on
+ * a directory elsewhere reaches the file through that name, and only a
+ * scan of every grant could say where it is. The names found beneath it
+ * account for the file's link count, unless a mount point beneath it
+ * could show one name twice: then every file with several names counts.
+ */
+static void scan_report_links(struct scan *s)
+{
+	struct walk *w = s->w;
+
+	/* A walk that stopped has said that it cannot vouch for any. */
+	if (s->stopped)
+		return;
+	qsort(s->multi, s->nmulti, sizeof(*s->multi), cmp_multi);
+	for (size_t i = 0, j; i < s->nmulti; i = j) {
+		for (j = i + 1;
+		     j < s->nmulti && s->multi[j].dev == s->multi[i].dev &&
+		     s->multi[j].ino == s->multi[i].ino;
+		     j++)
+			;
+		if (s->mounts || (nlink_t)(j - i) < s->multi[i].nlink)
+			note(w->inexact, w->inexact_cap,
+			     "%s has %ju hard links, not all beneath %.*s: a "
+			     "grant may reach it through another name",
+			     s->multi[i].path, (uintmax_t)s->multi[i].nlink,
+			     (int)s->top->plen, s->top->path);
+	}
+}
+
+/*
+ * Records every entry of the directory open for reading at `dfd` (taken
+ * and closed here), whose path fills s->path[0..plen), as a guard, and
+ * every non-directory with other names; `depth` levels beneath the
+ * carve-out. Returns 0 or NONO_ENOMEM; what cannot be checked stops the
+ * walk and is noted.
+ */
+static int scan_dir(struct scan *s, int dfd, size_t plen, unsigned depth)
+{
+	struct walk *w = s->w;
+	struct dirent *de;
+	struct stat dst;
+	dev_t parent_dev;
+	DIR *d;
+	int rc = 0;
+
+	if (fstat(dfd, &dst) < 0) {
+		s->path[plen] = '\0';
+		scan_stop(s, "cannot stat %s: %s", s->path, strerror(errno));
+		close(dfd);
+		return 0;
+	}
+	parent_dev = dst.st_dev;
+	d = fdopendir(dfd);
+	if (!d) {
+		s->path[plen] = '\0';
+		scan_stop(s, "cannot list %s: %s", s->path, strerror(errno));
+		close(dfd);
+		return 0;
+	}
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		const char *name = de->d_name;
+		size_t len = strlen(name);
+		struct stat st;
+		int fd;
+
+		if (name[0] == '.' &&
+		    (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
+			continue;
+		if (++s->entries > w->limits.max_entries) {
+			scan_stop(s, "more than %zu entries",
+				  w->limits.max_entries);
+			break;
+		}
+		if (plen + 1 + len >= sizeof(s->path)) {
+			scan_stop(s, "a path longer than %zu bytes",
+				  sizeof(s->path) - 1);
+			break;
+		}
+		s->path[plen] = '/';
+		memcpy(s->path + plen + 1, name, len + 1);
+		/* A grant beneath the carve-out gives what it gives, by
+		 * design: neither it nor what is beneath it is guarded. */
+		if (s->ncarve_ins && scan_is_carve_in(s))
+			continue;
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			scan_stop(s, "cannot stat %s: %s", s->path,
+				  strerror(errno));
+			break;
+		}
+		rc = guard_push(&w->guards, &st, s->top->withheld, s->top,
+				true);
+		if (rc)
+			break;
+		/* A mount point's listed inode is the one it covers, and
+		 * a mount of another file system has its own device. */
+		if (st.st_ino != de->d_ino || st.st_dev != parent_dev)
+			s->mounts = true;
+		if (!S_ISDIR(st.st_mode)) {
+			if (!S_ISLNK(st.st_mode) && st.st_nlink > 1)
+				rc = scan_multi(s, &st);
+			if (rc)
+				break;
+			continue;
+		}
+		if (depth >= w->limits.max_depth) {
+			scan_stop(s, "%s is more than %u levels deep", s->path,
+				  w->limits.max_depth);
+			break;
+		}
+		fd = openat(dfd, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			scan_stop(s, "cannot list %s: %s", s->path,
+				  strerror(errno));
+			break;
+		}
+		rc = scan_dir(s, fd, plen + 1 + len, depth + 1);
+		if (rc || s->stopped)
+			break;
+	}
+	if (rc == 0 && !s->stopped && errno) {
+		s->path[plen] = '\0';
+		scan_stop(s, "reading %s: %s", s->path, strerror(errno));
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Guards everything beneath the whole_tree carve-out `n`, open at `fd`. */
+static int scan_tree(struct walk *w, const struct cnode *n, int fd)
+{
+	struct scan *s = calloc(1, sizeof(*s));
+	int dfd, rc = 0;
+
+	if (!s)
+		return NONO_ENOMEM;
+	*s = (struct scan){ .w = w, .top = n };
+	if (n->plen >= sizeof(s->path)) {
+		scan_stop(s, "its path is too long");
+		goto free_scan;
+	}
+	memcpy(s->path, n->path, n->plen);
+	s->path[n->plen] = '\0';
+	for (size_t i = 0; i < w->ngrants; i++)
+		if (strcmp(w->grants[i].path, s->path) != 0 &&
+		    nono_path_is_beneath(w->grants[i].path, s->path))
+			s->ncarve_ins++;
+	if (s->ncarve_ins) {
+		s->carve_ins = calloc(s->ncarve_ins, sizeof(*s->carve_ins));
+		if (!s->carve_ins) {
+			rc = NONO_ENOMEM;
+			goto free_scan;
+		}
+		s->ncarve_ins = 0;
+		for (size_t i = 0; i < w->ngrants; i++)
+			if (strcmp(w->grants[i].path, s->path) != 0 &&
+			    nono_path_is_beneath(w->grants[i].path, s->path))
+				s->carve_ins[s->ncarve_ins++] =
+					w->grants[i].path;
+	}
+	dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		scan_stop(s, "cannot list it: %s", strerror(errno));
+	else /* "/" is the one path that ends in a slash */
+		rc = scan_dir(s, dfd, n->plen == 1 ? 0 : n->plen, 1);
+	if (rc == 0)
+		scan_report_links(s);
+
+free_scan:
+	for (size_t i = 0; i < s->nmulti; i++)
+		free(s->multi[i].path);
+	free(s->multi);
+	free(s->carve_ins);
+	free(s);
+	return rc;
+}
+
+/*
+ * Guards node `ni` (open at `fd`, `st` its stat) and every node beneath
+ * it at or beneath which something is withheld, with what each must not
+ * get. What cannot be opened is left to the second pass, which says so
+ * where it matters.
+ */
+static int guard_nodes(struct walk *w, size_t ni, int fd, const struct stat *st)
+{
+	const struct cnode *n = &w->t->n[ni];
+	int rc;
+
+	rc = guard_push(&w->guards, st, n->withheld | n->withheld_below, n,
+			false);
+	if (rc == 0 && n->whole_tree && S_ISDIR(st->st_mode))
+		rc = scan_tree(w, n, fd);
+	if (rc || !S_ISDIR(st->st_mode))
+		return rc;
+	for (size_t c = n->first_child; rc == 0 && c != NO_NODE;
+	     c = w->t->n[c].next_sibling) {
+		const struct cnode *k = &w->t->n[c];
+		char name[256];
+		struct stat cst;
+		int cfd;
+
+		if (!(k->withheld | k->withheld_below) ||
+		    k->name_len >= sizeof(name))
+			continue;
+		memcpy(name, k->name, k->name_len);
+		name[k->name_len] = '\0';
+		cfd = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		if (fstat(cfd, &cst) == 0 && !S_ISLNK(cst.st_mode))
+			rc = guard_nodes(w, c, cfd, &cst);
+		close(cfd);
+	}
+	return rc;
+}
+
 /* ---- rules ---------------------------------------------------------- */
 
 static int walk_fail(struct walk *w, const struct cnode *n, const char *name,
@@ -256,7 +715,8 @@ static bool is_child(const struct cnode *const *kids, size_t n,
 	return false;
 }
 
-static int walk_dir(struct walk *w, size_t ni, int fd, uint64_t a_in);
+static int walk_dir(struct walk *w, size_t ni, int fd, const struct stat *st,
+		    uint64_t a_in);
 
 /*
  * One node beneath a directory being walked: opened without following a
@@ -309,7 +769,7 @@ static int visit_child(struct walk *w, size_t ci, int parent_fd, uint64_t a,
 				       "granted as a file, but now a directory",
 				       0);
 		else
-			rc = walk_dir(w, ci, fd, a);
+			rc = walk_dir(w, ci, fd, &st, a);
 		goto close_fd;
 	}
 	if (c->has_grant_dir || c->grant_below) {
@@ -321,7 +781,7 @@ static int visit_child(struct walk *w, size_t ci, int parent_fd, uint64_t a,
 	}
 	in = a | c->grant_file;
 	r = in & ~c->withheld;
-	if (r)
+	if (r && !guarded(w, &st, r, c->path, c->plen, NULL))
 		rc = w->ops->add_rule(w->ops->ctx, fd, false, r, c->path,
 				      c->plen, NULL, w->diag);
 	/* Rules hold on the file, not on the name: another name in a
@@ -371,27 +831,21 @@ static bool is_carved_link(int dirfd, const char *name, ino_t d_ino,
  * The rule for one entry off the way: the full rights, as a directory or
  * file rule as the entry is. The cost of a carve-out is this function
  * times the entries of each directory on the way, so it asks the kernel
- * for as little as it can: the type from the listing (d_type), an O_PATH
- * open, the rule, the close; a stat only where the listing did not say.
+ * for as little as it can: an O_PATH open, a stat (the listing's d_type
+ * would say the kind, but only a stat says which object a mount point
+ * holds), the rule, the close.
  */
 static int add_entry(struct walk *w, const struct cnode *dir, int dirfd,
-		     const char *name, unsigned char d_type, uint64_t a)
+		     const char *name, uint64_t a)
 {
 	const int flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-	bool is_dir = d_type == DT_DIR;
-	bool known = d_type != DT_UNKNOWN;
+	struct stat st;
 	int fd, rc;
 
-	/* O_DIRECTORY makes a directory that became a link since the
-	 * listing fail, rather than take a directory rule. */
-	fd = openat(dirfd, name, flags | (is_dir ? O_DIRECTORY : 0));
+	fd = openat(dirfd, name, flags);
 	if (fd < 0 && errno == EMFILE && w->batch.n > 0) {
 		/* The batch holds descriptors this process may need. */
 		batch_flush(&w->batch);
-		fd = openat(dirfd, name, flags | (is_dir ? O_DIRECTORY : 0));
-	}
-	if (fd < 0 && is_dir && (errno == ENOTDIR || errno == ELOOP)) {
-		known = false;
 		fd = openat(dirfd, name, flags);
 	}
 	if (fd < 0) {
@@ -400,20 +854,16 @@ static int add_entry(struct walk *w, const struct cnode *dir, int dirfd,
 			return 0;
 		return walk_fail(w, dir, name, "cannot open", errno);
 	}
-	if (!known) {
-		struct stat st;
-
-		if (fstat(fd, &st) < 0) {
-			rc = walk_fail(w, dir, name, "fstat", errno);
-			goto close_fd;
-		}
-		rc = 0;
-		if (S_ISLNK(st.st_mode))
-			goto close_fd;
-		is_dir = S_ISDIR(st.st_mode);
+	if (fstat(fd, &st) < 0) {
+		rc = walk_fail(w, dir, name, "fstat", errno);
+		goto close_fd;
 	}
-	rc = w->ops->add_rule(w->ops->ctx, fd, is_dir, a, dir->path, dir->plen,
-			      name, w->diag);
+	rc = 0;
+	if (S_ISLNK(st.st_mode) ||
+	    guarded(w, &st, a, dir->path, dir->plen, name))
+		goto close_fd;
+	rc = w->ops->add_rule(w->ops->ctx, fd, S_ISDIR(st.st_mode), a,
+			      dir->path, dir->plen, name, w->diag);
 	batch_add(&w->batch, fd);
 	return rc;
 
@@ -482,7 +932,7 @@ static int split_dir(struct walk *w, size_t ni, int fd, uint64_t a)
 		if (nrecs && de->d_type != DT_DIR &&
 		    is_carved_link(dfd, name, de->d_ino, recs, nrecs))
 			continue;
-		rc = add_entry(w, n, dfd, name, de->d_type, a);
+		rc = add_entry(w, n, dfd, name, a);
 		if (rc)
 			break;
 	}
@@ -510,10 +960,11 @@ free_arrays:
 }
 
 /*
- * Walks the directory node `ni`, open at `fd` (O_PATH), with `a_in` the
- * rights flowing in from the split grants above it.
+ * Walks the directory node `ni`, open at `fd` (O_PATH, `st` its stat),
+ * with `a_in` the rights flowing in from the split grants above it.
  */
-static int walk_dir(struct walk *w, size_t ni, int fd, uint64_t a_in)
+static int walk_dir(struct walk *w, size_t ni, int fd, const struct stat *st,
+		    uint64_t a_in)
 {
 	const struct cnode *n = &w->t->n[ni];
 	uint64_t a = (a_in | n->grant_dir) & ~n->withheld;
@@ -522,7 +973,7 @@ static int walk_dir(struct walk *w, size_t ni, int fd, uint64_t a_in)
 
 	/* A rule here reaches everything beneath, so it carries only
 	 * what nothing beneath withholds. */
-	if (here)
+	if (here && !guarded(w, st, here, n->path, n->plen, NULL))
 		rc = w->ops->add_rule(w->ops->ctx, fd, true, here, n->path,
 				      n->plen, NULL, w->diag);
 	if (rc || n->nchildren == 0)
@@ -595,6 +1046,7 @@ static int build_tree(struct ctree *t, const struct nono_carve_grant *grants,
 		if (ni == NO_NODE)
 			return NONO_ENOMEM;
 		t->n[ni].withheld |= outs[i].withheld;
+		t->n[ni].whole_tree |= outs[i].whole_tree;
 	}
 	/* A child always comes after its parent in the array, so one pass
 	 * from the end sums every subtree. */
@@ -618,18 +1070,27 @@ int nono_carve_add(const struct nono_carve_grant *grants, size_t ngrants,
 	struct walk w = {
 		.t = &t,
 		.ops = ops,
+		.grants = grants,
+		.ngrants = ngrants,
+		.limits = {
+			.max_entries = NONO_CARVE_MAX_ENTRIES,
+			.max_depth = NONO_CARVE_MAX_DEPTH,
+		},
 		.inexact = inexact,
 		.inexact_cap = inexact_cap,
 		.diag = diag,
 	};
 	bool *active;
 	bool any = false;
+	struct stat st;
 	int fd, rc;
 
 	for (size_t i = 0; i < ngrants; i++)
 		split[i] = false;
 	if (nouts == 0)
 		return 0;
+	if (ops->limits)
+		w.limits = *ops->limits;
 	active = calloc(nouts, sizeof(*active));
 	if (!active)
 		return nono_diag_set(diag, NONO_ENOMEM, "out of memory");
@@ -653,14 +1114,34 @@ int nono_carve_add(const struct nono_carve_grant *grants, size_t ngrants,
 	}
 
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		rc = nono_diag_set(diag, NONO_EAPPLY, "open /: %s",
 				   strerror(errno));
-		goto free_tree;
+		goto close_root;
 	}
-	rc = walk_dir(&w, 0, fd, 0);
-	close(fd);
+	rc = guard_nodes(&w, 0, fd, &st);
+	if (rc) {
+		nono_diag_set(diag, rc, "out of memory");
+		goto close_root;
+	}
+	guards_seal(&w.guards);
+	rc = walk_dir(&w, 0, fd, &st, 0);
 
+	/* The grants the caller adds as they are: one that is the same
+	 * object as a guarded one (a bind mount of it) is left out too. */
+	for (size_t i = 0; rc == 0 && i < ngrants; i++) {
+		struct stat gst;
+
+		if (!split[i] && stat(grants[i].path, &gst) == 0 &&
+		    guarded(&w, &gst, grants[i].access, grants[i].path,
+			    strlen(grants[i].path), NULL))
+			split[i] = true;
+	}
+
+close_root:
+	if (fd >= 0)
+		close(fd);
+	free(w.guards.v);
 free_tree:
 	free(t.n);
 free_active:

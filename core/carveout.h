@@ -30,7 +30,23 @@ struct nono_carve_grant {
 struct nono_carve_out {
 	const char *path; /* canonical, absolute */
 	uint64_t withheld;
+	/*
+	 * Whether everything beneath `path` must be checked for other ways
+	 * in (a deny): each entry's other names (hard links) and each object
+	 * a rule elsewhere could alias (bind mounts). The walk is bounded
+	 * (struct nono_carve_limits); what it cannot check is inexact.
+	 */
+	bool whole_tree;
 };
+
+/* Bounds on the walk of a whole_tree carve-out, per carve-out. */
+struct nono_carve_limits {
+	size_t max_entries;
+	unsigned max_depth; /* directories beneath the carve-out's own */
+};
+
+#define NONO_CARVE_MAX_ENTRIES 100000
+#define NONO_CARVE_MAX_DEPTH 64
 
 struct nono_carve_ops {
 	/*
@@ -43,6 +59,8 @@ struct nono_carve_ops {
 			const char *dir, size_t dir_len, const char *name,
 			nono_diag *diag);
 	void *ctx;
+	/* NULL: NONO_CARVE_MAX_ENTRIES and NONO_CARVE_MAX_DEPTH. */
+	const struct nono_carve_limits *limits;
 };
 
 /*
@@ -51,8 +69,16 @@ struct nono_carve_ops {
  * always does, and must not add the split ones. A carve-out that reduces
  * no grant does nothing.
  *
+ * A rule is never added where its object is also a directory on the way
+ * to a carve-out, the carve-out itself or (whole_tree) anything beneath
+ * it, and would give that object rights withheld there: a bind mount, or
+ * another hard link, would otherwise take the rule to what is taken out.
+ * Such a rule is left out and named in `inexact`; a grant the caller would
+ * add that is refused so gets split[i] set too, so that it is not added.
+ *
  * `inexact` receives, in words ("; " between items), what the kernel
- * cannot enforce exactly (a denied file with hard links elsewhere); the
+ * cannot enforce exactly (a denied file with hard links elsewhere, a rule
+ * left out as above, a whole_tree carve-out too large to check); the
  * caller decides whether that is an error. Returns 0, NONO_ENOMEM, or
  * NONO_EAPPLY (a directory on the way cannot be listed, a granted path
  * changed kind or vanished, a rule was refused) with diag set.

@@ -637,10 +637,15 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 				.withheld = LANDLOCK_ACCESS_FS_EXECUTE,
 			};
 	}
+	/* A deny takes a whole tree out, so the whole tree is checked for
+	 * other ways in (carveout.h). The writable trees exec_writable =
+	 * false takes execute out of are not: they are large, and the
+	 * program can make new names in them anyway (docs/deny.md). */
 	for (size_t i = 0; i < caps->deny_len; i++)
 		outs[nouts++] = (struct nono_carve_out){
 			.path = caps->deny[i].resolved,
 			.withheld = handled_fs,
+			.whole_tree = true,
 		};
 	for (size_t i = 0; i < caps->block_files.len; i++) {
 		const char *f = caps->block_files.v[i];
@@ -890,7 +895,9 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	if (rc)
 		goto close_ruleset;
 	/* The walk found what no rule can express exactly (a denied file
-	 * with hard links elsewhere): the same choice as for the plan. */
+	 * with hard links, a bind mount of what is on the way to a deny):
+	 * the same choice as for the plan. With best effort, the rules that
+	 * would have reached what is denied were left out (carveout.h). */
 	if (inexact[0] && !best_effort) {
 		rc = nono_diag_set(diag, NONO_EUNSUPPORTED,
 				   "Landlock cannot enforce all that was asked "
