@@ -187,6 +187,79 @@ static void check_print_features(const char *label, unsigned bits)
 	putchar('\n');
 }
 
+/* The names of the capabilities in `mask`. */
+static void check_print_capabilities(uint64_t mask)
+{
+	bool any = false;
+
+	fputs("  capabilities root keeps:", stdout);
+	if (mask == NONO_CAPABILITIES_ALL) {
+		puts(" all (capabilities = keep)");
+		return;
+	}
+	for (unsigned cap = 0; cap < 64; cap++) {
+		const char *name = nono_capability_name(cap);
+
+		if (!(mask & (UINT64_C(1) << cap)) || !name)
+			continue;
+		printf("%s %s", any ? "," : "", name);
+		any = true;
+	}
+	puts(any ? "" : " none");
+}
+
+/*
+ * What confines the program beyond Landlock's rules (the seccomp filters
+ * and the capabilities, docs/threat-model.md), and the limits that remain
+ * on this kernel for this policy.
+ */
+static void check_print_baseline(const nono_caps *caps, int abi)
+{
+	bool blocked = nono_caps_is_network_blocked(caps);
+	size_t connect = nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT);
+	size_t bind = nono_caps_tcp_port_count(caps, NONO_TCP_BIND);
+	bool signals =
+		nono_caps_scope(caps, NONO_SCOPE_SIGNAL) != NONO_SCOPE_ALLOWED;
+	bool metadata = nono_caps_protect_metadata(caps);
+
+	puts("Beyond Landlock (seccomp filters, capabilities):");
+	puts("  refused: keyrings, bpf, perf_event_open, fanotify, syslog, "
+	     "host names, clocks, reboot, swap, kexec, modules, acct, "
+	     "open_by_handle_at, io_uring, userfaultfd, terminal injection "
+	     "(TIOCSTI, TIOCLINUX)");
+	printf("  control of other processes (prlimit, setpriority, "
+	       "sched_set*, ioprio_set, migrate/move_pages): %s\n",
+	       signals ? "refused" : "allowed (signals = allow)");
+	printf("  UNIX sockets: %s\n", cli_unix_words(caps, abi));
+	if (blocked && abi >= 4 && connect > 0 && bind == 0)
+		puts("  listen(): refused (no port may be bound)");
+	check_print_capabilities(nono_caps_capabilities(caps));
+	printf("  metadata: %s\n",
+	       metadata ? "protect: modes, owners, times and extended "
+			  "attributes cannot be changed"
+			: "allow");
+
+	puts("Limits that remain (docs/threat-model.md):");
+	if (!metadata)
+		puts("  - the program may change modes, owners, times and "
+		     "extended attributes of files its user owns, granted or "
+		     "not (metadata = protect refuses it)");
+	puts("  - a file the program can write and read it can also map "
+	     "executable (Landlock has no right for mmap(PROT_EXEC)); "
+	     "exec_writable = false stops execve() only");
+	puts("  - descriptors the program inherits keep their rights (a "
+	     "terminal, a socket, a file opened outside)");
+	if (blocked && abi >= 4 && bind > 0)
+		puts("  - listen() on a TCP socket never bound takes an "
+		     "ephemeral port, which Landlock does not check");
+	puts("  - under LD_PRELOAD alone the program's .preinit_array, IFUNC "
+	     "resolvers and library constructors run before the sandbox "
+	     "(early mode or nono run do not), and a wrong LD_PRELOAD path "
+	     "runs it unconfined");
+	if (!blocked)
+		puts("  - the network is open (block = true closes it)");
+}
+
 static int check_main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -238,6 +311,7 @@ static int check_main(int argc, char **argv)
 		       trial.result.dropped_details[0]
 			       ? trial.result.dropped_details
 			       : "(no details)");
+	check_print_baseline(nono_policy_caps(policy), info.abi);
 	puts("Result: ok, the shim would apply this policy");
 	status = CLI_EXIT_OK;
 

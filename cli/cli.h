@@ -101,6 +101,10 @@ extern const size_t cli_feature_count;
  * "read", "write_file", ...; NULL for an invalid access. */
 const char *cli_fs_key(bool is_file, nono_access access);
 
+/* What the policy's [network] unix setting means on a kernel with
+ * Landlock ABI `abi`, in words, for nono check and nono why. Static. */
+const char *cli_unix_words(const nono_caps *caps, int abi);
+
 /*
  * Canonicalises `path` as far as it exists, as queries do: the longest
  * existing prefix through realpath(3), the rest appended with "." and

@@ -324,3 +324,28 @@ char *cli_find_program(const char *program)
 		errno = denied ? EACCES : ENOENT;
 	return found;
 }
+
+/* What the UNIX socket setting means on a kernel with Landlock ABI `abi`. */
+const char *cli_unix_words(const nono_caps *caps, int abi)
+{
+	nono_unix_mode mode = nono_caps_unix(caps);
+
+	if (mode == NONO_UNIX_DEFAULT)
+		mode = nono_caps_is_network_blocked(caps) ? NONO_UNIX_GRANTED
+							  : NONO_UNIX_ALL;
+	switch (mode) {
+	case NONO_UNIX_GRANTED:
+		return abi >= 9
+			       ? "granted: connect and send only to sockets "
+				 "beneath a write grant (Landlock)"
+			       : "granted, which this kernel cannot tell apart "
+				 "(Landlock ABI 9): no UNIX socket can be "
+				 "created; socketpair() works";
+	case NONO_UNIX_NONE:
+		return "none: no UNIX socket can be created; socketpair() "
+		       "works";
+	default:
+		return "all: any UNIX socket, wherever it is (docker.sock, "
+		       "ssh-agent, D-Bus, X11...)";
+	}
+}

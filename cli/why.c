@@ -397,6 +397,22 @@ static void why_text_tcp(const nono_query_result *res)
 	}
 }
 
+/*
+ * For a UNIX socket, a second line: whether a program may connect to it
+ * depends on [network] unix and on the kernel, not on the grant alone.
+ */
+static void why_text_socket(const nono_caps *caps, const char *canon)
+{
+	nono_support_info info;
+	struct stat st;
+
+	if (stat(canon, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return;
+	nono_support_info_get(&info);
+	printf("note: %s is a UNIX socket; connecting to it: %s\n", canon,
+	       cli_unix_words(caps, info.abi));
+}
+
 /* Answers the question; returns the exit status. */
 static int why_answer(const struct why_args *args, const nono_caps *caps)
 {
@@ -463,6 +479,7 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		why_text_not_granted(args->path, canon, res.requested);
 		break;
 	}
+	why_text_socket(caps, canon);
 	status = CLI_EXIT_OK;
 	free(canon);
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "libnono.h"
@@ -431,6 +432,61 @@ Test(cli, check_good_policy)
 	cr_assert(strstr(proc.out, "Kernel:\n"), "the kernel: %s", proc.out);
 	cr_assert(strstr(proc.out, "Result: ok"), "the verdict: %s", proc.out);
 	cr_assert_str_eq(proc.err, "", "no errors");
+}
+
+/* What holds beyond Landlock, and the limits left, for this kernel. */
+Test(cli, check_says_what_the_baseline_enforces)
+{
+	char *policy = scratch_file(
+		"p.ini", "[network]\nblock = true\nconnect_tcp = 443\n");
+	nono_support_info info;
+
+	nono_support_info_get(&info);
+	cr_assert_eq(nono("check", policy, NULL), 0, "%s", proc.err);
+	cr_assert(strstr(proc.out, "Beyond Landlock"), "%s", proc.out);
+	cr_assert(strstr(proc.out, "terminal injection"), "%s", proc.out);
+	cr_assert(strstr(proc.out, "capabilities root keeps: chown,"), "%s",
+		  proc.out);
+	cr_assert(strstr(proc.out, "Limits that remain"), "%s", proc.out);
+	cr_assert(strstr(proc.out, "mmap(PROT_EXEC)"), "%s", proc.out);
+	if (info.abi >= 4)
+		cr_assert(strstr(proc.out, "listen(): refused"), "%s",
+			  proc.out);
+	if (info.abi < 9)
+		cr_assert(strstr(proc.out, "UNIX sockets: granted, which this "
+					   "kernel cannot tell apart"),
+			  "%s", proc.out);
+
+	policy = scratch_file("q.ini", "[network]\nblock = true\n"
+				       "bind_tcp = 8080\nunix = all\n"
+				       "[process]\ncapabilities = keep\n"
+				       "[filesystem]\nmetadata = protect\n");
+	cr_assert_eq(nono("check", policy, NULL), 0, "%s", proc.err);
+	cr_assert(strstr(proc.out, "UNIX sockets: all:"), "%s", proc.out);
+	cr_assert(strstr(proc.out, "capabilities root keeps: all"), "%s",
+		  proc.out);
+	cr_assert(strstr(proc.out, "metadata: protect"), "%s", proc.out);
+	cr_assert_null(strstr(proc.out, "files its user owns"),
+		       "no metadata limit with protect: %s", proc.out);
+	if (info.abi >= 4)
+		cr_assert(strstr(proc.out, "ephemeral port"), "%s", proc.out);
+}
+
+Test(cli, why_says_what_a_socket_needs)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *sock = tu_fmt("%s/sock", dir);
+	char *policy = scratch_file("p.ini", "[network]\nunix = none\n");
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "bind");
+	cr_assert_eq(nono("why", "--policy", policy, "--path", sock, NULL), 0,
+		     "%s", proc.err);
+	cr_assert(strstr(proc.out, "is a UNIX socket; connecting to it: none"),
+		  "%s", proc.out);
+	close(fd);
+	free(sock);
 }
 
 Test(cli, check_shows_on_unsupported_warn)
