@@ -42,8 +42,10 @@ struct state_entry {
  * port exceptions ("tcp_connect_ports", "tcp_bind_ports") and process
  * scopes ("scopes": {"signal": ..., "abstract_unix": ...}), deny rules
  * ("deny": [{"original", "resolved", "is_file"}]), the command lists
- * ("commands": {"allow": [...], "block": [...]}, names as given) and
- * "exec_writable": false. They are written only when they differ from a
+ * ("commands": {"allow": [...], "block": [...]}, names as given),
+ * "exec_writable": false, the baseline's settings ("unix": "granted",
+ * "none" or "all"; "capabilities": "keep" or an array of names;
+ * "metadata": "protect"). They are written only when they differ from a
  * new set's, so that a state without them is written exactly as nono
  * writes it.
  */
@@ -70,6 +72,9 @@ struct nono_state {
 	struct state_names allow_cmds;
 	struct state_names block_cmds;
 	bool no_exec_writable;
+	nono_unix_mode unix_mode;
+	uint64_t keep_capabilities;
+	bool protect_metadata;
 };
 
 static void names_free(struct state_names *n)
@@ -112,6 +117,7 @@ static struct nono_state *state_alloc(size_t n)
 		free(st);
 		return NULL;
 	}
+	st->keep_capabilities = NONO_CAPABILITIES_DEFAULT;
 	return st;
 }
 
@@ -204,6 +210,9 @@ int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 	    names_from_strv(&st->block_cmds, &caps->block_cmds))
 		goto free_state;
 	st->no_exec_writable = caps->no_exec_writable;
+	st->unix_mode = caps->unix_mode;
+	st->keep_capabilities = caps->keep_capabilities;
+	st->protect_metadata = caps->protect_metadata;
 	*out = st;
 	return 0;
 
@@ -334,6 +343,29 @@ static void put_deny(FILE *f, const struct state_entry *e, bool first)
 }
 
 /* Writes `"key": [...]` of names inside the "commands" object. */
+/* "capabilities", unless it is the default: "keep", or the names. */
+static void put_capabilities(FILE *f, uint64_t keep)
+{
+	bool first = true;
+
+	if (keep == NONO_CAPABILITIES_DEFAULT)
+		return;
+	if (keep == NONO_CAPABILITIES_ALL) {
+		fputs(",\n  \"capabilities\": \"keep\"", f);
+		return;
+	}
+	fputs(",\n  \"capabilities\": [", f);
+	for (unsigned cap = 0; cap < 64; cap++) {
+		const char *name = nono_capability_name(cap);
+
+		if (!(keep & (UINT64_C(1) << cap)) || !name)
+			continue;
+		fprintf(f, "%s\n    \"%s\"", first ? "" : ",", name);
+		first = false;
+	}
+	fputs(first ? "]" : "\n  ]", f);
+}
+
 static void put_names(FILE *f, const char *key, const struct state_names *n)
 {
 	fprintf(f, "    \"%s\": [", key);
@@ -397,6 +429,12 @@ char *nono_state_to_json(const nono_state *state)
 	}
 	if (state->no_exec_writable)
 		fputs(",\n  \"exec_writable\": false", f);
+	if (state->unix_mode != NONO_UNIX_DEFAULT)
+		fprintf(f, ",\n  \"unix\": \"%s\"",
+			nono_unix_mode_str(state->unix_mode));
+	put_capabilities(f, state->keep_capabilities);
+	if (state->protect_metadata)
+		fputs(",\n  \"metadata\": \"protect\"", f);
 	fputs("\n}", f);
 	return nono_memstream_finish(f, &buf);
 }
@@ -619,6 +657,61 @@ static int read_names(json_object *cmds, const char *key,
 	return 0;
 }
 
+/* "unix", "capabilities" and "metadata", each optional. */
+static int read_baseline(json_object *root, struct nono_state *st,
+			 nono_diag *diag)
+{
+	static const nono_unix_mode modes[] = { NONO_UNIX_GRANTED,
+						NONO_UNIX_NONE, NONO_UNIX_ALL };
+	json_object *v;
+
+	if (json_object_object_get_ex(root, "unix", &v)) {
+		const char *word = json_object_is_type(v, json_type_string)
+					   ? json_object_get_string(v)
+					   : "";
+		size_t i;
+
+		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+			if (strcmp(word, nono_unix_mode_str(modes[i])) == 0)
+				break;
+		if (i == sizeof(modes) / sizeof(modes[0]))
+			return type_error(diag, "unix",
+					  "\"granted\", \"none\" or \"all\"",
+					  v);
+		st->unix_mode = modes[i];
+	}
+	if (json_object_object_get_ex(root, "metadata", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    strcmp(json_object_get_string(v), "protect") != 0)
+			return type_error(diag, "metadata", "\"protect\"", v);
+		st->protect_metadata = true;
+	}
+	if (!json_object_object_get_ex(root, "capabilities", &v))
+		return 0;
+	if (json_object_is_type(v, json_type_string) &&
+	    strcmp(json_object_get_string(v), "keep") == 0) {
+		st->keep_capabilities = NONO_CAPABILITIES_ALL;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_array))
+		return type_error(diag, "capabilities",
+				  "\"keep\" or an array of names", v);
+	st->keep_capabilities = 0;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		json_object *name = json_object_array_get_idx(v, i);
+		int cap = json_object_is_type(name, json_type_string)
+				  ? nono_capability_from_name(
+					    json_object_get_string(name))
+				  : NONO_EINVAL;
+
+		if (cap < 0)
+			return type_error(diag, "capabilities",
+					  "capability names", name);
+		st->keep_capabilities |= UINT64_C(1) << cap;
+	}
+	return 0;
+}
+
 static int read_commands(json_object *root, struct nono_state *st,
 			 nono_diag *diag)
 {
@@ -757,6 +850,8 @@ static int read_root(json_object *root, struct nono_state **out,
 		rc = read_deny(root, st, diag);
 	if (rc == 0)
 		rc = read_commands(root, st, diag);
+	if (rc == 0)
+		rc = read_baseline(root, st, diag);
 	if (rc)
 		goto free_state;
 	for (size_t i = 0; i < n; i++) {
@@ -809,6 +904,9 @@ enum json_key {
 	KEY_EXEC_WRITABLE,
 	KEY_ALLOW,
 	KEY_BLOCK,
+	KEY_UNIX,
+	KEY_CAPABILITIES,
+	KEY_METADATA,
 };
 
 static const char *const json_key_names[] = {
@@ -826,6 +924,9 @@ static const char *const json_key_names[] = {
 	[KEY_EXEC_WRITABLE] = "exec_writable",
 	[KEY_ALLOW] = "allow",
 	[KEY_BLOCK] = "block",
+	[KEY_UNIX] = "unix",
+	[KEY_CAPABILITIES] = "capabilities",
+	[KEY_METADATA] = "metadata",
 };
 
 /* Where a container sits in nono's document. */
@@ -1340,6 +1441,13 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 	if (rc == 0)
 		rc = nono_caps_set_exec_writable(caps,
 						 !state->no_exec_writable);
+	if (rc == 0)
+		rc = nono_caps_set_unix(caps, state->unix_mode);
+	if (rc == 0)
+		rc = nono_caps_set_capabilities(caps, state->keep_capabilities);
+	if (rc == 0)
+		rc = nono_caps_set_protect_metadata(caps,
+						    state->protect_metadata);
 	if (rc) {
 		nono_diag_set(diag, rc, "state: %s", nono_strerror(rc));
 		goto free_caps;

@@ -836,3 +836,82 @@ Test(state, bad_ports_and_scopes_are_parse_errors)
 				  i);
 	}
 }
+
+Test(state, baseline_settings_round_trip)
+{
+	nono_caps *caps = NULL;
+	nono_state *st = NULL;
+	char *json;
+
+	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
+	cr_assert_eq(nono_caps_set_unix(caps, NONO_UNIX_NONE), 0, "unix");
+	cr_assert_eq(nono_caps_set_capabilities(
+			     caps, (UINT64_C(1) << 0) | (UINT64_C(1) << 13)),
+		     0, "capabilities");
+	cr_assert_eq(nono_caps_set_protect_metadata(caps, true), 0, "metadata");
+	cr_assert_eq(nono_state_from_caps(caps, &st), 0, "from_caps");
+	json = nono_state_to_json(st);
+	cr_assert_str_eq(json,
+			 "{\n"
+			 "  \"fs\": [],\n"
+			 "  \"net_blocked\": false,\n"
+			 "  \"unix\": \"none\",\n"
+			 "  \"capabilities\": [\n"
+			 "    \"chown\",\n"
+			 "    \"net_raw\"\n"
+			 "  ],\n"
+			 "  \"metadata\": \"protect\"\n"
+			 "}",
+			 "layout with the baseline's settings: %s", json);
+	nono_state_free(st);
+	nono_caps_free(caps);
+
+	st = parse_ok(json, strlen(json));
+	cr_assert_eq(nono_state_to_caps(st, &caps, NULL), 0, "to_caps");
+	cr_assert_eq(nono_caps_unix(caps), NONO_UNIX_NONE, "unix back");
+	cr_assert_eq(nono_caps_capabilities(caps),
+		     (UINT64_C(1) << 0) | (UINT64_C(1) << 13),
+		     "capabilities back");
+	cr_assert(nono_caps_protect_metadata(caps), "metadata back");
+	nono_caps_free(caps);
+	nono_state_free(st);
+	nono_free(json);
+
+	/* "keep", and a state without the keys: the defaults. */
+	const char keep[] = "{\"fs\": [], \"net_blocked\": false, "
+			    "\"capabilities\": \"keep\"}";
+	st = parse_ok(keep, strlen(keep));
+	cr_assert_eq(nono_state_to_caps(st, &caps, NULL), 0, "to_caps");
+	cr_assert_eq(nono_caps_capabilities(caps), NONO_CAPABILITIES_ALL,
+		     "keep");
+	cr_assert_eq(nono_caps_unix(caps), NONO_UNIX_DEFAULT, "unix default");
+	cr_assert(!nono_caps_protect_metadata(caps), "metadata default");
+	nono_caps_free(caps);
+	nono_state_free(st);
+}
+
+Test(state, bad_baseline_settings_are_parse_errors)
+{
+	static const char *const docs[] = {
+		"{\"fs\": [], \"net_blocked\": true, \"unix\": \"some\"}",
+		"{\"fs\": [], \"net_blocked\": true, \"unix\": 1}",
+		"{\"fs\": [], \"net_blocked\": true, \"metadata\": \"allow\"}",
+		"{\"fs\": [], \"net_blocked\": true, \"capabilities\": "
+		"\"all\"}",
+		"{\"fs\": [], \"net_blocked\": true, \"capabilities\": "
+		"[\"sys_admn\"]}",
+		"{\"fs\": [], \"net_blocked\": true, \"capabilities\": [1]}",
+		"{\"fs\": [], \"net_blocked\": true, \"unix\": \"all\", "
+		"\"unix\": \"none\"}",
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		nono_state *st = NULL;
+		nono_diag d;
+
+		cr_assert_eq(
+			nono_state_from_json(docs[i], strlen(docs[i]), &st, &d),
+			NONO_EPARSE, "document %zu is refused: %s", i, docs[i]);
+		cr_assert_null(st, "no state for document %zu", i);
+	}
+}
