@@ -23,9 +23,11 @@
  * the peak resident memory of each variant (ru_maxrss from wait4): with
  * posix_spawn, which shares this process's memory until execve, the kernel
  * would count this process's peak as the child's. With -N this process
- * sets no_new_privs first, so every variant starts with it: the one sign
- * of a sandbox the shim looks for before it skips a policy its parent
- * applied (shim/shim.c), which lets a variant time loading the shim alone.
+ * first applies a sandbox that grants everything (read and write on /,
+ * the network, signals, all capabilities), so every variant starts inside
+ * one: what the shim asks the kernel for before it skips a policy its
+ * parent applied (shim/shim.c), which lets a variant time loading the shim
+ * alone.
  *
  * The output is a Markdown table; with -k, the same figures are written
  * to FILE as NAME.KEY=VALUE lines for scripts. A variant that fails its
@@ -41,11 +43,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "libnono.h"
 
 #define SPAWN_SEPARATOR "::"
 #define SPAWN_EXIT_USAGE 2
@@ -82,7 +85,7 @@ struct options {
 	unsigned long batch;
 	unsigned long warmup;
 	bool fork_mode;
-	bool no_new_privs;
+	bool in_sandbox;
 	const char *reference;
 	const char *keyfile;
 	const char *title;
@@ -531,6 +534,29 @@ static void report(struct variant *vs, size_t nv, size_t rounds,
 		fclose(kf);
 }
 
+/* A nono sandbox that takes nothing away that a start needs. */
+static bool enter_open_sandbox(void)
+{
+	nono_caps *caps = NULL;
+	nono_diag diag;
+	int rc = nono_caps_new(&caps);
+
+	if (rc == 0)
+		rc = nono_caps_allow_path(caps, "/", NONO_ACCESS_READ_WRITE);
+	if (rc == 0)
+		rc = nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
+					 NONO_SCOPE_ALLOWED);
+	if (rc == 0)
+		rc = nono_caps_set_capabilities(caps, NONO_CAPABILITIES_ALL);
+	if (rc == 0)
+		rc = nono_apply(caps, NONO_APPLY_BEST_EFFORT, NULL, &diag);
+	nono_caps_free(caps);
+	if (rc < 0)
+		fprintf(stderr, "bench_spawn: applying the open sandbox: %s\n",
+			rc == NONO_ENOMEM ? nono_strerror(rc) : diag.message);
+	return rc == 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .starts = 1000, .batch = 10, .warmup = 5 };
@@ -553,7 +579,7 @@ int main(int argc, char **argv)
 			o.fork_mode = true;
 			break;
 		case 'N':
-			o.no_new_privs = true;
+			o.in_sandbox = true;
 			break;
 		case 'r':
 			o.reference = optarg;
@@ -584,10 +610,8 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc; nv++)
 		i = parse_variant(argc, argv, i, &vs[nv]);
 
-	if (o.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		perror("bench_spawn: PR_SET_NO_NEW_PRIVS");
+	if (o.in_sandbox && !enter_open_sandbox())
 		return SPAWN_EXIT_FAILED;
-	}
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0) {
 		perror("bench_spawn: /dev/null");
