@@ -409,3 +409,66 @@ Test(escapes, copied_marker_with_no_new_privs)
 	free(policy);
 	free(secret);
 }
+
+/* ---- Ordinary programs still run with the baseline in force ---------- */
+
+/* Runs `sh -c SCRIPT` under `mode` with HOME and TMPDIR in T/rw. */
+static int sh_in(enum mode mode, const char *script)
+{
+	const char *audit = "LD_AUDIT=" SHIM;
+	char *home = tu_fmt("HOME=%s/rw", T);
+	char *tmpdir = tu_fmt("TMPDIR=%s/rw", T);
+	const char *extra[] = { home, tmpdir, mode == EARLY ? audit : NULL,
+				NULL };
+	const char *argv[] = { NONO,	  "run", "--policy", policy_path, "--",
+			       "/bin/sh", "-c",	 script,     NULL };
+	char **envp = mode == RUN ? tu_env(NULL, NULL, extra)
+				  : tu_env(SHIM, policy_path, extra);
+	int status =
+		tu_spawn(&proc, (char *const *)(mode == RUN ? argv : argv + 5),
+			 envp, 60);
+
+	free(home);
+	free(tmpdir);
+	return status;
+}
+
+Test(escapes, ordinary_programs_still_run)
+{
+	static const char *const scripts[] = {
+		"python3 -c 'import json, subprocess, tempfile; "
+		"print(json.dumps(subprocess.run([\"echo\", \"hi\"], "
+		"capture_output=True).stdout.decode().strip()))'",
+		"export GIT_CONFIG_NOSYSTEM=1; cd \"$HOME\" && rm -rf repo && "
+		"git init -q repo && cd repo && "
+		"git -c user.name=t -c user.email=t@t commit -q --allow-empty "
+		"-m m && git log --oneline | wc -l",
+		"cd \"$HOME\" && printf 'int main(void){return 0;}\\n' > a.c "
+		"&& gcc -o a a.c && ./a && echo built",
+		"printf 'b\\na\\nb\\n' | sort | uniq -c | wc -l",
+	};
+	static const char *const wanted[] = { "\"hi\"\n", "1\n", "built\n",
+					      "2\n" };
+	static const char *const policies[] = {
+		"read_write = @T@/rw\n",
+		"read_write = @T@/rw\n[network]\nblock = true\n",
+	};
+
+	tu_mkdir(at("rw"));
+	for (size_t p = 0; p < 2; p++) {
+		write_policy(policies[p]);
+		for (enum mode m = PRELOAD; m <= RUN; m++)
+			for (size_t i = 0; i < 4; i++) {
+				sh_in(m, scripts[i]);
+				cr_assert_eq(proc.status, 0,
+					     "%s under %s with %s: status %d, "
+					     "out '%s', err '%s'",
+					     scripts[i], mode_names[m],
+					     policies[p], proc.status, proc.out,
+					     proc.err);
+				cr_assert_str_eq(proc.out, wanted[i],
+						 "%s under %s", scripts[i],
+						 mode_names[m]);
+			}
+	}
+}
