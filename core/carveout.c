@@ -460,7 +460,9 @@ static void scan_report_links(struct scan *s)
 	/* A walk that stopped has said that it cannot vouch for any. */
 	if (s->stopped)
 		return;
-	qsort(s->multi, s->nmulti, sizeof(*s->multi), cmp_multi);
+	/* qsort's pointer must not be NULL, even for no elements. */
+	if (s->nmulti > 1)
+		qsort(s->multi, s->nmulti, sizeof(*s->multi), cmp_multi);
 	for (size_t i = 0, j; i < s->nmulti; i = j) {
 		for (j = i + 1;
 		     j < s->nmulti && s->multi[j].dev == s->multi[i].dev &&
