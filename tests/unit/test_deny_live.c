@@ -526,7 +526,11 @@ Test(deny_live, entries_created_later_on_the_way_get_nothing)
 	cr_assert_geq(pid, 0, "fork");
 	if (pid == 0)
 		_exit(child_main(&job));
+	/* The child's ends: a child that dies before it writes must give
+	 * the parent EOF, not a read that never returns. */
 	close(p[1]);
+	close(wait_pipe[1]);
+	close(go_pipe[0]);
 	char c;
 	cr_assert_eq(read(wait_pipe[0], &c, 1), 1, "the child applied");
 	tu_write_file(P("home/late.txt"), "late\n");
