@@ -367,19 +367,37 @@ static int add_net_allow_tcp(scmp_filter_ctx ctx, uint32_t arch)
 	return add_net(ctx, true);
 }
 
-/* The filters, in the order of enum nono_filter (filter.h). */
-static const struct {
-	const char *name;
-	int (*add)(scmp_filter_ctx ctx, uint32_t arch);
-} filters[] = {
-	{ "nono_filter_base", add_base },
-	{ "nono_filter_process", add_process },
-	{ "nono_filter_metadata", add_metadata },
-	{ "nono_filter_unix", add_unix },
-	{ "nono_filter_listen", add_listen },
-	{ "nono_filter_net_deny_all", add_net_deny_all },
-	{ "nono_filter_net_allow_tcp", add_net_allow_tcp },
+/* The groups of rules, in the order of the bits of enum nono_filter
+ * (filter.h): bit i is groups[i]. */
+static int (*const groups[])(scmp_filter_ctx ctx, uint32_t arch) = {
+	add_base,   add_process,      add_metadata,	 add_unix,
+	add_listen, add_net_deny_all, add_net_allow_tcp,
 };
+
+#define NF_GROUPS (sizeof(groups) / sizeof(groups[0]))
+#define NF_BASE 1u
+#define NF_NET_DENY_ALL (1u << 5)
+#define NF_NET_ALLOW_TCP (1u << 6)
+
+/* Whether a set of groups is one a sandbox can ask for: the baseline
+ * always, and at most one of the two network filters. */
+static bool combination_valid(unsigned mask)
+{
+	return (mask & NF_BASE) &&
+	       (mask & (NF_NET_DENY_ALL | NF_NET_ALLOW_TCP)) !=
+		       (NF_NET_DENY_ALL | NF_NET_ALLOW_TCP);
+}
+
+/* Adds every group of `mask` to a context for `arch`. */
+static int add_groups(scmp_filter_ctx ctx, uint32_t arch, unsigned mask)
+{
+	int rc = 0;
+
+	for (size_t g = 0; g < NF_GROUPS && rc == 0; g++)
+		if (mask & (1u << g))
+			rc = groups[g](ctx, arch);
+	return rc;
+}
 
 /*
  * The architectures a filter covers: the host's, and the one a program of
@@ -412,6 +430,13 @@ static scmp_filter_ctx arch_ctx(uint32_t arch, int *rc)
 	if (*rc == 0)
 		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 				       SCMP_ACT_KILL_PROCESS);
+	/* A binary tree over the system call numbers rather than a chain:
+	 * the kernel runs the program once per system call number and
+	 * architecture when it is loaded (to cache what is always allowed),
+	 * and a chain of thirty comparisons made that the dearest part of a
+	 * start. */
+	if (*rc == 0)
+		*rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (*rc && ctx) {
 		seccomp_release(ctx);
 		ctx = NULL;
@@ -419,15 +444,15 @@ static scmp_filter_ctx arch_ctx(uint32_t arch, int *rc)
 	return ctx;
 }
 
-/* Builds one filter and writes it to out as a C array named name. Each
+/* Builds the program of one combination of groups and writes it to out as
+ * a C array, nono_filter_XX with XX the mask in hex. Each
  * architecture's rules are built alone, with its own system call
  * numbers, and the programs merged. On 32-bit x86 the socket calls may go
  * through socketcall(), whose arguments a filter cannot see: libseccomp
  * then refuses the whole call where a rule looks at an argument, which is
  * stricter than asked, never looser. */
-static int write_filter(FILE *out, uint32_t host, size_t which)
+static int write_filter(FILE *out, uint32_t host, unsigned mask)
 {
-	const char *name = filters[which].name;
 	struct nf_insn *prog = NULL;
 	uint32_t arches[2];
 	size_t narches = filter_arches(host, arches);
@@ -440,14 +465,14 @@ static int write_filter(FILE *out, uint32_t host, size_t which)
 	if (!ctx)
 		goto fail;
 	step = "adding the rules";
-	rc = filters[which].add(ctx, arches[0]);
+	rc = add_groups(ctx, arches[0], mask);
 	for (size_t a = 1; a < narches && rc == 0; a++) {
 		step = "adding the rules of the second architecture";
 		scmp_filter_ctx more = arch_ctx(arches[a], &rc);
 
 		if (!more)
 			break;
-		rc = filters[which].add(more, arches[a]);
+		rc = add_groups(more, arches[a], mask);
 		/* A merged context is released with ctx. */
 		if (rc == 0)
 			rc = seccomp_merge(ctx, more);
@@ -483,7 +508,8 @@ static int write_filter(FILE *out, uint32_t host, size_t which)
 		goto free_prog;
 	}
 
-	fprintf(out, "static const struct sock_filter %s[] = {\n", name);
+	fprintf(out, "static const struct sock_filter nono_filter_%02x[] = {\n",
+		mask);
 	for (size_t i = 0; i < size / sizeof(*prog); i++)
 		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n",
 			(unsigned)prog[i].code, (unsigned)prog[i].jt,
@@ -499,7 +525,7 @@ release_ctx:
 	seccomp_release(ctx);
 fail:
 	if (rc)
-		fprintf(stderr, "filter-gen: %s: %s: %s\n", name, step,
+		fprintf(stderr, "filter-gen: groups %02x: %s: %s\n", mask, step,
 			strerror(-rc));
 	return rc;
 }
@@ -530,11 +556,29 @@ int main(int argc, char **argv)
 		"#define NONO_FILTER_PROBE_CMD 0x%08xu\n"
 		"#define NONO_FILTER_PROBE_ERRNO %d\n\n",
 		argv[1], PROBE_CMD, PROBE_ERRNO);
+	/* One program per combination a sandbox can ask for: the kernel
+	 * then loads one program whose binary tree covers every rule, where
+	 * a chain of separate programs would walk one tree each for every
+	 * system call number it checks at load time. */
 	int rc = 0;
-	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]) && rc == 0;
-	     i++)
-		rc = write_filter(out, arch, i);
-	fprintf(out, "#endif\n");
+	unsigned all = (1u << NF_GROUPS) - 1;
+	for (unsigned mask = 0; mask <= all && rc == 0; mask++)
+		if (combination_valid(mask))
+			rc = write_filter(out, arch, mask);
+	fprintf(out,
+		"static const struct {\n"
+		"\tconst struct sock_filter *insns;\n"
+		"\tunsigned short len;\n"
+		"} nono_filters[%u] = {\n",
+		all + 1);
+	for (unsigned mask = 0; mask <= all && rc == 0; mask++)
+		if (combination_valid(mask))
+			fprintf(out,
+				"\t[0x%02x] = { nono_filter_%02x, sizeof("
+				"nono_filter_%02x) / sizeof(struct "
+				"sock_filter) },\n",
+				mask, mask, mask);
+	fprintf(out, "};\n\n#endif\n");
 	if (fclose(out) != 0 && rc == 0) {
 		fprintf(stderr, "filter-gen: %s: %s\n", argv[2],
 			strerror(errno));

@@ -4,7 +4,8 @@
  * at build time (filter-gen.c writes them into filter-bpf.h, with the
  * rules and why they are so); here they are handed to the kernel as they
  * are, which spares every sandboxed process building them at start and
- * carrying libseccomp.
+ * carrying libseccomp. There is one program for every combination of
+ * filters a sandbox can ask for, loaded with one system call.
  */
 #include <errno.h>
 #include <linux/filter.h>
@@ -17,57 +18,33 @@
 #include "filter-bpf.h"
 #include "filter.h"
 
-#define NF_PROG(bit, prog, what)                                        \
-	{                                                               \
-		(bit), (prog), sizeof(prog) / sizeof((prog)[0]), (what) \
-	}
-
-static const struct {
-	unsigned bit;
-	const struct sock_filter *insns;
-	unsigned short len;
-	const char *what;
-} nf_progs[] = {
-	NF_PROG(NONO_FILTER_BASE, nono_filter_base, "baseline"),
-	NF_PROG(NONO_FILTER_PROCESS, nono_filter_process, "process control"),
-	NF_PROG(NONO_FILTER_METADATA, nono_filter_metadata, "metadata"),
-	NF_PROG(NONO_FILTER_UNIX, nono_filter_unix, "UNIX socket"),
-	NF_PROG(NONO_FILTER_LISTEN, nono_filter_listen, "listen"),
-	NF_PROG(NONO_FILTER_NET_DENY_ALL, nono_filter_net_deny_all, "network"),
-	NF_PROG(NONO_FILTER_NET_ALLOW_TCP, nono_filter_net_allow_tcp,
-		"network"),
-};
-
 int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag)
 {
 	unsigned long flags = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
 
-	for (size_t i = 0; i < sizeof(nf_progs) / sizeof(nf_progs[0]); i++) {
-		if (!(which & nf_progs[i].bit))
-			continue;
-		/* The kernel copies the program in, so it may stay
-		 * read-only. */
-		struct sock_fprog prog = {
-			.len = nf_progs[i].len,
-			.filter = (struct sock_filter *)nf_progs[i].insns,
-		};
-		/* glibc 2.36 has no wrapper for seccomp(2). With TSYNC, a
-		 * positive return is the id of a thread that could not be
-		 * synchronised. */
-		long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
-				  &prog);
-		if (rc < 0)
-			return nono_diag_set(diag, NONO_EAPPLY,
-					     "loading the %s filter "
-					     "(seccomp): %s",
-					     nf_progs[i].what, strerror(errno));
-		if (rc > 0)
-			return nono_diag_set(diag, NONO_EAPPLY,
-					     "loading the %s filter "
-					     "(seccomp): thread %ld cannot be "
-					     "synchronised",
-					     nf_progs[i].what, rc);
-	}
+	if (which >= sizeof(nono_filters) / sizeof(nono_filters[0]) ||
+	    !nono_filters[which].insns)
+		return nono_diag_set(diag, NONO_EAPPLY,
+				     "no seccomp program was built for the "
+				     "filters 0x%x",
+				     which);
+	/* The kernel copies the program in, so it may stay read-only. */
+	struct sock_fprog prog = {
+		.len = nono_filters[which].len,
+		.filter = (struct sock_filter *)nono_filters[which].insns,
+	};
+	/* glibc 2.36 has no wrapper for seccomp(2). With TSYNC, a positive
+	 * return is the id of a thread that could not be synchronised. */
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (rc < 0)
+		return nono_diag_set(diag, NONO_EAPPLY,
+				     "loading the seccomp filter: %s",
+				     strerror(errno));
+	if (rc > 0)
+		return nono_diag_set(diag, NONO_EAPPLY,
+				     "loading the seccomp filter: thread %ld "
+				     "cannot be synchronised",
+				     rc);
 	return 0;
 }
 

@@ -11,7 +11,7 @@
 
 #include "caps-internal.h"
 
-/* The filters, one bit each, in the order filter-gen.c writes them. */
+/* The filters, one bit each, in the order of filter-gen.c's groups. */
 enum nono_filter {
 	/* Always: keyrings, bpf, perf, the machine's identity, clocks,
 	 * modules, terminal injection, io_uring... */
@@ -31,11 +31,11 @@ enum nono_filter {
 };
 
 /*
- * Loads the filters named by `which` (enum nono_filter bits) into the
- * calling thread, or every thread with all_threads, one seccomp(2) call
- * each. The programs were built at build time, so this allocates nothing.
- * no_new_privs must already be set. Returns 0 or NONO_EAPPLY; a failure
- * after the first filter leaves the ones before it in force.
+ * Loads the filters named by `which` (enum nono_filter bits: the baseline
+ * and at most one network filter) into the calling thread, or every
+ * thread with all_threads: one program, built at build time for that
+ * combination, so this allocates nothing. no_new_privs must already be
+ * set. Returns 0 or NONO_EAPPLY.
  */
 int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag);
 
