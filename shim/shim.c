@@ -329,11 +329,12 @@ static void shim_policy_identity(const char *path, char out[17])
  *    LD_PRELOAD: the shim was never a defence against its own caller.
  *    (A sandboxed program that sets the marker for its children only
  *    affects children already inside its own domain.)
- *  - nono_is_confined() must also hold: on Linux, no_new_privs, which
- *    nono_apply() always sets and the kernel never clears; on macOS, a
- *    Seatbelt profile. A process without it cannot be inside a sandbox
- *    the shim made, so a marker without it is ignored: a stale or forged
- *    marker in an unconfined process does not switch the shim off.
+ *  - nono_is_confined() must also hold: on Linux, no_new_privs and the
+ *    answer of the baseline seccomp filter's probe, both of which only
+ *    nono_apply() sets together and the kernel never clears (no_new_privs
+ *    alone is set by systemd, setpriv and container runtimes too); on
+ *    macOS, a Seatbelt profile. A stale or forged marker in a process
+ *    that no sandbox of nono's confines does not switch the shim off.
  * A marker for a different policy (a child started with another
  * NONO_POLICY) does not match, and that policy is loaded and applied as a
  * further layer, which can only narrow what the child may do.
