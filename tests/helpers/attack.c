@@ -78,12 +78,13 @@ static int unix_connect(const char *path)
 	if (fd < 0)
 		return fail();
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return fail();
-	/* Something the listener can see. */
-	if (write(fd, "in", 2) != 2)
-		return fail();
-	return ok();
+	/* Something the listener can see, once connected. */
+	int rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+				 write(fd, "in", 2) != 2
+			 ? fail()
+			 : ok();
+	close(fd);
+	return rc;
 }
 
 static int set_cpu_limit(pid_t pid)
@@ -98,10 +99,13 @@ static int set_cpu_limit(pid_t pid)
 static int listen_unbound(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int rc;
 
-	if (fd < 0 || listen(fd, 1) < 0)
+	if (fd < 0)
 		return fail();
-	return ok();
+	rc = listen(fd, 1) < 0 ? fail() : ok();
+	close(fd);
+	return rc;
 }
 
 static int keyctl_read(long id)
@@ -153,10 +157,13 @@ static int read_file(const char *path)
 {
 	char buf[64];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
 
-	if (fd < 0 || read(fd, buf, sizeof(buf)) < 0)
+	if (fd < 0)
 		return fail();
-	return ok();
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n < 0 ? fail() : ok();
 }
 
 int main(int argc, char **argv)
