@@ -1,20 +1,33 @@
 # SPDX-License-Identifier: Apache-2.0
-"""nono_py installed the way a user installs it, then imported and run.
+"""nono_py installed the ways a user installs it, then imported and run.
 
+- pip, offline, into a new virtual environment, both ways python/README.md
+  gives: a plain environment building in isolation with Debian's wheels
+  (python3-setuptools-whl, python3-wheel-whl), and one that sees the system's
+  packages, building with its setuptools (--no-build-isolation). The
+  installed package then runs against the library built in the tree, which
+  it finds by its soname (LD_LIBRARY_PATH) with no NONO_LIBRARY.
 - `meson install --destdir` of this build: the package lands in a directory
   the Python that runs Meson imports from, and records where the library
   went.
+
+The sources are copied to a temporary directory first: setuptools writes
+build/ and an .egg-info beside pyproject.toml, and the test run leaves
+nothing behind in the tree.
 """
 import json
 import os
 import pathlib
+import shutil
 import subprocess
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+WHEELS = pathlib.Path("/usr/share/python-wheels")
 
-# Run with the installed package: what the package is, where it was
+# Run inside the installed environment: what the package is, where it was
 # imported from, which library it loaded, and that it works.
 PROBE = r"""
 import importlib.metadata, json, sys
@@ -41,6 +54,20 @@ ALLOWED = {"status": "allowed", "reason": "granted_path",
            "granted_path": "/tmp", "access": "read"}
 
 
+def _needs(*packages_and_paths):
+    """Skips, naming the Debian packages, where a path is missing; fails in CI.
+
+    scripts/deps --tests installs them, so CI (CI=true) must have them.
+    """
+    missing = [pkg for pkg, path in packages_and_paths
+               if not pathlib.Path(path).exists()]
+    if missing:
+        why = "needs %s (scripts/deps --tests)" % ", ".join(missing)
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+
+
 def _env(**extra):
     """This environment without what points into the tree or at an index."""
     env = {k: v for k, v in os.environ.items()
@@ -62,8 +89,71 @@ def _run(args, **kwargs):
     return done.stdout
 
 
+@pytest.fixture
+def sources(tmp_path):
+    """A copy of python/ and the meson.build its version comes from."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "python", src / "python",
+                    ignore=shutil.ignore_patterns("__pycache__", "build",
+                                                  "*.egg-info"))
+    shutil.copy(ROOT / "meson.build", src / "meson.build")
+    return src / "python"
+
+
 def _probe(python, cwd, **env):
     return json.loads(_run([python, "-c", PROBE], cwd=cwd, env=_env(**env)))
+
+
+def _check_venv_install(venv, tmp_path):
+    library = os.environ.get("NONO_LIBRARY")
+    if not library:
+        pytest.skip("NONO_LIBRARY is not set (meson test sets it)")
+    # The soname the package asks the loader for sits beside libnono.so.
+    found = _probe(venv / "bin" / "python", tmp_path,
+                   LD_LIBRARY_PATH=os.path.dirname(library))
+    site = venv / "lib"
+    assert pathlib.Path(found["file"]).is_relative_to(site), \
+        "imported from %s, not from the environment" % found["file"]
+    assert found["library"] == "libnono.so.0", found
+    assert found["version"] == os.environ.get("NONO_VERSION", found[
+        "version"]), "the version is meson.build's"
+    assert found["query"] == ALLOWED
+    if "exec" in found:
+        assert found["exec"] == "hello\n"
+    installed = {p.name for p in
+                 next(site.glob("python3*/site-packages/nono_py")).iterdir()}
+    assert "py.typed" in installed, "the package says it is typed"
+    assert "_install.py.in" not in installed
+    assert "_install.py" not in installed, "pip does not know the library"
+
+
+def test_pip_installs_offline_into_a_plain_venv(sources, tmp_path):
+    _needs(("python3-venv", "/usr/lib/python3.11/ensurepip"),
+           ("python3-setuptools-whl", WHEELS),
+           ("python3-wheel-whl", WHEELS))
+    if not list(WHEELS.glob("wheel-*.whl")):
+        _needs(("python3-wheel-whl", WHEELS / "wheel.whl"))
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", venv], env=_env())
+    _run([venv / "bin" / "pip", "install", "--no-index",
+          "--find-links", WHEELS, sources], cwd=tmp_path, env=_env())
+    _check_venv_install(venv, tmp_path)
+
+
+def test_pip_installs_offline_with_the_system_setuptools(sources, tmp_path):
+    _needs(("python3-venv", "/usr/lib/python3.11/ensurepip"),
+           ("python3-pip", "/usr/lib/python3/dist-packages/pip"),
+           ("python3-setuptools", "/usr/lib/python3/dist-packages/setuptools"),
+           ("python3-wheel", "/usr/lib/python3/dist-packages/wheel"))
+    venv = tmp_path / "venv"
+    # --without-pip: the system's pip, seen through the system's packages,
+    # installs into the environment it runs in, and is much faster to set
+    # up than a copy of its own.
+    _run([sys.executable, "-m", "venv", "--system-site-packages",
+          "--without-pip", venv], env=_env())
+    _run([venv / "bin" / "python", "-m", "pip", "install", "--no-index",
+          "--no-build-isolation", sources], cwd=tmp_path, env=_env())
+    _check_venv_install(venv, tmp_path)
 
 
 def test_meson_install_puts_it_where_the_meson_python_looks(tmp_path):
