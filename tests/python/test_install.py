@@ -21,11 +21,14 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 WHEELS = pathlib.Path("/usr/share/python-wheels")
+# Debian's python3-venv (python3.X-venv) adds ensurepip to the stdlib.
+ENSUREPIP = pathlib.Path(sysconfig.get_paths()["stdlib"]) / "ensurepip"
 
 # Run inside the installed environment: what the package is, where it was
 # imported from, which library it loaded, and that it works.
@@ -128,7 +131,7 @@ def _check_venv_install(venv, tmp_path):
 
 
 def test_pip_installs_offline_into_a_plain_venv(sources, tmp_path):
-    _needs(("python3-venv", "/usr/lib/python3.11/ensurepip"),
+    _needs(("python3-venv", ENSUREPIP),
            ("python3-setuptools-whl", WHEELS),
            ("python3-wheel-whl", WHEELS))
     if not list(WHEELS.glob("wheel-*.whl")):
@@ -141,7 +144,7 @@ def test_pip_installs_offline_into_a_plain_venv(sources, tmp_path):
 
 
 def test_pip_installs_offline_with_the_system_setuptools(sources, tmp_path):
-    _needs(("python3-venv", "/usr/lib/python3.11/ensurepip"),
+    _needs(("python3-venv", ENSUREPIP),
            ("python3-pip", "/usr/lib/python3/dist-packages/pip"),
            ("python3-setuptools", "/usr/lib/python3/dist-packages/setuptools"),
            ("python3-wheel", "/usr/lib/python3/dist-packages/wheel"))
