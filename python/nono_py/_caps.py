@@ -27,7 +27,7 @@ class AccessMode(enum.Enum):
         return "AccessMode.%s" % self.name
 
     def __str__(self) -> str:
-        return LIB.nono_access_str(self.value).decode()
+        return str(LIB.nono_access_str(self.value).decode())
 
 
 class Scope(enum.Enum):
@@ -57,7 +57,7 @@ class ScopeMode(enum.Enum):
         return "ScopeMode.%s" % self.name
 
     def __str__(self) -> str:
-        return LIB.nono_scope_mode_str(self.value).decode()
+        return str(LIB.nono_scope_mode_str(self.value).decode())
 
 
 def _rust_bool(value: bool) -> str:
@@ -222,7 +222,7 @@ class CapabilitySet:
         """True if a directory grant covers `path` (component-wise)."""
         rc = LIB.nono_caps_path_covered(self._ptr, encode_path(path))
         check(rc, "path_covered")
-        return rc == 1
+        return bool(rc == 1)
 
     def deny_path(self, path: PathArg) -> None:
         """Takes `path` back out of what the directory grants above it give.
@@ -389,7 +389,7 @@ class CapabilitySet:
         """True if apply() would withhold execution of `path` (libnono)."""
         rc = LIB.nono_caps_command_blocked(self._ptr, encode_path(path))
         check(rc, "command_blocked")
-        return rc == 1
+        return bool(rc == 1)
 
     def platform_rule(self, rule: str) -> None:
         """Adds a raw Seatbelt rule, used on macOS, validated everywhere.

@@ -51,6 +51,9 @@ class ExecResult:
     """
 
     __slots__ = ("_stdout", "_stderr", "_exit_code")
+    _stdout: bytes
+    _stderr: bytes
+    _exit_code: int
 
     def __init__(self) -> None:
         raise TypeError("No constructor defined for ExecResult")
@@ -218,7 +221,8 @@ def _working_directory(cwd: Union[str, "os.PathLike[str]", None]) \
 
 def _c_strings(items: List[bytes]) -> "ctypes.Array[ctypes.c_char_p]":
     array = (ctypes.c_char_p * (len(items) + 1))()
-    array[:len(items)] = items
+    for i, item in enumerate(items):
+        array[i] = item
     array[len(items)] = None
     return array
 

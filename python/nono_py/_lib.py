@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import importlib
 import os
 import sys
 from typing import Iterator, Optional
@@ -25,12 +26,14 @@ def _default_names() -> Iterator[str]:
     try:
         # Written by `meson install`: the absolute path the library was
         # installed to, which the loader may not search on its own (a
-        # prefix such as /usr/local whose cache was never refreshed).
-        from . import _install  # type: ignore[attr-defined]
-
-        yield _install.LIBRARY
+        # prefix such as /usr/local whose cache was never refreshed). Not
+        # there in the source tree nor in a pip install. Imported by name,
+        # as a module that may be missing, for mypy.
+        installed = importlib.import_module("nono_py._install")
     except ImportError:
         pass
+    else:
+        yield str(installed.LIBRARY)
     if sys.platform == "darwin":
         yield "libnono.%s.dylib" % _SONAME_MAJOR
     else:
@@ -305,7 +308,7 @@ def take_string(ptr: Optional[int]) -> Optional[str]:
 
 
 def strerror(code: int) -> str:
-    return LIB.nono_strerror(code).decode()
+    return str(LIB.nono_strerror(code).decode())
 
 
 def diag_message(diag: Diag, code: int) -> str:

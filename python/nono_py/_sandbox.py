@@ -15,6 +15,10 @@ class SupportInfo:
     """Whether and how this system can sandbox."""
 
     __slots__ = ("_is_supported", "_platform", "_details", "_abi")
+    _is_supported: bool
+    _platform: str
+    _details: str
+    _abi: int
 
     def __init__(self) -> None:
         raise TypeError("use support_info()")
@@ -29,7 +33,7 @@ class SupportInfo:
         info._is_supported = bool(raw.is_supported)
         info._platform = raw.platform.decode()
         info._details = raw.details.decode("utf-8", "replace")
-        info._abi = raw.abi
+        info._abi = int(raw.abi)
         return info
 
     @property

@@ -16,6 +16,8 @@ class SandboxState:
     """A serialisable snapshot of a CapabilitySet (nono's JSON)."""
 
     __slots__ = ("_ptr", "_finalizer", "__weakref__")
+    _ptr: int
+    _finalizer: weakref.finalize
 
     def __init__(self) -> None:
         raise TypeError("use SandboxState.from_caps() or "

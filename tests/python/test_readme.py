@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The seed README's examples, run verbatim, with the results it shows.
+"""nono-py's README examples, run verbatim, with the results it shows.
 
-The README is nono-py's (../shared/seed/nono-py-README.md beside the
-project, or NONO_SEED_README). Its code blocks are executed as written;
-the only change is /home/user/project, which does not exist here, made a
-temporary directory. Blocks after the first use names they do not import,
-as a reader would after the first block's import: they run with nono_py's
-names in scope.
+The examples are the Python code blocks of nono-py 0.10's README, kept in
+tests/data/python/nono-py-readme-examples.md. They are executed as
+written; the only change is /home/user/project, which does not exist
+here, made a temporary directory. Blocks after the first use names they
+do not import, as a reader would after the first block's import: they run
+with nono_py's names in scope.
 """
 import ast
 import contextlib
@@ -23,9 +23,7 @@ import nono_py
 from conftest import CHILD_OK, run_in_child
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-README = pathlib.Path(os.environ.get(
-    "NONO_SEED_README",
-    ROOT.parent / "shared" / "seed" / "nono-py-README.md"))
+README = ROOT / "tests" / "data" / "python" / "nono-py-readme-examples.md"
 
 # The blocks of the README, in order.
 USAGE, CAPABILITY_SET, QUERY_CONTEXT, SANDBOX_STATE, SUPPORT_INFO = range(5)
@@ -33,10 +31,8 @@ USAGE, CAPABILITY_SET, QUERY_CONTEXT, SANDBOX_STATE, SUPPORT_INFO = range(5)
 
 @pytest.fixture(scope="module")
 def blocks():
-    if not README.is_file():
-        pytest.skip("the seed README is not at %s" % README)
     found = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
-    assert len(found) == 5, "the seed README has changed"
+    assert len(found) == 5, "%s has changed" % README
     return found
 
 
