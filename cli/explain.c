@@ -88,7 +88,7 @@ static const char *const op_words[] = {
 	[TRACE_OP_BIND] = "bind",
 	[TRACE_OP_SEND] = "send",
 	[TRACE_OP_SIGNAL] = "signal",
-	[TRACE_OP_FILTERED] = "system call",
+	[TRACE_OP_FILTERED] = "call",
 };
 
 static char *explain_fmt(const char *fmt, ...)
@@ -316,7 +316,14 @@ static void explain_filtered(struct explain *ex, struct refusal *r,
 	int family = (int)ev->args[0];
 
 	if (strcmp(s, "socket") == 0 || strcmp(s, "socketpair") == 0) {
-		r->target = explain_fmt("address family %d", family);
+		r->target = explain_fmt("%s", family == AF_UNIX	   ? "AF_UNIX"
+					      : family == AF_INET  ? "AF_INET"
+					      : family == AF_INET6 ? "AF_INET6"
+								   : "?");
+		if (strcmp(r->target, "?") == 0) {
+			free(r->target);
+			r->target = explain_fmt("address family %d", family);
+		}
 		if (family == AF_UNIX) {
 			r->suggestion = strdup("[network] unix = all");
 			r->note = strdup("UNIX sockets are judged by path only "
@@ -540,7 +547,7 @@ static void explain_print_text(FILE *out, const struct explain *ex, int status)
 			}
 			fprintf(out, "  %d %s: %s %s (%s, %s)\n", (int)r->pid,
 				explain_base(r->program), r->operation,
-				r->target ? r->target : "", r->syscall,
+				r->target ? r->target : r->syscall, r->syscall,
 				explain_errno_name(r->err));
 			if (r->count > 1)
 				fprintf(out, "    seen %u times\n", r->count);
