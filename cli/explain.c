@@ -442,6 +442,14 @@ static void explain_attribute(struct explain *ex, struct refusal *r,
 		r->target = canon2 ? explain_fmt("%s -> %s", canon, canon2)
 				   : strdup(canon);
 		explain_fs(ex, r, ev->op, canon, canon2);
+		/* The same file of each process's /proc/<pid> is one
+		 * refusal: the pid column says whose. */
+		if (explain_proc_pid(canon) && !canon2) {
+			free(r->target);
+			r->target = explain_fmt(
+				"/proc/<pid>%s",
+				canon + 6 + strspn(canon + 6, "0123456789"));
+		}
 	}
 	free(canon);
 	free(canon2);
