@@ -483,7 +483,7 @@ static void explain_report(const struct trace_event *ev, void *arg)
 			    : ev->syscall;
 	if (!r.program || !r.syscall) {
 		ex->out_of_memory = true;
-		return;
+		goto drop;
 	}
 	explain_attribute(ex, &r, ev);
 	for (size_t i = 0; i < ex->n; i++) {
@@ -503,12 +503,21 @@ static void explain_report(const struct trace_event *ev, void *arg)
 
 		if (!grown) {
 			ex->out_of_memory = true;
-			return;
+			goto drop;
 		}
 		ex->r = grown;
 		ex->cap = cap;
 	}
 	ex->r[ex->n++] = r;
+	return;
+
+drop:
+	free(r.program);
+	free(r.target);
+	free(r.suggestion);
+	free(r.note);
+	if (r.syscall != ev->syscall)
+		free((char *)r.syscall);
 }
 
 static const char *explain_errno_name(int err)
