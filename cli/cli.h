@@ -50,6 +50,7 @@ extern const struct cli_command cli_why_command;
 extern const struct cli_command cli_wrap_command;
 extern const struct cli_command cli_state_command;
 extern const struct cli_command cli_support_command;
+extern const struct cli_command cli_explain_command;
 
 /* Writes "nono: <message>\n" to stderr as one line: control characters
  * in the message (a newline in a file name) become '?'. */

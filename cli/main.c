@@ -11,8 +11,11 @@
 #include "cli.h"
 
 static const struct cli_command *const cli_commands[] = {
-	&cli_run_command,  &cli_check_command, &cli_why_command,
-	&cli_wrap_command, &cli_state_command, &cli_support_command,
+	&cli_run_command,     &cli_check_command, &cli_why_command,
+	&cli_wrap_command,    &cli_state_command, &cli_support_command,
+#ifdef NONO_HAVE_EXPLAIN
+	&cli_explain_command,
+#endif
 };
 
 #define CLI_COMMAND_COUNT (sizeof(cli_commands) / sizeof(cli_commands[0]))

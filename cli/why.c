@@ -304,14 +304,24 @@ static void why_text_not_granted(const char *path, const char *canon,
 	printf("denied: %s is not covered by any grant; to allow it, add under "
 	       "[filesystem]: ",
 	       path);
+	/* A process's own /proc/<pid> (this one's, for /proc/self) names
+	 * one run only: /proc as a whole is the line that works. */
+	if (strncmp(canon, "/proc/", 6) == 0 && canon[6] >= '0' &&
+	    canon[6] <= '9') {
+		printf("%s = /proc (a /proc/<pid> path changes with every "
+		       "run)\n",
+		       cli_fs_key(false, requested));
+		return;
+	}
 	if (stat(canon, &st) == 0 && S_ISDIR(st.st_mode)) {
 		printf("%s = %s\n", cli_fs_key(false, requested), canon);
 		return;
 	}
+	/* The file itself is the narrowest grant; its directory second. */
 	copy = strdup(canon);
-	printf("%s = %s (or %s = %s)\n", cli_fs_key(false, requested),
-	       copy ? dirname(copy) : canon, cli_fs_key(true, requested),
-	       canon);
+	printf("%s = %s (or %s = %s for everything in it)\n",
+	       cli_fs_key(true, requested), canon, cli_fs_key(false, requested),
+	       copy ? dirname(copy) : canon);
 	free(copy);
 }
 

@@ -641,6 +641,30 @@ NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
  */
 NONO_API bool nono_is_confined(void);
 
+/*
+ * For an observer that traces this process (nono explain), after
+ * nono_apply: loads into the calling thread a copy of each seccomp filter
+ * nono_apply loaded in this process (or before a fork, in its parent), in
+ * which every refusal raises SIGSYS (SECCOMP_RET_TRAP) instead of failing
+ * with its errno. The signal's si_code is SYS_SECCOMP and its si_errno is
+ * NONO_TRAP_MARK | errno (errno in the bits of NONO_TRAP_ERRNO_MASK).
+ *
+ * Why: when several filters answer, the kernel takes the strictest
+ * action, and "fail with errno" beats SECCOMP_RET_TRACE, so a tracer
+ * never sees a call the filters refuse; SIGSYS beats both. The tracer
+ * sets the call's return value to -errno and suppresses the signal: the
+ * program then sees what it would have seen. Without such a tracer the
+ * program is killed by SIGSYS at the first refused call: never more
+ * access, only less. The original filters stay in force.
+ *
+ * IRREVERSIBLE, this thread and its children. Returns 0, NONO_EINVAL (no
+ * filters were loaded here, or one cannot be copied), NONO_EAPPLY (with
+ * the errno of seccomp(2) in diag), NONO_ENOSYS (not Linux).
+ */
+#define NONO_TRAP_MARK 0x6000
+#define NONO_TRAP_ERRNO_MASK 0x0fff
+NONO_API int nono_filters_load_traps(nono_diag *diag);
+
 /* ------------------------------------------------------------------ */
 /* Policy files (the INI format of spec/policy.md, or a state JSON)      */
 /* ------------------------------------------------------------------ */

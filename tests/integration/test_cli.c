@@ -556,6 +556,22 @@ Test(cli, why_allowed)
 			 "the JSON");
 }
 
+/* Issue 17: /proc/self is nono's own pid when why canonicalises it; a
+ * line naming that pid would be useless. */
+Test(cli, why_proc_self_suggests_proc)
+{
+	char *policy = why_policy(false);
+
+	cr_assert_eq(nono("why", "--policy", policy, "--path",
+			  "/proc/self/status", NULL),
+		     0, "an answer; %s", proc.err);
+	cr_assert(strstr(proc.out, "read = /proc (") != NULL,
+		  "suggests /proc: %s", proc.out);
+	cr_assert(strstr(proc.out, "/proc/1") == NULL &&
+			  strstr(proc.out, "/proc/2") == NULL,
+		  "names no pid: %s", proc.out);
+}
+
 Test(cli, why_path_not_granted)
 {
 	char *policy = why_policy(false);
@@ -567,9 +583,9 @@ Test(cli, why_path_not_granted)
 		     0, "an answer; %s", proc.err);
 	cr_assert_str_eq(proc.out,
 			 tu_fmt("denied: %s is not covered by any grant; to "
-				"allow it, add under [filesystem]: write = %s "
-				"(or write_file = %s)\n",
-				path, dir, path),
+				"allow it, add under [filesystem]: write_file "
+				"= %s (or write = %s for everything in it)\n",
+				path, path, dir),
 			 "the text");
 
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
