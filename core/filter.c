@@ -36,6 +36,8 @@ static const struct {
 	NF_PROG(NONO_FILTER_NET_DENY_ALL, nono_filter_net_deny_all, "network"),
 	NF_PROG(NONO_FILTER_NET_ALLOW_TCP, nono_filter_net_allow_tcp,
 		"network"),
+	NF_PROG(NONO_FILTER_NET_ALLOW_INET, nono_filter_net_allow_inet,
+		"network"),
 };
 
 int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag)
