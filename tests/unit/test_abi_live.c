@@ -113,7 +113,11 @@ static int udp_best_effort(void *arg)
 	if (!(res.dropped & NONO_FEATURE_NET_UDP))
 		return CHILD_WRONG;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	return fd < 0 && errno == EACCES ? CHILD_OK : CHILD_WRONG;
+	if (fd >= 0) {
+		close(fd);
+		return CHILD_WRONG;
+	}
+	return errno == EACCES ? CHILD_OK : CHILD_WRONG;
 }
 
 Test(abi_live, udp_exceptions_below_abi_10_keep_udp_refused)
@@ -192,9 +196,13 @@ static int unix_connect(void *arg)
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0)
 		return CHILD_WRONG;
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+	int rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	int err = errno;
+
+	close(fd);
+	if (rc == 0)
 		return CHILD_OK;
-	return errno == EACCES ? 1 : CHILD_WRONG;
+	return err == EACCES ? 1 : CHILD_WRONG;
 }
 
 Test(abi_live, unix_sockets_by_grant_from_abi_9)
@@ -243,13 +251,14 @@ static int udp_ports(void *arg)
 	if (fd < 0)
 		return CHILD_WRONG;
 	to.sin_port = htons(5353);
-	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) != 1)
-		return CHILD_WRONG;
+	bool sent =
+		sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) == 1;
 	to.sin_port = htons(5354);
-	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) >= 0 ||
-	    errno != EACCES)
-		return CHILD_WRONG;
-	return CHILD_OK;
+	bool refused =
+		sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) < 0 &&
+		errno == EACCES;
+	close(fd);
+	return sent && refused ? CHILD_OK : CHILD_WRONG;
 }
 
 Test(abi_live, udp_ports_by_landlock_from_abi_10)
