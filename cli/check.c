@@ -170,8 +170,10 @@ static void check_print_policy(const nono_policy *policy)
 	}
 }
 
-/* Prints the names of the features in `bits` after `label`. */
-static void check_print_features(const char *label, unsigned bits)
+/* Prints the names of the features in `bits` after `label`, each with the
+ * Landlock ABI that brings it when `with_abi`. */
+static void check_print_features(const char *label, unsigned bits,
+				 bool with_abi)
 {
 	bool any = false;
 
@@ -180,11 +182,31 @@ static void check_print_features(const char *label, unsigned bits)
 		if (!(bits & cli_features[i].bit))
 			continue;
 		printf("%s %s", any ? "," : "", cli_features[i].words);
+		if (with_abi && nono_feature_abi(cli_features[i].bit))
+			printf(" (ABI %d)",
+			       nono_feature_abi(cli_features[i].bit));
 		any = true;
 	}
 	if (!any)
 		fputs(" (none)", stdout);
 	putchar('\n');
+}
+
+/* Whether the kernel logs denials at all: [policy] kernel_log only
+ * chooses among what audit records. */
+static void check_print_audit(void)
+{
+	char why[160];
+	int on = cli_audit_status(why, sizeof(why));
+
+	if (on > 0)
+		puts("  audit: on (Landlock denials are logged as kernel_log "
+		     "says)");
+	else if (on == 0)
+		printf("  audit: off%s%s (no Landlock denial is logged)\n",
+		       why[0] ? ": " : "", why);
+	else
+		printf("  audit: unknown (%s)\n", why);
 }
 
 /* The names of the capabilities in `mask`. */
@@ -290,8 +312,9 @@ static int check_main(int argc, char **argv)
 	for (size_t i = 0; i < cli_feature_count; i++)
 		all |= cli_features[i].bit;
 	printf("Kernel:\n  %s\n", info.details);
-	check_print_features("available", info.features);
-	check_print_features("not available", all & ~info.features);
+	check_print_features("available", info.features, false);
+	check_print_features("not available", all & ~info.features, true);
+	check_print_audit();
 
 	status = CLI_EXIT_FAILURE;
 	if (nono_policy_best_effort(policy))
@@ -305,7 +328,8 @@ static int check_main(int argc, char **argv)
 		cli_diag_error("applying the sandbox", trial.rc, &trial.diag);
 		goto free_policy;
 	}
-	check_print_features("enforced for this policy", trial.result.enforced);
+	check_print_features("enforced for this policy", trial.result.enforced,
+			     false);
 	if (trial.result.dropped || trial.result.dropped_details[0])
 		printf("  not enforced (on_unsupported = warn): %s\n",
 		       trial.result.dropped_details[0]

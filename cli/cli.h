@@ -98,6 +98,13 @@ struct cli_feature {
 extern const struct cli_feature cli_features[];
 extern const size_t cli_feature_count;
 
+/*
+ * Whether the kernel's audit subsystem is enabled (cli/audit.c): 1 on, 0
+ * off or absent, -1 unknown. `why` receives the reason for 0 (no audit in
+ * the kernel) and -1, or "".
+ */
+int cli_audit_status(char *why, size_t len);
+
 /* The policy key for a filesystem grant of this kind and access:
  * "read", "write_file", ...; NULL for an invalid access. */
 const char *cli_fs_key(bool is_file, nono_access access);

@@ -20,6 +20,11 @@ const struct cli_feature cli_features[] = {
 	{ NONO_FEATURE_SCOPE_SIGNAL, "scope_signal", "signal isolation" },
 	{ NONO_FEATURE_ALL_THREADS, "all_threads",
 	  "restricting all threads at once" },
+	{ NONO_FEATURE_KERNEL_LOG, "kernel_log",
+	  "choosing what the audit log records" },
+	{ NONO_FEATURE_FS_RESOLVE_UNIX, "fs_resolve_unix",
+	  "UNIX sockets reached by grant" },
+	{ NONO_FEATURE_NET_UDP, "net_udp", "UDP bind and connect by port" },
 };
 
 const size_t cli_feature_count = sizeof(cli_features) / sizeof(cli_features[0]);
@@ -56,6 +61,12 @@ static void support_print_json(const nono_support_info *info)
 		printf("%s\"%s\": %s", i ? ", " : "", cli_features[i].key,
 		       (info->features & cli_features[i].bit) ? "true"
 							      : "false");
+	/* The ABI that brings each, so that a reader can tell what a newer
+	 * kernel would add. */
+	fputs("}, \"feature_abi\": {", stdout);
+	for (size_t i = 0; i < cli_feature_count; i++)
+		printf("%s\"%s\": %d", i ? ", " : "", cli_features[i].key,
+		       nono_feature_abi(cli_features[i].bit));
 	fputs("}}\n", stdout);
 }
 
@@ -69,9 +80,11 @@ static void support_print_text(const nono_support_info *info)
 	       info->platform, info->is_supported ? "yes" : "no", info->abi,
 	       info->details);
 	for (size_t i = 0; i < cli_feature_count; i++)
-		printf("  %-3s  %-20s %s\n",
+		printf("  %-3s  %-20s ABI %-2d  %s\n",
 		       (info->features & cli_features[i].bit) ? "yes" : "no",
-		       cli_features[i].key, cli_features[i].words);
+		       cli_features[i].key,
+		       nono_feature_abi(cli_features[i].bit),
+		       cli_features[i].words);
 }
 
 static int support_main(int argc, char **argv)
@@ -116,7 +129,8 @@ const struct cli_command cli_support_command = {
 		"Landlock ABI version and the features this kernel enforces.\n"
 		"\n"
 		"  --json      one JSON object: is_supported, platform, details,\n"
-		"              abi, and features (an object of booleans)\n"
+		"              abi, features (an object of booleans) and\n"
+		"              feature_abi (the Landlock ABI that brings each)\n"
 		"  -h, --help  this text\n"
 		"\n"
 		"Exit status: 0 when sandboxing is supported, 1 when it is not,\n"

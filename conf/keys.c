@@ -65,6 +65,19 @@ const struct nono_key nono_keys[] = {
 		.doc = "What to do when the kernel cannot enforce all that is "
 		       "asked: `fail` (default) or `warn` and apply the rest.",
 	},
+	{
+		.section = "policy",
+		.name = "kernel_log",
+		.kind = NONO_KIND_CHOICE,
+		.repeatable = false,
+		.choices = "denials|off",
+		.handler = HANDLER(nono_policy_h_kernel_log),
+		.doc = "What the kernel's audit log records of the program's "
+		       "denials, where audit is enabled (Landlock ABI 7+): "
+		       "`denials` logs them after `exec` too, `off` logs "
+		       "none. Unset: the kernel's default (logged until the "
+		       "next `exec`). Follows `on_unsupported`.",
+	},
 	KEY_PATH("filesystem", "read", NONO_KIND_DIR, NONO_ACCESS_READ,
 		 "Read, list and execute everything beneath a directory."),
 	KEY_PATH("filesystem", "write", NONO_KIND_DIR, NONO_ACCESS_WRITE,
@@ -142,6 +155,26 @@ const struct nono_key nono_keys[] = {
 		.doc = "With `block = true`, still allows listening on this "
 		       "TCP "
 		       "port (repeatable; Landlock ABI 4+).",
+	},
+	{
+		.section = "network",
+		.name = "connect_udp",
+		.kind = NONO_KIND_PORT,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_tcp),
+		.doc = "With `block = true`, still allows sending UDP to this "
+		       "port, from an ephemeral local port (repeatable; "
+		       "Landlock ABI 10+; on older kernels UDP stays blocked "
+		       "and `on_unsupported` decides).",
+	},
+	{
+		.section = "network",
+		.name = "bind_udp",
+		.kind = NONO_KIND_PORT,
+		.repeatable = true,
+		.handler = HANDLER(nono_policy_h_tcp),
+		.doc = "With `block = true`, still allows binding this UDP "
+		       "port (repeatable; Landlock ABI 10+, as `connect_udp`).",
 	},
 	{
 		.section = "network",

@@ -87,6 +87,8 @@ int nono_policy_h_command(struct nono_policy_loader *ld,
 			  const struct nono_key *key, const char *value);
 int nono_policy_h_metadata(struct nono_policy_loader *ld,
 			   const struct nono_key *key, const char *value);
+int nono_policy_h_kernel_log(struct nono_policy_loader *ld,
+			     const struct nono_key *key, const char *value);
 int nono_policy_h_unix(struct nono_policy_loader *ld,
 		       const struct nono_key *key, const char *value);
 int nono_policy_h_capabilities(struct nono_policy_loader *ld,

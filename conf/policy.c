@@ -957,8 +957,12 @@ int nono_policy_h_tcp(struct nono_policy_loader *ld, const struct nono_key *key,
 
 	if (strcmp(key->name, "connect_tcp") == 0)
 		rc = nono_caps_allow_tcp_connect(ld->pol->caps, port);
-	else
+	else if (strcmp(key->name, "bind_tcp") == 0)
 		rc = nono_caps_allow_tcp_bind(ld->pol->caps, port);
+	else if (strcmp(key->name, "connect_udp") == 0)
+		rc = nono_caps_allow_udp_connect(ld->pol->caps, port);
+	else
+		rc = nono_caps_allow_udp_bind(ld->pol->caps, port);
 	if (rc != 0)
 		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
 				nono_strerror(rc));
@@ -1122,6 +1126,20 @@ int nono_policy_h_unix(struct nono_policy_loader *ld,
 			      : strcmp(value, "none") == 0  ? NONO_UNIX_NONE
 							    : NONO_UNIX_ALL;
 	int rc = nono_caps_set_unix(ld->pol->caps, mode);
+
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
+int nono_policy_h_kernel_log(struct nono_policy_loader *ld,
+			     const struct nono_key *key, const char *value)
+{
+	nono_kernel_log mode = strcmp(value, "denials") == 0
+				       ? NONO_KERNEL_LOG_DENIALS
+				       : NONO_KERNEL_LOG_OFF;
+	int rc = nono_caps_set_kernel_log(ld->pol->caps, mode);
 
 	if (rc != 0)
 		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
@@ -1448,14 +1466,21 @@ static int load(const char *name, const char *data, size_t len,
 	rc = parse_document(&ld, &f);
 	if (rc != 0)
 		goto free_loader;
-	/* Port exceptions reopen single ports of a blocked network; without
-	 * the block they would mean nothing, which is surely a mistake. */
-	if (ld.first_port_file && !nono_caps_is_network_blocked(pol->caps)) {
-		rc = diag_set(diag, NONO_EPARSE, ld.first_port_file,
-			      ld.first_port_line,
-			      "%s = %s: port exceptions need block = true in "
-			      "[network]",
-			      ld.first_port_key, ld.first_port_value);
+	/* The rules every backend relies on are the library's to check
+	 * (nono_caps_check, which nono_apply calls too); checked here as
+	 * well so that the error points at the line that broke one. The
+	 * only one a file can break is a port exception without a block. */
+	nono_diag why;
+	if (nono_caps_check(pol->caps, &why) != 0) {
+		if (ld.first_port_file)
+			rc = diag_set(diag, NONO_EPARSE, ld.first_port_file,
+				      ld.first_port_line,
+				      "%s = %s: port exceptions need block = "
+				      "true in [network]",
+				      ld.first_port_key, ld.first_port_value);
+		else
+			rc = diag_set(diag, NONO_EPARSE, name, 0, "%s",
+				      why.message);
 		goto free_loader;
 	}
 	/* The same path granted twice (by the profile and by the file, say)

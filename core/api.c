@@ -31,8 +31,18 @@ NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
 		return nono_diag_set(diag, NONO_EINVAL,
 				     "unknown apply flags 0x%x",
 				     flags & ~(unsigned)NONO_APPLY_KNOWN_FLAGS);
+	/* The rules every backend relies on, checked here once: a backend
+	 * gets a set that keeps them. */
+	int rc = nono_caps_check(caps, diag);
+	if (rc)
+		return rc;
 
 	return nono_backend_apply(caps, flags, result, diag);
+}
+
+NONO_API int nono_feature_abi(unsigned feature)
+{
+	return nono_backend_feature_abi(feature);
 }
 
 NONO_API int nono_support_info_get(nono_support_info *out)

@@ -35,3 +35,9 @@ bool nono_backend_is_confined(void)
 	/* No backend here: nothing libnono made can confine this process. */
 	return false;
 }
+
+int nono_backend_feature_abi(unsigned feature)
+{
+	(void)feature;
+	return 0;
+}

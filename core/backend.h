@@ -25,4 +25,8 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
  */
 bool nono_backend_is_confined(void);
 
+/* The Landlock ABI that brings an enum nono_feature bit; 0 for an unknown
+ * bit and on backends without Landlock (nono_feature_abi). */
+int nono_backend_feature_abi(unsigned feature);
+
 #endif /* NONO_BACKEND_H */

@@ -21,7 +21,7 @@ int nono_strv_push(struct nono_strv *sv, const char *s);
 int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src);
 void nono_strv_clear(struct nono_strv *sv);
 
-/* A growable list of distinct TCP ports, in the order given. */
+/* A growable list of distinct ports, in the order given. */
 struct nono_ports {
 	uint16_t *v;
 	size_t len;
@@ -67,7 +67,13 @@ struct nono_caps {
 	/* The Linux capabilities kept (nono_caps_set_capabilities). */
 	uint64_t keep_capabilities;
 	bool protect_metadata;
+	struct nono_ports udp_connect;
+	struct nono_ports udp_bind;
+	nono_kernel_log kernel_log;
 };
+
+/* Whether the set has port exceptions of any kind (TCP or UDP). */
+bool nono_caps_has_ports(const struct nono_caps *caps);
 
 /* Whether `file` (canonical) is withheld from execution: the block list
  * resolved to it and the allow list did not. */

@@ -143,6 +143,8 @@ NONO_API void nono_caps_free(nono_caps *caps)
 	deny_free_all(caps);
 	free(caps->tcp_connect.v);
 	free(caps->tcp_bind.v);
+	free(caps->udp_connect.v);
+	free(caps->udp_bind.v);
 	free(caps);
 }
 
@@ -266,8 +268,11 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 	    (rc = nono_strv_copy(&c->block_files, &caps->block_files)) ||
 	    (rc = nono_strv_copy(&c->platform_rules, &caps->platform_rules)) ||
 	    (rc = ports_copy(&c->tcp_connect, &caps->tcp_connect)) ||
-	    (rc = ports_copy(&c->tcp_bind, &caps->tcp_bind)))
+	    (rc = ports_copy(&c->tcp_bind, &caps->tcp_bind)) ||
+	    (rc = ports_copy(&c->udp_connect, &caps->udp_connect)) ||
+	    (rc = ports_copy(&c->udp_bind, &caps->udp_bind)))
 		goto fail;
+	c->kernel_log = caps->kernel_log;
 	c->scope_signal = caps->scope_signal;
 	c->scope_abstract_unix = caps->scope_abstract_unix;
 	c->unix_mode = caps->unix_mode;
@@ -339,7 +344,7 @@ NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps)
 	return caps && caps->net_blocked;
 }
 
-/* ---- TCP port exceptions and scopes --------------------------------- */
+/* ---- Port exceptions and scopes ------------------------------------- */
 
 static struct nono_ports *ports_of(const nono_caps *caps, nono_tcp_op op)
 {
@@ -348,8 +353,18 @@ static struct nono_ports *ports_of(const nono_caps *caps, nono_tcp_op op)
 		return (struct nono_ports *)&caps->tcp_connect;
 	case NONO_TCP_BIND:
 		return (struct nono_ports *)&caps->tcp_bind;
+	case NONO_UDP_CONNECT:
+		return (struct nono_ports *)&caps->udp_connect;
+	case NONO_UDP_BIND:
+		return (struct nono_ports *)&caps->udp_bind;
 	}
 	return NULL;
+}
+
+bool nono_caps_has_ports(const struct nono_caps *caps)
+{
+	return caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0 ||
+	       caps->udp_connect.len > 0 || caps->udp_bind.len > 0;
 }
 
 static int allow_tcp(nono_caps *caps, nono_tcp_op op, unsigned port)
@@ -369,6 +384,57 @@ NONO_API int nono_caps_allow_tcp_connect(nono_caps *caps, unsigned port)
 NONO_API int nono_caps_allow_tcp_bind(nono_caps *caps, unsigned port)
 {
 	return allow_tcp(caps, NONO_TCP_BIND, port);
+}
+
+NONO_API int nono_caps_allow_udp_connect(nono_caps *caps, unsigned port)
+{
+	return allow_tcp(caps, NONO_UDP_CONNECT, port);
+}
+
+NONO_API int nono_caps_allow_udp_bind(nono_caps *caps, unsigned port)
+{
+	return allow_tcp(caps, NONO_UDP_BIND, port);
+}
+
+/*
+ * The rules every backend relies on, checked here once (nono_apply calls
+ * this before handing the set to the backend, and the SBPL generator,
+ * which tests and fuzzers reach without nono_apply, calls it too).
+ */
+NONO_API int nono_caps_check(const nono_caps *caps, nono_diag *diag)
+{
+	static const struct {
+		nono_tcp_op op;
+		const char *what;
+	} lists[] = {
+		{ NONO_TCP_CONNECT, "TCP connect" },
+		{ NONO_TCP_BIND, "TCP bind" },
+		{ NONO_UDP_CONNECT, "UDP connect" },
+		{ NONO_UDP_BIND, "UDP bind" },
+	};
+
+	if (!caps)
+		return nono_diag_set(diag, NONO_EINVAL, "caps is NULL");
+	/* Port exceptions reopen single ports of a blocked network; without
+	 * the block they would mean nothing, which is surely a mistake. */
+	if (!caps->net_blocked && nono_caps_has_ports(caps))
+		return nono_diag_set(diag, NONO_EINVAL,
+				     "%s port exceptions are given but the "
+				     "network is not blocked",
+				     caps->tcp_connect.len > 0 ||
+						     caps->tcp_bind.len > 0
+					     ? "TCP"
+					     : "UDP");
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		const struct nono_ports *p = ports_of(caps, lists[l].op);
+
+		for (size_t i = 0; i < p->len; i++)
+			if (p->v[i] == 0)
+				return nono_diag_set(diag, NONO_EINVAL,
+						     "%s port 0 is not a port",
+						     lists[l].what);
+	}
+	return 0;
 }
 
 NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps, nono_tcp_op op)
@@ -696,6 +762,33 @@ NONO_API nono_unix_mode nono_caps_unix(const nono_caps *caps)
 	return caps ? caps->unix_mode : NONO_UNIX_DEFAULT;
 }
 
+static const char *const kernel_log_names[] = {
+	[NONO_KERNEL_LOG_DEFAULT] = "default",
+	[NONO_KERNEL_LOG_DENIALS] = "denials",
+	[NONO_KERNEL_LOG_OFF] = "off",
+};
+
+NONO_API const char *nono_kernel_log_str(nono_kernel_log mode)
+{
+	if ((unsigned)mode >=
+	    sizeof(kernel_log_names) / sizeof(kernel_log_names[0]))
+		return NULL;
+	return kernel_log_names[mode];
+}
+
+NONO_API int nono_caps_set_kernel_log(nono_caps *caps, nono_kernel_log mode)
+{
+	if (!caps || !nono_kernel_log_str(mode))
+		return NONO_EINVAL;
+	caps->kernel_log = mode;
+	return 0;
+}
+
+NONO_API nono_kernel_log nono_caps_kernel_log(const nono_caps *caps)
+{
+	return caps ? caps->kernel_log : NONO_KERNEL_LOG_DEFAULT;
+}
+
 NONO_API int nono_caps_set_capabilities(nono_caps *caps, uint64_t keep)
 {
 	if (!caps)
@@ -819,7 +912,9 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 		const struct nono_ports *ports;
 		const char *what;
 	} lists[] = { { &caps->tcp_connect, "tcp connect" },
-		      { &caps->tcp_bind, "tcp bind" } };
+		      { &caps->tcp_bind, "tcp bind" },
+		      { &caps->udp_connect, "udp connect" },
+		      { &caps->udp_bind, "udp bind" } };
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
 		if (lists[l].ports->len == 0)
 			continue;

@@ -298,37 +298,51 @@ static int deny_family(scmp_filter_ctx ctx, int syscall, unsigned family)
 				SCMP_A0(SCMP_CMP_EQ, family));
 }
 
-/* For AF_INET or AF_INET6 with TCP allowed: refuse every type but
- * SOCK_STREAM and every protocol but 0 and IPPROTO_TCP (which rules out
- * SCTP and multipath TCP, both of which Landlock's TCP rules miss). */
-static int deny_non_tcp(scmp_filter_ctx ctx, unsigned family)
+/*
+ * For AF_INET or AF_INET6 with TCP (and, with udp, UDP) allowed: refuse
+ * every type but SOCK_STREAM (and SOCK_DGRAM) and every protocol but 0,
+ * IPPROTO_TCP (and IPPROTO_UDP). That rules out SCTP, multipath TCP, UDP-
+ * Lite and ICMP "ping" sockets, all of which Landlock's port rules miss.
+ * A protocol that does not match the type (a stream socket asking for
+ * UDP) is the kernel's to refuse.
+ */
+static int deny_non_inet(scmp_filter_ctx ctx, unsigned family, bool udp)
 {
+	const unsigned allowed[] = { IPPROTO_TCP, IPPROTO_UDP };
+	const size_t nallowed = udp ? 2 : 1;
+	unsigned p = 1;
 	int rc = 0;
+
 	for (unsigned t = 0; t <= NF_TYPE_MASK && rc == 0; t++) {
-		if (t == SOCK_STREAM)
+		if (t == SOCK_STREAM || (udp && t == SOCK_DGRAM))
 			continue;
 		rc = seccomp_rule_add(
 			ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
 			SCMP_A0(SCMP_CMP_EQ, family),
 			SCMP_A1(SCMP_CMP_MASKED_EQ, NF_TYPE_MASK, t));
 	}
-	for (unsigned p = 1; p < IPPROTO_TCP && rc == 0; p++)
+	/* Every protocol below the highest allowed one, one rule each (they
+	 * are few), then everything above it in one. */
+	for (size_t a = 0; a < nallowed && rc == 0; a++, p++)
+		for (; p < allowed[a] && rc == 0; p++)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+					      SCMP_SYS(socket), 2,
+					      SCMP_A0(SCMP_CMP_EQ, family),
+					      SCMP_A2(SCMP_CMP_EQ, p));
+	if (rc == 0)
 		rc = seccomp_rule_add(
 			ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 2,
-			SCMP_A0(SCMP_CMP_EQ, family), SCMP_A2(SCMP_CMP_EQ, p));
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
-				      SCMP_SYS(socket), 2,
-				      SCMP_A0(SCMP_CMP_EQ, family),
-				      SCMP_A2(SCMP_CMP_GT, IPPROTO_TCP));
+			SCMP_A0(SCMP_CMP_EQ, family),
+			SCMP_A2(SCMP_CMP_GT, allowed[nallowed - 1]));
 	return rc;
 }
 
 /* A blocked network: every socket family but AF_UNIX is refused (and, with
- * allow_tcp, but TCP, for Landlock's port rules to decide). A value with
- * garbage in its upper half fails the equality tests for the families let
- * through and is caught by the "greater than" rules. */
-static int add_net(scmp_filter_ctx ctx, bool allow_tcp)
+ * allow_tcp, but TCP, and with allow_udp UDP too, for Landlock's port rules
+ * to decide). A value with garbage in its upper half fails the equality
+ * tests for the families let through and is caught by the "greater than"
+ * rules. */
+static int add_net(scmp_filter_ctx ctx, bool allow_tcp, bool allow_udp)
 {
 	int rc = 0;
 
@@ -349,43 +363,53 @@ static int add_net(scmp_filter_ctx ctx, bool allow_tcp)
 				      SCMP_SYS(socketpair), 1,
 				      SCMP_A0(SCMP_CMP_GE, NF_FAMILY_LIMIT));
 	if (rc == 0 && allow_tcp)
-		rc = deny_non_tcp(ctx, AF_INET);
+		rc = deny_non_inet(ctx, AF_INET, allow_udp);
 	if (rc == 0 && allow_tcp)
-		rc = deny_non_tcp(ctx, AF_INET6);
+		rc = deny_non_inet(ctx, AF_INET6, allow_udp);
 	return rc;
 }
 
 static int add_net_deny_all(scmp_filter_ctx ctx, uint32_t arch)
 {
 	(void)arch;
-	return add_net(ctx, false);
+	return add_net(ctx, false, false);
 }
 
 static int add_net_allow_tcp(scmp_filter_ctx ctx, uint32_t arch)
 {
 	(void)arch;
-	return add_net(ctx, true);
+	return add_net(ctx, true, false);
+}
+
+/* Landlock ABI 10 judges UDP ports as well; TCP comes with it, since a
+ * set with UDP port exceptions at that ABI has Landlock handle TCP too. */
+static int add_net_allow_inet(scmp_filter_ctx ctx, uint32_t arch)
+{
+	(void)arch;
+	return add_net(ctx, true, true);
 }
 
 /* The groups of rules, in the order of the bits of enum nono_filter
  * (filter.h): bit i is groups[i]. */
 static int (*const groups[])(scmp_filter_ctx ctx, uint32_t arch) = {
 	add_base,   add_process,      add_metadata,	 add_unix,
-	add_listen, add_net_deny_all, add_net_allow_tcp,
+	add_listen, add_net_deny_all, add_net_allow_tcp, add_net_allow_inet,
 };
 
 #define NF_GROUPS (sizeof(groups) / sizeof(groups[0]))
 #define NF_BASE 1u
 #define NF_NET_DENY_ALL (1u << 5)
 #define NF_NET_ALLOW_TCP (1u << 6)
+#define NF_NET_ALLOW_INET (1u << 7)
 
 /* Whether a set of groups is one a sandbox can ask for: the baseline
- * always, and at most one of the two network filters. */
+ * always, and at most one of the network filters. */
 static bool combination_valid(unsigned mask)
 {
-	return (mask & NF_BASE) &&
-	       (mask & (NF_NET_DENY_ALL | NF_NET_ALLOW_TCP)) !=
-		       (NF_NET_DENY_ALL | NF_NET_ALLOW_TCP);
+	unsigned net =
+		mask & (NF_NET_DENY_ALL | NF_NET_ALLOW_TCP | NF_NET_ALLOW_INET);
+
+	return (mask & NF_BASE) && (net & (net - 1)) == 0;
 }
 
 /* Adds every group of `mask` to a context for `arch`. */

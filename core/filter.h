@@ -28,6 +28,8 @@ enum nono_filter {
 	NONO_FILTER_NET_DENY_ALL = 1u << 5,
 	/* ...or AF_UNIX and TCP, for Landlock's port rules to decide. */
 	NONO_FILTER_NET_ALLOW_TCP = 1u << 6,
+	/* ...or AF_UNIX, TCP and UDP (Landlock ABI 10 judges UDP ports). */
+	NONO_FILTER_NET_ALLOW_INET = 1u << 7,
 };
 
 /*

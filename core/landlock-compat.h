@@ -7,8 +7,10 @@
  *
  * Every definition below is guarded, so that a newer <linux/landlock.h> (or
  * a libc that grows wrappers) wins. The values were checked against the
- * kernel's include/uapi/linux/landlock.h (linux-next, with ABI 8): see the
- * comment on each group for the ABI that introduced it.
+ * kernel's include/uapi/linux/landlock.h: up to ABI 8 in linux-next, ABI
+ * 9 and 10 at commit e61247a2e694 ("landlock: Add UDP send+connect access
+ * control", June 2026), whose comments also name the ABI of each right.
+ * See the comment on each group for the ABI that introduced it.
  *
  * Only core/landlock.c includes this file.
  */
@@ -40,6 +42,11 @@
 #ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
 #define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
 #endif
+/* Connecting and sending to pathname UNIX sockets, judged by the path of
+ * the socket file ("available since the ninth version"). */
+#ifndef LANDLOCK_ACCESS_FS_RESOLVE_UNIX
+#define LANDLOCK_ACCESS_FS_RESOLVE_UNIX (1ULL << 16) /* ABI 9 */
+#endif
 
 /*
  * Network rules (ABI 4). The header that introduced the two TCP rights
@@ -56,6 +63,32 @@ struct landlock_net_port_attr {
 	__u64 allowed_access;
 	__u64 port; /* host byte order */
 };
+#endif
+
+/*
+ * UDP (ABI 10, "Support added in Landlock ABI version 10"): binding a
+ * local port, and setting the remote port (connect()) or sending to an
+ * explicit remote port. Sending auto-binds an unbound socket, which the
+ * kernel checks as BIND_UDP on port 0 (an ephemeral port).
+ */
+#ifndef LANDLOCK_ACCESS_NET_BIND_UDP
+#define LANDLOCK_ACCESS_NET_BIND_UDP (1ULL << 2)
+#endif
+#ifndef LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP
+#define LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP (1ULL << 3)
+#endif
+
+/*
+ * landlock_add_rule() flag (ABI 10, merged with the UDP rights as "landlock:
+ * Add API support and docs for the quiet flags"): denials of what the rule
+ * covers are not audit-logged, for the rights named in the quiet_* fields
+ * that the same series appends to struct landlock_ruleset_attr. The value
+ * is the one of every posted version of the series (v4 to v8); the merged
+ * header itself was not available to check. libnono does not use it yet
+ * (docs/threat-model.md), so it is defined for reference only.
+ */
+#ifndef LANDLOCK_ADD_RULE_QUIET
+#define LANDLOCK_ADD_RULE_QUIET (1U << 0)
 #endif
 
 /* Scopes (ABI 6): IPC that leaves the Landlock domain. */

@@ -34,6 +34,7 @@
 #include "backend.h"
 #include "carveout.h"
 #include "landlock-compat.h"
+#include "landlock-plan.h"
 #include "capdrop.h"
 #include "filter.h"
 
@@ -59,16 +60,6 @@ static const struct ll_syscalls *const ll_sys = &ll_fault;
 #else
 static const struct ll_syscalls *const ll_sys = &ll_real;
 #endif
-
-/* The filesystem rights of Landlock ABI 1. */
-#define LL_FS_ABI1                                                        \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |     \
-	 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR |     \
-	 LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE | \
-	 LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR |     \
-	 LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |     \
-	 LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK |   \
-	 LANDLOCK_ACCESS_FS_MAKE_SYM)
 
 /* The rights a rule on a non-directory may carry; the kernel rejects a
  * file rule with any other (they concern a directory's content). */
@@ -99,14 +90,6 @@ static const struct ll_syscalls *const ll_sys = &ll_real;
  */
 #define LL_FS_BLOCKED_CMD \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
-
-#define LL_NET_TCP \
-	(LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
-
-/* Landlock ABI 9: connecting and sending to pathname UNIX sockets. */
-#ifndef LANDLOCK_ACCESS_FS_RESOLVE_UNIX
-#define LANDLOCK_ACCESS_FS_RESOLVE_UNIX (1ULL << 16)
-#endif
 
 /* Where nono grants ioctl on devices for a directory grant. */
 #define LL_DEV_DIR "/dev"
@@ -150,42 +133,6 @@ static const char *ll_unavailable_reason(int neg_errno)
 	}
 }
 
-/* The nono_feature bits Landlock ABI `abi` can enforce. */
-static unsigned ll_features(int abi)
-{
-	unsigned f = 0;
-	if (abi >= 1)
-		f |= NONO_FEATURE_FS;
-	if (abi >= 2)
-		f |= NONO_FEATURE_FS_REFER;
-	if (abi >= 3)
-		f |= NONO_FEATURE_FS_TRUNCATE;
-	if (abi >= 4)
-		f |= NONO_FEATURE_NET_TCP;
-	if (abi >= 5)
-		f |= NONO_FEATURE_FS_IOCTL_DEV;
-	if (abi >= 6)
-		f |= NONO_FEATURE_SCOPE_ABSTRACT_UNIX |
-		     NONO_FEATURE_SCOPE_SIGNAL;
-	if (abi >= 8)
-		f |= NONO_FEATURE_ALL_THREADS;
-	return f;
-}
-
-/* Every filesystem right of ABI `abi` that this file knows. A newer ABI
- * may know more; those stay unhandled until they are added here. */
-static __u64 ll_handled_fs(int abi)
-{
-	__u64 fs = LL_FS_ABI1;
-	if (abi >= 2)
-		fs |= LANDLOCK_ACCESS_FS_REFER;
-	if (abi >= 3)
-		fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
-	if (abi >= 5)
-		fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
-	return fs;
-}
-
 static const struct {
 	unsigned bit;
 	const char *name;
@@ -198,27 +145,10 @@ static const struct {
 	{ NONO_FEATURE_SCOPE_ABSTRACT_UNIX, "scope_abstract_unix" },
 	{ NONO_FEATURE_SCOPE_SIGNAL, "scope_signal" },
 	{ NONO_FEATURE_ALL_THREADS, "all_threads" },
+	{ NONO_FEATURE_KERNEL_LOG, "kernel_log" },
+	{ NONO_FEATURE_FS_RESOLVE_UNIX, "resolve_unix" },
+	{ NONO_FEATURE_NET_UDP, "udp" },
 };
-
-/* Appends to a NUL-terminated string in a fixed buffer, with "; " between
- * items; what does not fit is cut (these are messages, not data). */
-static void ll_append(char *buf, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void ll_append(char *buf, size_t cap, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	if (len > 0 && len + 2 < cap) {
-		memcpy(buf + len, "; ", 3);
-		len += 2;
-	}
-	if (len + 1 >= cap)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf + len, cap - len, fmt, ap);
-	va_end(ap);
-}
 
 void nono_backend_support(nono_support_info *out)
 {
@@ -235,7 +165,7 @@ void nono_backend_support(nono_support_info *out)
 
 	out->is_supported = true;
 	out->abi = abi;
-	out->features = ll_features(abi);
+	out->features = nono_ll_features(abi);
 
 	char names[256] = "";
 	size_t len = 0;
@@ -249,8 +179,17 @@ void nono_backend_support(nono_support_info *out)
 			break;
 		len += (size_t)n;
 	}
-	snprintf(out->details, sizeof(out->details),
-		 "Landlock available (Landlock V%d, features: %s)", abi, names);
+	/* A newer kernel enforces at least what the newest ABI known here
+	 * does, and is used as that one. */
+	if (abi > NONO_LL_ABI_LAST)
+		snprintf(out->details, sizeof(out->details),
+			 "Landlock available (Landlock V%d, used as V%d, the "
+			 "newest libnono knows; features: %s)",
+			 abi, NONO_LL_ABI_LAST, names);
+	else
+		snprintf(out->details, sizeof(out->details),
+			 "Landlock available (Landlock V%d, features: %s)", abi,
+			 names);
 }
 
 /*
@@ -362,46 +301,6 @@ close_fd:
 	return rc;
 }
 
-/* Whether some grant needs reparenting (rename or link across
- * directories): a write grant on a directory. */
-static bool ll_wants_refer(const struct nono_caps *caps)
-{
-	for (size_t i = 0; i < caps->fs_len; i++) {
-		if (!caps->fs[i].is_file &&
-		    (caps->fs[i].access & NONO_ACCESS_WRITE))
-			return true;
-	}
-	return false;
-}
-
-/* Plans one scope: isolated by default where the kernel has it; asked for
- * explicitly, its absence is something the caller must accept. */
-static void ll_plan_scope(nono_scope_mode mode, unsigned feature,
-			  const char *what, unsigned avail, unsigned *enforced,
-			  unsigned *dropped, char *missing, size_t cap)
-{
-	if (mode == NONO_SCOPE_ALLOWED)
-		return;
-	if (avail & feature) {
-		*enforced |= feature;
-	} else if (mode == NONO_SCOPE_ISOLATED) {
-		*dropped |= feature;
-		ll_append(missing, cap,
-			  "%s are not isolated (needs Landlock ABI 6)", what);
-	}
-}
-
-/* The scope bits of the ruleset: what the plan enforces. */
-static __u64 ll_scoped(unsigned enforced)
-{
-	__u64 scoped = 0;
-	if (enforced & NONO_FEATURE_SCOPE_SIGNAL)
-		scoped |= LANDLOCK_SCOPE_SIGNAL;
-	if (enforced & NONO_FEATURE_SCOPE_ABSTRACT_UNIX)
-		scoped |= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
-	return scoped;
-}
-
 /* Adds one net_port rule per TCP exception. */
 static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
 			     __u64 right, const char *what, nono_diag *diag)
@@ -414,8 +313,8 @@ static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
 		if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &rule,
 				     0) < 0)
 			return nono_diag_set(diag, NONO_EAPPLY,
-					     "landlock_add_rule for TCP %s "
-					     "port %u: %s",
+					     "landlock_add_rule for %s port "
+					     "%u: %s",
 					     what, (unsigned)ports->v[i],
 					     strerror(errno));
 	}
@@ -676,141 +575,88 @@ free_arrays:
 	return rc;
 }
 
-/* How UNIX sockets are handled, the default resolved. */
-static nono_unix_mode ll_unix_mode(const struct nono_caps *caps)
-{
-	if (caps->unix_mode != NONO_UNIX_DEFAULT)
-		return caps->unix_mode;
-	return caps->net_blocked ? NONO_UNIX_GRANTED : NONO_UNIX_ALL;
-}
-
-/* Whether Landlock decides TCP by port: a blocked network with port
- * exceptions, on ABI 4 or later. Elsewhere TCP is all or nothing. */
-static bool ll_tcp_ports(const struct nono_caps *caps, int abi)
-{
-	return caps->net_blocked && abi >= 4 &&
-	       (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0);
-}
-
 /*
- * The seccomp filters (enum nono_filter) the set needs at ABI `abi`:
- * the baseline always; process control with signals isolated; UNIX
- * sockets refused where they are not all allowed and Landlock cannot
- * tell them apart (before ABI 9); listen() refused where TCP sockets
- * exist but no port may be bound, since listen() on an unbound socket
- * takes an ephemeral port that Landlock does not check; and the network
- * filter for a blocked network.
+ * Without TSYNC (before ABI 8), landlock_restrict_self() restricts the
+ * calling thread only; other threads would keep full access, so the
+ * caller must say that this is what they want. Notes what stays
+ * unrestricted in `plan`.
  */
-static unsigned ll_filters(const struct nono_caps *caps, int abi)
+static int ll_check_threads(struct nono_ll_plan *plan, unsigned flags, int abi,
+			    nono_diag *diag)
 {
-	nono_unix_mode unix_mode = ll_unix_mode(caps);
-	unsigned f = NONO_FILTER_BASE;
+	int threads = ll_thread_count();
+	bool this_only = flags & NONO_APPLY_THIS_THREAD_ONLY;
 
-	if (caps->scope_signal != NONO_SCOPE_ALLOWED)
-		f |= NONO_FILTER_PROCESS;
-	if (caps->protect_metadata)
-		f |= NONO_FILTER_METADATA;
-	if (unix_mode == NONO_UNIX_NONE ||
-	    (unix_mode == NONO_UNIX_GRANTED && abi < 9))
-		f |= NONO_FILTER_UNIX;
-	if (ll_tcp_ports(caps, abi) && caps->tcp_bind.len == 0)
-		f |= NONO_FILTER_LISTEN;
-	if (caps->net_blocked)
-		f |= ll_tcp_ports(caps, abi) ? NONO_FILTER_NET_ALLOW_TCP
-					     : NONO_FILTER_NET_DENY_ALL;
-	return f;
+	if (threads < 0 && !this_only)
+		return nono_diag_set(diag, NONO_ETHREADS,
+				     "cannot count this process's threads "
+				     "(stat /proc/self/task: %s), and Landlock "
+				     "ABI %d restricts only the calling thread",
+				     strerror(-threads), abi);
+	if (threads > 1 && !this_only)
+		return nono_diag_set(
+			diag, NONO_ETHREADS,
+			"the process has %d threads, and Landlock "
+			"ABI %d restricts only the calling thread "
+			"(ABI 8 restricts all); pass "
+			"NONO_APPLY_THIS_THREAD_ONLY to accept that",
+			threads, abi);
+	if (threads < 0) {
+		plan->dropped |= NONO_FEATURE_ALL_THREADS;
+		nono_ll_append(plan->missing, sizeof(plan->missing),
+			       "other threads, if any, are not restricted");
+	} else if (threads > 1) {
+		plan->dropped |= NONO_FEATURE_ALL_THREADS;
+		nono_ll_append(plan->missing, sizeof(plan->missing),
+			       "%d other thread(s) not restricted",
+			       threads - 1);
+	}
+	return 0;
 }
 
-/*
- * Works out what ABI `abi` enforces of what `caps` asks for. `missing`
- * receives, in words, what it cannot enforce; the caller decides whether
- * that is an error (strict) or a note (best effort).
- *
- * What caps asks for: the filesystem is denied by default, and a READ
- * grant must not be modified, so truncation must be controlled everywhere
- * (ABI 3); a write grant on a directory asks for renames into and out of
- * it (ABI 2); a blocked network asks for TCP to be blocked (ABI 4).
- * ioctl on devices is not part of nono's model: it is restricted where the
- * kernel can, and its absence is not counted as dropped.
- */
-static void ll_plan(const struct nono_caps *caps, int abi, unsigned *enforced,
-		    unsigned *dropped, char *missing, size_t cap)
+/* Adds the net_port rules the plan calls for. */
+static int ll_add_net_rules(int ruleset_fd, const struct nono_caps *caps,
+			    const struct nono_ll_plan *plan, nono_diag *diag)
 {
-	unsigned avail = ll_features(abi);
+	uint16_t port0 = 0;
+	const struct nono_ports ephemeral = { .v = &port0, .len = 1 };
+	const struct {
+		bool on;
+		const struct nono_ports *ports;
+		__u64 right;
+		const char *what;
+	} lists[] = {
+		{ plan->tcp_port_rules, &caps->tcp_connect,
+		  LANDLOCK_ACCESS_NET_CONNECT_TCP, "TCP connect" },
+		{ plan->tcp_port_rules, &caps->tcp_bind,
+		  LANDLOCK_ACCESS_NET_BIND_TCP, "TCP bind" },
+		{ plan->udp_port_rules, &caps->udp_connect,
+		  LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP, "UDP connect" },
+		{ plan->udp_port_rules, &caps->udp_bind,
+		  LANDLOCK_ACCESS_NET_BIND_UDP, "UDP bind" },
+		/* Sending from an unbound UDP socket binds it to an
+		 * ephemeral port, which the kernel checks as a bind on
+		 * port 0. */
+		{ plan->udp_ephemeral_bind, &ephemeral,
+		  LANDLOCK_ACCESS_NET_BIND_UDP, "UDP ephemeral bind" },
+	};
+	int rc = 0;
 
-	*enforced = NONO_FEATURE_FS;
-	*dropped = 0;
-
-	if (avail & NONO_FEATURE_FS_TRUNCATE) {
-		*enforced |= NONO_FEATURE_FS_TRUNCATE;
-	} else {
-		*dropped |= NONO_FEATURE_FS_TRUNCATE;
-		ll_append(missing, cap,
-			  "truncate is not restricted (needs Landlock ABI 3)");
-	}
-
-	if (ll_wants_refer(caps)) {
-		if (avail & NONO_FEATURE_FS_REFER) {
-			*enforced |= NONO_FEATURE_FS_REFER;
-		} else {
-			*dropped |= NONO_FEATURE_FS_REFER;
-			ll_append(missing, cap,
-				  "renaming or linking across directories "
-				  "stays denied, even in write grants (needs "
-				  "Landlock ABI 2)");
-		}
-	}
-
-	if (avail & NONO_FEATURE_FS_IOCTL_DEV)
-		*enforced |= NONO_FEATURE_FS_IOCTL_DEV;
-
-	/*
-	 * A blocked network is enforced in two halves: the seccomp filter
-	 * refuses every socket but AF_UNIX (and, where port exceptions need
-	 * them, TCP), and Landlock (ABI 4) decides TCP bind and connect by
-	 * port. Without Landlock's half no TCP socket can be created at all,
-	 * which still blocks everything, but cannot reopen single ports.
-	 */
-	if (caps->net_blocked) {
-		*enforced |= NONO_FEATURE_NET_TCP;
-		bool ports =
-			caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0;
-		if (ports && !(avail & NONO_FEATURE_NET_TCP)) {
-			*dropped |= NONO_FEATURE_NET_TCP;
-			ll_append(missing, cap,
-				  "TCP port exceptions cannot be enforced, so "
-				  "all TCP stays blocked (needs Landlock ABI "
-				  "4)");
-		}
-	}
-
-	ll_plan_scope(caps->scope_signal, NONO_FEATURE_SCOPE_SIGNAL,
-		      "signals to processes outside the sandbox", avail,
-		      enforced, dropped, missing, cap);
-	ll_plan_scope(caps->scope_abstract_unix,
-		      NONO_FEATURE_SCOPE_ABSTRACT_UNIX,
-		      "abstract UNIX sockets outside the sandbox", avail,
-		      enforced, dropped, missing, cap);
+	for (size_t l = 0; rc == 0 && l < sizeof(lists) / sizeof(lists[0]); l++)
+		if (lists[l].on)
+			rc = ll_add_port_rules(ruleset_fd, lists[l].ports,
+					       lists[l].right, lists[l].what,
+					       diag);
+	return rc;
 }
 
 int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		       nono_apply_result *result, nono_diag *diag)
 {
 	const bool best_effort = flags & NONO_APPLY_BEST_EFFORT;
-	char missing[sizeof(result->dropped_details)] = "";
 	char inexact[sizeof(result->dropped_details)] = "";
-	unsigned enforced, dropped;
-	__u32 restrict_flags = 0;
+	struct nono_ll_plan plan;
 	int rc;
-
-	if (!caps)
-		return nono_diag_set(diag, NONO_EINVAL, "caps is NULL");
-
-	if (!caps->net_blocked &&
-	    (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0))
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "TCP port exceptions are given but the "
-				     "network is not blocked");
 
 	int abi = ll_abi();
 	if (abi < 0)
@@ -819,78 +665,34 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 				     ll_unavailable_reason(abi));
 	result->abi = abi;
 
-	ll_plan(caps, abi, &enforced, &dropped, missing, sizeof(missing));
-	if (missing[0] && !best_effort)
+	/* Everything that can fail is done before the point of no return;
+	 * the seccomp filters were even built at build time (filter-gen.c). */
+	nono_ll_plan_make(caps, abi, &plan);
+	if (plan.missing[0] && !best_effort)
 		return nono_diag_set(diag, NONO_EUNSUPPORTED,
 				     "Landlock ABI %d cannot enforce all that "
 				     "was asked for: %s",
-				     abi, missing);
-
-	/*
-	 * Without TSYNC, landlock_restrict_self() restricts the calling
-	 * thread only; other threads would keep full access. The caller must
-	 * say that this is what they want.
-	 */
-	if (ll_features(abi) & NONO_FEATURE_ALL_THREADS) {
-		restrict_flags |= LANDLOCK_RESTRICT_SELF_TSYNC;
-		enforced |= NONO_FEATURE_ALL_THREADS;
-	} else {
-		int threads = ll_thread_count();
-		bool this_only = flags & NONO_APPLY_THIS_THREAD_ONLY;
-		if (threads < 0 && !this_only)
-			return nono_diag_set(
-				diag, NONO_ETHREADS,
-				"cannot count this process's threads "
-				"(stat /proc/self/task: %s), and Landlock ABI "
-				"%d "
-				"restricts only the calling thread",
-				strerror(-threads), abi);
-		if (threads > 1 && !this_only)
-			return nono_diag_set(
-				diag, NONO_ETHREADS,
-				"the process has %d threads, and Landlock ABI "
-				"%d restricts only the calling thread (ABI 8 "
-				"restricts all); pass "
-				"NONO_APPLY_THIS_THREAD_ONLY to accept that",
-				threads, abi);
-		if (threads < 0) {
-			dropped |= NONO_FEATURE_ALL_THREADS;
-			ll_append(missing, sizeof(missing),
-				  "other threads, if any, are not restricted");
-		} else if (threads > 1) {
-			dropped |= NONO_FEATURE_ALL_THREADS;
-			ll_append(missing, sizeof(missing),
-				  "%d other thread(s) not restricted",
-				  threads - 1);
-		}
+				     abi, plan.missing);
+	if (plan.this_thread_only) {
+		rc = ll_check_threads(&plan, flags, abi, diag);
+		if (rc)
+			return rc;
 	}
-
-	/*
-	 * The seccomp filters were built at build time (filter-gen.c), so
-	 * nothing that can fail for want of memory is left for after the
-	 * point of no return.
-	 */
-	bool land_net = caps->net_blocked && abi >= 4;
-	__u64 handled_fs = ll_handled_fs(abi);
-	if (abi >= 9 && ll_unix_mode(caps) == NONO_UNIX_GRANTED)
-		handled_fs |= LANDLOCK_ACCESS_FS_RESOLVE_UNIX;
 
 	/* Landlock creates every ruleset fd close-on-exec. */
 	struct nono_ll_ruleset_attr attr = {
-		.handled_access_fs = handled_fs,
-		.handled_access_net = land_net ? LL_NET_TCP : 0,
-		.scoped = abi >= 6 ? ll_scoped(enforced) : 0,
+		.handled_access_fs = plan.handled_fs,
+		.handled_access_net = plan.handled_net,
+		.scoped = plan.scoped,
 	};
 	int ruleset_fd = ll_sys->create_ruleset(
 		&attr, nono_ll_ruleset_attr_size(abi), 0);
-	if (ruleset_fd < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "landlock_create_ruleset: %s",
-				   strerror(errno));
-		return rc;
-	}
+	if (ruleset_fd < 0)
+		return nono_diag_set(diag, NONO_EAPPLY,
+				     "landlock_create_ruleset: %s",
+				     strerror(errno));
 
-	rc = ll_add_fs_rules(ruleset_fd, caps, attr.handled_access_fs, inexact,
+	rc = ll_add_fs_rules(ruleset_fd, caps, plan.handled_fs, inexact,
 			     sizeof(inexact), diag);
 	if (rc)
 		goto close_ruleset;
@@ -906,18 +708,11 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		goto close_ruleset;
 	}
 	if (inexact[0])
-		ll_append(missing, sizeof(missing), "%s", inexact);
-	if (land_net) {
-		rc = ll_add_port_rules(ruleset_fd, &caps->tcp_connect,
-				       LANDLOCK_ACCESS_NET_CONNECT_TCP,
-				       "connect", diag);
-		if (rc == 0)
-			rc = ll_add_port_rules(ruleset_fd, &caps->tcp_bind,
-					       LANDLOCK_ACCESS_NET_BIND_TCP,
-					       "bind", diag);
-		if (rc)
-			goto close_ruleset;
-	}
+		nono_ll_append(plan.missing, sizeof(plan.missing), "%s",
+			       inexact);
+	rc = ll_add_net_rules(ruleset_fd, caps, &plan, diag);
+	if (rc)
+		goto close_ruleset;
 
 	/*
 	 * The point of no return. Capabilities go first, while CAP_SETPCAP
@@ -937,27 +732,32 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 				   strerror(errno));
 		goto close_ruleset;
 	}
-	if (ll_sys->restrict_self(ruleset_fd, restrict_flags) < 0) {
+	if (ll_sys->restrict_self(ruleset_fd, plan.restrict_flags) < 0) {
 		rc = nono_diag_set(diag, NONO_EAPPLY,
 				   "landlock_restrict_self: %s",
 				   strerror(errno));
 		goto close_ruleset;
 	}
-	rc = nono_filters_load(ll_filters(caps, abi),
-			       restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
-			       diag);
+	rc = nono_filters_load(
+		plan.filters,
+		plan.restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC, diag);
 	if (rc)
 		goto close_ruleset;
 
-	result->enforced = enforced;
-	result->dropped = dropped;
+	result->enforced = plan.enforced;
+	result->dropped = plan.dropped;
 	snprintf(result->dropped_details, sizeof(result->dropped_details), "%s",
-		 missing);
+		 plan.missing);
 	rc = 0;
 
 close_ruleset:
 	close(ruleset_fd);
 	return rc;
+}
+
+int nono_backend_feature_abi(unsigned feature)
+{
+	return nono_ll_feature_abi(feature);
 }
 
 /*

@@ -482,44 +482,20 @@ clear_dirs:
 	return rc;
 }
 
-static int check_ports(const struct nono_ports *ports, const char *what,
-		       nono_diag *diag)
-{
-	for (size_t i = 0; i < ports->len; i++) {
-		if (ports->v[i] == 0)
-			return nono_diag_set(diag, NONO_EINVAL,
-					     "TCP %s port 0 is not a port",
-					     what);
-	}
-	return 0;
-}
-
 /*
  * The network. Seatbelt's address filters take a host of "*" or
  * "localhost" and a port of "*" or one number, which is exactly what a
  * port exception needs: any host, one port, as Landlock has it.
  */
-static int put_network(struct sbuf *b, const struct nono_caps *caps,
-		       nono_diag *diag)
+static void put_network(struct sbuf *b, const struct nono_caps *caps)
 {
 	const struct nono_ports *conn = &caps->tcp_connect;
 	const struct nono_ports *bind = &caps->tcp_bind;
-	int rc;
 
 	if (!caps->net_blocked) {
-		if (conn->len > 0 || bind->len > 0)
-			return nono_diag_set(
-				diag, NONO_EINVAL,
-				"TCP port exceptions are given but "
-				"the network is not blocked");
 		sbuf_puts(b, "; Network: allowed.\n(allow network*)\n");
-		return 0;
+		return;
 	}
-	rc = check_ports(conn, "connect", diag);
-	if (rc == 0)
-		rc = check_ports(bind, "bind", diag);
-	if (rc)
-		return rc;
 
 	/*
 	 * Name resolution stays, as in nono: a program that cannot resolve
@@ -547,7 +523,6 @@ static int put_network(struct sbuf *b, const struct nono_caps *caps,
 			    "(allow network-bind network-inbound "
 			    "(local tcp \"*:%u\"))\n",
 			    (unsigned)bind->v[i]);
-	return 0;
 }
 
 static int put_platform_rules(struct sbuf *b, const struct nono_caps *caps,
@@ -621,6 +596,11 @@ static void plan_unexpressed(const struct nono_caps *caps, char *missing,
 		add_missing(missing, cap,
 			    "exec_writable = false is not expressed in the "
 			    "Seatbelt profile yet");
+	if (caps->net_blocked &&
+	    (caps->udp_connect.len > 0 || caps->udp_bind.len > 0))
+		add_missing(missing, cap,
+			    "UDP port exceptions are not expressed in the "
+			    "Seatbelt profile yet, so all UDP stays blocked");
 }
 
 int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
@@ -637,6 +617,11 @@ int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
 		*out = NULL;
 	if (!caps || !out)
 		return nono_diag_set(diag, NONO_EINVAL, "caps or out is NULL");
+	/* nono_apply checked the set already, but tests and fuzzers reach
+	 * the generator without it. */
+	rc = nono_caps_check(caps, diag);
+	if (rc)
+		return rc;
 
 	plan_unexpressed(caps, missing, sizeof(missing));
 	if (missing[0] && !(flags & NONO_APPLY_BEST_EFFORT))
@@ -650,7 +635,7 @@ int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
 	put_base(&b, caps);
 	rc = put_filesystem(&b, caps, diag);
 	if (rc == 0)
-		rc = put_network(&b, caps, diag);
+		put_network(&b, caps);
 	if (rc == 0)
 		rc = put_platform_rules(&b, caps, diag);
 	if (rc == 0 && b.oom)

@@ -99,3 +99,10 @@ free_profile:
 	free(profile);
 	return rc;
 }
+
+/* Seatbelt has no ABI versions: what it enforces, it always has. */
+int nono_backend_feature_abi(unsigned feature)
+{
+	(void)feature;
+	return 0;
+}

@@ -39,7 +39,8 @@ struct state_entry {
 
 /*
  * libnono's additions, under keys nono does not know and so ignores: TCP
- * port exceptions ("tcp_connect_ports", "tcp_bind_ports") and process
+ * and UDP port exceptions ("tcp_connect_ports", "tcp_bind_ports",
+ * "udp_connect_ports", "udp_bind_ports") and process
  * scopes ("scopes": {"signal": ..., "abstract_unix": ...}), deny rules
  * ("deny": [{"original", "resolved", "is_file"}]), the command lists
  * ("commands": {"allow": [...], "block": [...]}, names as given),
@@ -65,6 +66,8 @@ struct nono_state {
 	bool net_blocked;
 	struct state_ports tcp_connect;
 	struct state_ports tcp_bind;
+	struct state_ports udp_connect;
+	struct state_ports udp_bind;
 	nono_scope_mode scope_signal;
 	nono_scope_mode scope_abstract_unix;
 	struct state_entry *deny; /* .access unused */
@@ -90,6 +93,8 @@ void nono_state_free(nono_state *state)
 		return;
 	free(state->tcp_connect.v);
 	free(state->tcp_bind.v);
+	free(state->udp_connect.v);
+	free(state->udp_bind.v);
 	for (size_t i = 0; i < state->fs_len; i++) {
 		free(state->fs[i].original);
 		free(state->fs[i].resolved);
@@ -201,7 +206,9 @@ int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 	}
 	st->net_blocked = caps->net_blocked;
 	if (ports_from_caps(&st->tcp_connect, caps, NONO_TCP_CONNECT) ||
-	    ports_from_caps(&st->tcp_bind, caps, NONO_TCP_BIND))
+	    ports_from_caps(&st->tcp_bind, caps, NONO_TCP_BIND) ||
+	    ports_from_caps(&st->udp_connect, caps, NONO_UDP_CONNECT) ||
+	    ports_from_caps(&st->udp_bind, caps, NONO_UDP_BIND))
 		goto free_state;
 	st->scope_signal = caps->scope_signal;
 	st->scope_abstract_unix = caps->scope_abstract_unix;
@@ -407,6 +414,8 @@ char *nono_state_to_json(const nono_state *state)
 		state->net_blocked ? "true" : "false");
 	put_ports(f, "tcp_connect_ports", &state->tcp_connect);
 	put_ports(f, "tcp_bind_ports", &state->tcp_bind);
+	put_ports(f, "udp_connect_ports", &state->udp_connect);
+	put_ports(f, "udp_bind_ports", &state->udp_bind);
 	if (state->scope_signal != NONO_SCOPE_DEFAULT ||
 	    state->scope_abstract_unix != NONO_SCOPE_DEFAULT)
 		fprintf(f,
@@ -844,6 +853,11 @@ static int read_root(json_object *root, struct nono_state **out,
 	rc = read_ports(root, "tcp_connect_ports", &st->tcp_connect, diag);
 	if (rc == 0)
 		rc = read_ports(root, "tcp_bind_ports", &st->tcp_bind, diag);
+	if (rc == 0)
+		rc = read_ports(root, "udp_connect_ports", &st->udp_connect,
+				diag);
+	if (rc == 0)
+		rc = read_ports(root, "udp_bind_ports", &st->udp_bind, diag);
 	if (rc == 0)
 		rc = read_scopes(root, st, diag);
 	if (rc == 0)
@@ -1432,6 +1446,10 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 		rc = nono_caps_allow_tcp_connect(caps, state->tcp_connect.v[i]);
 	for (size_t i = 0; i < state->tcp_bind.len && rc == 0; i++)
 		rc = nono_caps_allow_tcp_bind(caps, state->tcp_bind.v[i]);
+	for (size_t i = 0; i < state->udp_connect.len && rc == 0; i++)
+		rc = nono_caps_allow_udp_connect(caps, state->udp_connect.v[i]);
+	for (size_t i = 0; i < state->udp_bind.len && rc == 0; i++)
+		rc = nono_caps_allow_udp_bind(caps, state->udp_bind.v[i]);
 	if (rc == 0)
 		rc = nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 state->scope_signal);

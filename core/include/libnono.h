@@ -145,10 +145,15 @@ NONO_API int nono_caps_block_network(nono_caps *caps);
 /* Whether the network is blocked. false for NULL. */
 NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps);
 
-/* The two TCP operations a port exception can reopen. */
+/* The operations a port exception can reopen: TCP (Landlock ABI 4) and,
+ * despite the type's name, UDP (ABI 10). */
 typedef enum nono_tcp_op {
 	NONO_TCP_CONNECT = 1,
 	NONO_TCP_BIND = 2,
+	/* connect() a UDP socket to the port, or send a datagram to it. */
+	NONO_UDP_CONNECT = 3,
+	/* bind() a UDP socket to the port. */
+	NONO_UDP_BIND = 4,
 } nono_tcp_op;
 
 /*
@@ -160,6 +165,25 @@ typedef enum nono_tcp_op {
  */
 NONO_API int nono_caps_allow_tcp_connect(nono_caps *caps, unsigned port);
 NONO_API int nono_caps_allow_tcp_bind(nono_caps *caps, unsigned port);
+
+/*
+ * The same for UDP: sending datagrams to `port` (and connect() to it), or
+ * binding `port`. Enforced where the kernel judges UDP ports (Landlock ABI
+ * 10); elsewhere UDP stays refused whole, and nono_apply fails (or, with
+ * best effort, reports it dropped). A sender needs an ephemeral local port,
+ * so a connect exception also allows binding one. Same returns as above.
+ */
+NONO_API int nono_caps_allow_udp_connect(nono_caps *caps, unsigned port);
+NONO_API int nono_caps_allow_udp_bind(nono_caps *caps, unsigned port);
+
+/*
+ * Checks the rules a set must keep whatever the backend: port exceptions
+ * (TCP or UDP) need a blocked network, and no port is 0 (only a set built
+ * by hand can hold one). nono_apply checks them before anything else; a
+ * front end may check earlier to point at its own input. 0 or NONO_EINVAL
+ * (with the rule in diag, which may be NULL).
+ */
+NONO_API int nono_caps_check(const nono_caps *caps, nono_diag *diag);
 
 /* The exceptions of one kind, in the order given: count, and the port at
  * `index` (NONO_EINVAL when out of range). */
@@ -368,6 +392,32 @@ NONO_API nono_unix_mode nono_caps_unix(const nono_caps *caps);
 NONO_API const char *nono_unix_mode_str(nono_unix_mode mode);
 
 /*
+ * What the kernel logs of the sandboxed program's denials, where audit is
+ * enabled (Landlock ABI 7; [policy] kernel_log). Asked for on an older
+ * kernel, it is something the kernel cannot do (NONO_EUNSUPPORTED, or
+ * dropped with best effort).
+ */
+typedef enum nono_kernel_log {
+	/* The kernel's default, and what a new set has: denials are logged
+	 * until the next execve(), not after it (so `nono run`'s program is
+	 * not logged; a program sandboxed by the shim is). */
+	NONO_KERNEL_LOG_DEFAULT = 0,
+	/* Denials are logged before and after execve(). */
+	NONO_KERNEL_LOG_DENIALS = 1,
+	/* Nothing is logged, by this sandbox or one nested in it. */
+	NONO_KERNEL_LOG_OFF = 2,
+} nono_kernel_log;
+
+/* Sets it. 0 or NONO_EINVAL. */
+NONO_API int nono_caps_set_kernel_log(nono_caps *caps, nono_kernel_log mode);
+
+/* The setting above; NONO_KERNEL_LOG_DEFAULT for NULL. */
+NONO_API nono_kernel_log nono_caps_kernel_log(const nono_caps *caps);
+
+/* "default", "denials", "off"; NULL for another value. Static. */
+NONO_API const char *nono_kernel_log_str(nono_kernel_log mode);
+
+/*
  * The Linux capabilities a sandboxed process keeps, as a mask of bits
  * numbered as the kernel numbers them (CAP_CHOWN is bit 0). Everything else
  * is dropped from the effective, permitted, inheritable, ambient and
@@ -570,7 +620,17 @@ enum nono_feature {
 	NONO_FEATURE_SCOPE_ABSTRACT_UNIX = 1u << 5,
 	NONO_FEATURE_SCOPE_SIGNAL = 1u << 6,
 	NONO_FEATURE_ALL_THREADS = 1u << 7, /* restrict every thread */
+	NONO_FEATURE_KERNEL_LOG = 1u << 8,  /* choose what is audit-logged */
+	NONO_FEATURE_FS_RESOLVE_UNIX = 1u << 9, /* UNIX sockets by grant */
+	NONO_FEATURE_NET_UDP = 1u << 10,	/* UDP bind/connect by port */
 };
+
+/*
+ * The Landlock ABI that brings `feature` (one enum nono_feature bit), so
+ * that a front end can say what a kernel lacks: 1 to 10 on Linux; 0 for
+ * an unknown bit, and for every bit on a system without Landlock.
+ */
+NONO_API int nono_feature_abi(unsigned feature);
 
 typedef struct nono_support_info {
 	bool is_supported;
