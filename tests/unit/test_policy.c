@@ -735,7 +735,8 @@ static const struct bad_case bad_cases[] = {
 	{ "bad/include-relative.ini", NONO_EPARSE, "", 2,
 	  "include = policies/other.ini: relative path" },
 	{ "bad/include-unknown-profile.ini", NONO_EPARSE, "", 2,
-	  "include = sytem: unknown built-in profile (known: system)" },
+	  "include = sytem: unknown built-in profile (known: system, proc, "
+	  "pty, shm, git, python, node, rust, man, imagemagick)" },
 	{ "bad/include-missing.ini", NONO_ENOENT, "", 2,
 	  "include = /nonexistent/nono-test.ini: cannot open: No such file "
 	  "or directory" },
