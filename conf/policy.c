@@ -1789,6 +1789,17 @@ const char *nono_policy_private_tmp(const nono_policy *policy)
 	return policy ? policy->private_tmp : NULL;
 }
 
+const char *const *nono_private_tmp_vars(void)
+{
+	/* TMPDIR is POSIX's; TMP and TEMP are read by Python's tempfile,
+	 * Perl and Windows-minded tools; tmux and SQLite have their own. */
+	static const char *const vars[] = { "TMPDIR",	     "TMP",
+					    "TEMP",	     "TMUX_TMPDIR",
+					    "SQLITE_TMPDIR", NULL };
+
+	return vars;
+}
+
 size_t nono_builtin_profile_count(void)
 {
 	return nono_profile_count;

@@ -688,6 +688,11 @@ NONO_API const char *nono_policy_note(const nono_policy *policy, size_t index);
  */
 NONO_API const char *nono_policy_private_tmp(const nono_policy *policy);
 
+/* The environment variables that name the private temporary directory for
+ * the program: TMPDIR, TMP, TEMP, TMUX_TMPDIR, SQLITE_TMPDIR. A static
+ * NULL-terminated list. */
+NONO_API const char *const *nono_private_tmp_vars(void);
+
 /* The built-in profiles (`include = NAME`), in the order nono check lists
  * them: how many, and the name and one-line description of profile
  * `index`; static strings, NULL when out of range. */
