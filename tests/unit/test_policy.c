@@ -533,6 +533,37 @@ Test(policy, builtin_profiles_are_listed)
 				   wanted[i]);
 }
 
+/* Makes HOME/rel (and its directories) for each of `n` names. */
+static void make_home_files(const char *home, const char *const *rel, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = tu_fmt("%s/%s", home, rel[i]);
+		char *cmd = tu_fmt("mkdir -p \"$(dirname '%s')\"", p);
+
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+		tu_write_file(p, "x\n");
+		free(cmd);
+		free(p);
+	}
+}
+
+/* Whether reading HOME/rel gets `want`, for each of `n` names. */
+static void expect_home_reads(const nono_query *q, const char *home,
+			      const char *const *rel, size_t n,
+			      nono_query_status want)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = tu_fmt("%s/%s", home, rel[i]);
+		nono_query_result r;
+
+		cr_assert_eq(nono_query_path(q, p, NONO_ACCESS_READ, &r), 0,
+			     "query %s", p);
+		cr_assert_eq(r.status, want, "%s must %sbe readable", p,
+			     want == NONO_QUERY_ALLOWED ? "" : "not ");
+		free(p);
+	}
+}
+
 /* Every profile at once, in a home that holds every credential file the
  * tools of the profiles know: none of them may be readable. */
 Test(policy, profiles_never_grant_credentials)
@@ -553,30 +584,16 @@ Test(policy, profiles_never_grant_credentials)
 		".cargo/config.toml", ".npm/_cacache/x",
 		".pyenv/version",     ".rustup/settings.toml",
 	};
+	size_t nsecrets = sizeof(secrets) / sizeof(*secrets);
+	size_t ngranted = sizeof(granted) / sizeof(*granted);
 	char *home = tu_tmpdir();
 	char *text = tu_fmt("[policy]\ninclude = system\n");
 	nono_query *q = NULL;
 	nono_policy *pol;
 
 	setenv("HOME", home, 1);
-	for (size_t i = 0; i < sizeof(secrets) / sizeof(*secrets); i++) {
-		char *p = tu_fmt("%s/%s", home, secrets[i]);
-		char *cmd = tu_fmt("mkdir -p \"$(dirname '%s')\"", p);
-
-		cr_assert_eq(system(cmd), 0, "%s", cmd);
-		tu_write_file(p, "secret\n");
-		free(cmd);
-		free(p);
-	}
-	for (size_t i = 0; i < sizeof(granted) / sizeof(*granted); i++) {
-		char *p = tu_fmt("%s/%s", home, granted[i]);
-		char *cmd = tu_fmt("mkdir -p \"$(dirname '%s')\"", p);
-
-		cr_assert_eq(system(cmd), 0, "%s", cmd);
-		tu_write_file(p, "x\n");
-		free(cmd);
-		free(p);
-	}
+	make_home_files(home, secrets, nsecrets);
+	make_home_files(home, granted, ngranted);
 	for (size_t i = 0; i < nono_profile_count; i++) {
 		char *more =
 			tu_fmt("%sinclude = %s\n", text, nono_profiles[i].name);
@@ -586,26 +603,8 @@ Test(policy, profiles_never_grant_credentials)
 	}
 	pol = load_buf_ok(text);
 	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
-	for (size_t i = 0; i < sizeof(secrets) / sizeof(*secrets); i++) {
-		char *p = tu_fmt("%s/%s", home, secrets[i]);
-		nono_query_result r;
-
-		cr_assert_eq(nono_query_path(q, p, NONO_ACCESS_READ, &r), 0,
-			     "query %s", p);
-		cr_assert_eq(r.status, NONO_QUERY_DENIED,
-			     "%s must not be readable", p);
-		free(p);
-	}
-	for (size_t i = 0; i < sizeof(granted) / sizeof(*granted); i++) {
-		char *p = tu_fmt("%s/%s", home, granted[i]);
-		nono_query_result r;
-
-		cr_assert_eq(nono_query_path(q, p, NONO_ACCESS_READ, &r), 0,
-			     "query %s", p);
-		cr_assert_eq(r.status, NONO_QUERY_ALLOWED,
-			     "%s should be readable", p);
-		free(p);
-	}
+	expect_home_reads(q, home, secrets, nsecrets, NONO_QUERY_DENIED);
+	expect_home_reads(q, home, granted, ngranted, NONO_QUERY_ALLOWED);
 	nono_query_free(q);
 	nono_policy_free(pol);
 	free(text);
