@@ -159,6 +159,9 @@ static void check_print_policy(const nono_policy *policy)
 	puts(blocked ? "" : " (none)");
 	printf("exec_writable: %s\n",
 	       nono_caps_exec_writable(caps) ? "true" : "false");
+	if (nono_policy_private_tmp(policy))
+		printf("private_tmp: %s (TMPDIR for the program)\n",
+		       nono_policy_private_tmp(policy));
 	if (rules > 0)
 		printf("Seatbelt rules: %zu (used on macOS only)\n", rules);
 	printf("on_unsupported: %s\n",
@@ -282,12 +285,26 @@ static void check_print_baseline(const nono_caps *caps, int abi)
 		puts("  - the network is open (block = true closes it)");
 }
 
+/* nono check --profiles: the built-in profiles, one line each. */
+static int check_list_profiles(void)
+{
+	for (size_t i = 0; i < nono_builtin_profile_count(); i++)
+		printf("%-12s %s\n", nono_builtin_profile_name(i),
+		       nono_builtin_profile_description(i));
+	return CLI_EXIT_OK;
+}
+
+/* Long-only options get values outside the range of characters. */
+#define CHECK_OPT_PROFILES 0x100
+
 static int check_main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "profiles", no_argument, NULL, CHECK_OPT_PROFILES },
 		{ 0 },
 	};
+	bool profiles = false;
 	struct check_trial trial = { 0 };
 	nono_support_info info = { 0 };
 	nono_policy *policy = NULL;
@@ -296,8 +313,15 @@ static int check_main(int argc, char **argv)
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1)
-		if (cli_common_option(&cli_check_command, c, argv, &status))
+		if (c == CHECK_OPT_PROFILES)
+			profiles = true;
+		else if (cli_common_option(&cli_check_command, c, argv,
+					   &status))
 			return status;
+	if (profiles && optind < argc)
+		return cli_usage_error("check", "--profiles takes no policy");
+	if (profiles)
+		return check_list_profiles();
 	if (optind >= argc)
 		return cli_usage_error("check", "no policy file given");
 	if (optind + 1 < argc)
@@ -348,12 +372,16 @@ free_policy:
 const struct cli_command cli_check_command = {
 	.name = "check",
 	.summary = "check a policy file against this kernel",
-	.usage = "usage: nono check POLICY\n",
+	.usage = "usage: nono check POLICY\n"
+		 "       nono check --profiles\n",
 	.help = "Loads POLICY as the shim would and prints what it grants, its\n"
 		"command lists, on_unsupported, and what this kernel enforces.\n"
 		"The policy is then applied in a short-lived child process, so\n"
 		"that the answer is the kernel's own: nothing else is affected.\n"
+		"--profiles lists the built-in profiles (include = NAME), each\n"
+		"with what it grants, in one line (docs/profiles.md has more).\n"
 		"\n"
+		"  --profiles  list the built-in profiles\n"
 		"  -h, --help  this text\n"
 		"\n"
 		"Exit status: 0 when the shim would run a program with POLICY;\n"

@@ -27,6 +27,9 @@ enum run_option {
 	RUN_OPT_BLOCK_NET,
 	RUN_OPT_CONNECT_TCP,
 	RUN_OPT_BIND_TCP,
+	RUN_OPT_INCLUDE,
+	RUN_OPT_PRIVATE_TMP,
+	RUN_OPT_NO_SYSTEM,
 };
 
 static const struct option run_options[] = {
@@ -40,6 +43,9 @@ static const struct option run_options[] = {
 	{ "block-net", no_argument, NULL, RUN_OPT_BLOCK_NET },
 	{ "connect-tcp", required_argument, NULL, RUN_OPT_CONNECT_TCP },
 	{ "bind-tcp", required_argument, NULL, RUN_OPT_BIND_TCP },
+	{ "include", required_argument, NULL, RUN_OPT_INCLUDE },
+	{ "private-tmp", no_argument, NULL, RUN_OPT_PRIVATE_TMP },
+	{ "no-system", no_argument, NULL, RUN_OPT_NO_SYSTEM },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
@@ -65,6 +71,11 @@ struct run_args {
 	struct run_port *ports; /* argc entries: enough for any line */
 	size_t port_count;
 	char **program; /* PROGRAM and its arguments */
+	/* Without --policy: the policy built from these (run_flags_policy). */
+	const char **includes; /* argc entries: enough for any line */
+	size_t include_count;
+	bool private_tmp;
+	bool no_system;
 };
 
 static void run_add_grant(struct run_args *args, const char *option,
@@ -149,6 +160,15 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 			};
 			break;
 		}
+		case RUN_OPT_INCLUDE:
+			args->includes[args->include_count++] = optarg;
+			break;
+		case RUN_OPT_PRIVATE_TMP:
+			args->private_tmp = true;
+			break;
+		case RUN_OPT_NO_SYSTEM:
+			args->no_system = true;
+			break;
 		default:
 			if (cli_common_option(&cli_run_command, c, argv,
 					      &status))
@@ -159,7 +179,76 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 	if (optind >= argc)
 		return cli_usage_error("run", "no program given");
 	args->program = argv + optind;
+	/* A policy file says all of this itself, in one place. */
+	if (args->policy &&
+	    (args->include_count || args->private_tmp || args->no_system))
+		return cli_usage_error(
+			"run", "--include, --private-tmp and --no-system "
+			       "build a policy without --policy; write "
+			       "include = NAME or private_tmp = true in "
+			       "the policy file instead");
 	return -1;
+}
+
+/*
+ * Without --policy, the policy is made from the options: include = system
+ * (unless --no-system), one include per --include, and private_tmp = true
+ * for --private-tmp, loaded as any policy is, so that a bad profile name is
+ * refused with the loader's own words. Returns 0, or -1 with the error
+ * printed.
+ */
+static int run_flags_policy(const struct run_args *args, nono_policy **out)
+{
+	size_t len = 64 + (args->private_tmp ? 32 : 0);
+	nono_diag diag;
+	char *text, *p;
+	int rc;
+
+	for (size_t i = 0; i < args->include_count; i++)
+		len += strlen(args->includes[i]) + 12;
+	text = malloc(len);
+	if (!text) {
+		cli_error("%s", nono_strerror(NONO_ENOMEM));
+		return -1;
+	}
+	p = text + sprintf(text, "[policy]\n%s",
+			   args->no_system ? "" : "include = system\n");
+	for (size_t i = 0; i < args->include_count; i++) {
+		/* A value is one line: a newline would start another key. */
+		if (strpbrk(args->includes[i], "\n\r")) {
+			cli_error("--include: a profile name is one word");
+			free(text);
+			return -1;
+		}
+		p += sprintf(p, "include = %s\n", args->includes[i]);
+	}
+	if (args->private_tmp)
+		sprintf(p, "[filesystem]\nprivate_tmp = true\n");
+	nono_diag_clear(&diag);
+	rc = nono_policy_load_buffer("nono run", text, strlen(text), out,
+				     &diag);
+	free(text);
+	if (rc < 0) {
+		cli_diag_error("building the policy", rc, &diag);
+		return -1;
+	}
+	return 0;
+}
+
+/* Points TMPDIR and its kin at the policy's private temporary directory.
+ * Returns 0, or -1 with the error printed. */
+static int run_set_private_tmp(const nono_policy *policy)
+{
+	const char *dir = nono_policy_private_tmp(policy);
+	const char *const *vars = nono_private_tmp_vars();
+
+	for (size_t i = 0; dir && vars[i]; i++) {
+		if (setenv(vars[i], dir, 1) < 0) {
+			cli_error("setting %s: %s", vars[i], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* The capability set: the policy's, then the command line's grants. */
@@ -259,9 +348,11 @@ static int run_main(int argc, char **argv)
 
 	args.grants = calloc((size_t)argc, sizeof(*args.grants));
 	args.ports = calloc((size_t)argc, sizeof(*args.ports));
-	if (!args.grants || !args.ports) {
+	args.includes = calloc((size_t)argc, sizeof(*args.includes));
+	if (!args.grants || !args.ports || !args.includes) {
 		free(args.grants);
 		free(args.ports);
+		free(args.includes);
 		cli_error("%s", nono_strerror(NONO_ENOMEM));
 		return CLI_EXIT_CANNOT_RUN;
 	}
@@ -273,6 +364,8 @@ static int run_main(int argc, char **argv)
 	 * that cannot be applied: 126, as the shim would exit. */
 	status = CLI_EXIT_CANNOT_RUN;
 	if (args.policy && cli_policy_load(args.policy, &policy) < 0)
+		goto free_grants;
+	if (!args.policy && run_flags_policy(&args, &policy) < 0)
 		goto free_grants;
 	if (run_build_caps(&args, policy, &caps) < 0)
 		goto free_policy;
@@ -309,10 +402,13 @@ static int run_main(int argc, char **argv)
 			  result.dropped_details[0] ? result.dropped_details
 						    : "(no details)");
 
+	if (run_set_private_tmp(policy) < 0)
+		goto free_caps;
 	nono_caps_free(caps);
 	nono_policy_free(policy);
 	free(args.grants);
 	free(args.ports);
+	free(args.includes);
 	/* A marker from outside is no sign that this sandbox holds the
 	 * program's policy: let a shim under it decide afresh. */
 	unsetenv(CLI_ENV_SHIM_APPLIED);
@@ -327,6 +423,7 @@ free_policy:
 free_grants:
 	free(args.grants);
 	free(args.ports);
+	free(args.includes);
 	return status;
 }
 
@@ -334,14 +431,26 @@ free_grants:
 const struct cli_command cli_run_command = {
 	.name = "run",
 	.summary = "run a program in a sandbox",
-	.usage = "usage: nono run [--policy FILE] [OPTIONS] [--] PROGRAM [ARGS...]\n",
+	.usage = "usage: nono run [--policy FILE] [OPTIONS] [--] PROGRAM [ARGS...]\n"
+		 "       nono run [--include NAME]... [--private-tmp] [--no-system]\n"
+		 "                [OPTIONS] [--] PROGRAM [ARGS...]\n",
 	.help = "Applies a sandbox to itself, then executes PROGRAM in it (so a\n"
 		"statically linked program is confined too). The sandbox is the\n"
 		"policy file's, plus the grants given as options. Everything not\n"
 		"granted is denied: a program needs read access to itself and\n"
 		"its libraries (`include = system` in a policy gives that).\n"
+		"Without --policy the sandbox starts from the built-in profile\n"
+		"`system`: `nono run --read-write . -- make` builds the project in\n"
+		"the working directory and may write nowhere else.\n"
 		"\n"
 		"  --policy FILE            start from this policy file\n"
+		"  --include NAME           without --policy: add the built-in\n"
+		"                           profile NAME (repeatable; nono check\n"
+		"                           --profiles lists them)\n"
+		"  --private-tmp            without --policy: a temporary directory\n"
+		"                           of the program's own, in TMPDIR and kin\n"
+		"  --no-system              without --policy: do not start from\n"
+		"                           the system profile\n"
 		"  --read DIR               read DIR and everything beneath it\n"
 		"  --write DIR              write beneath DIR\n"
 		"  --read-write DIR         both\n"

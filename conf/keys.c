@@ -117,6 +117,19 @@ const struct nono_key nono_keys[] = {
 	},
 	{
 		.section = "filesystem",
+		.name = "private_tmp",
+		.kind = NONO_KIND_BOOL,
+		.repeatable = false,
+		.handler = HANDLER(nono_policy_h_private_tmp),
+		.doc = "`true`: a temporary directory of the program's own "
+		       "(`$TMPDIR/nono-UID/HASH`, else under `/tmp`; one per "
+		       "user and policy, mode 0700, made when missing), "
+		       "granted read and write; the shim and `nono run` set "
+		       "`TMPDIR`, `TMP`, `TEMP`, `TMUX_TMPDIR` and "
+		       "`SQLITE_TMPDIR` to it. Default `false`.",
+	},
+	{
+		.section = "filesystem",
 		.name = "metadata",
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,

@@ -93,6 +93,8 @@ int nono_policy_h_unix(struct nono_policy_loader *ld,
 		       const struct nono_key *key, const char *value);
 int nono_policy_h_capabilities(struct nono_policy_loader *ld,
 			       const struct nono_key *key, const char *value);
+int nono_policy_h_private_tmp(struct nono_policy_loader *ld,
+			      const struct nono_key *key, const char *value);
 
 /*
  * Reads a value of `[process] capabilities`: `default`, `keep` (all),

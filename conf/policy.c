@@ -18,6 +18,7 @@
 #include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@
 struct nono_policy {
 	nono_caps *caps;
 	bool best_effort;
+	char *private_tmp; /* the directory private_tmp = true made, or NULL */
 	char **notes;
 	size_t note_count;
 	size_t note_cap;
@@ -102,6 +104,9 @@ struct nono_policy_loader {
 	 * deny's meaning depends on grants that may come later). */
 	char **deny_where;
 	size_t deny_where_len;
+	/* private_tmp = true was given; the directory is made at the end,
+	 * once the whole policy is known to be good. */
+	bool private_tmp;
 };
 
 /* ------------------------------------------------------------------ */
@@ -1027,6 +1032,75 @@ static void value_shown(const char *value, const struct nono_expanded *ex,
 			 ex->path);
 }
 
+/* Whether `path` is `dir` or lies beneath it, spelled as it is. */
+static bool spelled_beneath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
+/* Whether `path` is /proc/<pid> or lies beneath it. */
+static bool proc_pid_path(const char *path)
+{
+	size_t n;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	n = strspn(path + 6, "0123456789");
+	return n > 0 && (path[6 + n] == '\0' || path[6 + n] == '/');
+}
+
+/*
+ * Refuses a path that names one process's entries in /proc: /proc/self,
+ * /proc/thread-self, /proc/<pid>, and /dev/fd and /dev/std* (symlinks to
+ * /proc/self/fd). Canonicalised, /proc/self becomes the loader's own pid,
+ * and the grant would reach neither the program's children nor, under
+ * nono run, the program itself. Returns 0, or the error recorded.
+ */
+static int refuse_per_process(struct nono_policy_loader *ld,
+			      const struct nono_key *key, const char *value,
+			      const char *path)
+{
+	static const char *const proc[] = { "/proc/self", "/proc/thread-self" };
+	static const char *const fds[] = { "/dev/fd", "/dev/stdin",
+					   "/dev/stdout", "/dev/stderr" };
+	char *resolved = realpath(path, NULL);
+	bool in_proc =
+		proc_pid_path(path) || (resolved && proc_pid_path(resolved));
+	bool in_fds = false;
+
+	free(resolved);
+	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
+		in_proc = in_proc || spelled_beneath(path, proc[i]);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
+		in_fds = in_fds || spelled_beneath(path, fds[i]);
+	if (in_fds)
+		return ld_error(ld, NONO_EPARSE,
+				"%s = %.*s: a per-process path (a symlink into "
+				"/proc/self/fd): descriptors the program "
+				"inherits need no grant; grant the file or "
+				"device they are, or use include = proc",
+				key->name, QUOTE_MAX, value);
+	if (in_proc)
+		return ld_error(ld, NONO_EPARSE,
+				"%s = %.*s: a per-process path: it would name "
+				"the process that loads the policy, not the "
+				"program nor its children; use include = proc "
+				"(read access to /proc, /proc/self included)",
+				key->name, QUOTE_MAX, value);
+	return 0;
+}
+
+int nono_policy_h_private_tmp(struct nono_policy_loader *ld,
+			      const struct nono_key *key, const char *value)
+{
+	(void)key;
+	ld->private_tmp = strcmp(value, "true") == 0;
+	return 0;
+}
+
 int nono_policy_h_path(struct nono_policy_loader *ld,
 		       const struct nono_key *key, const char *value)
 {
@@ -1037,6 +1111,8 @@ int nono_policy_h_path(struct nono_policy_loader *ld,
 	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
+	if (refuse_per_process(ld, key, value, ex.path) != 0)
+		return ld->err;
 	if (key->kind == NONO_KIND_DIR)
 		rc = nono_caps_allow_path(ld->pol->caps, ex.path, key->access);
 	else
@@ -1068,6 +1144,8 @@ int nono_policy_h_deny(struct nono_policy_loader *ld,
 	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
+	if (refuse_per_process(ld, key, value, ex.path) != 0)
+		return ld->err;
 	value_shown(value, &ex, shown, sizeof(shown));
 	rc = nono_caps_deny_path(ld->pol->caps, ex.path);
 	if (rc == NONO_ENOENT && ex.optional) {
@@ -1411,6 +1489,7 @@ void nono_policy_free(nono_policy *policy)
 	if (!policy)
 		return;
 	nono_caps_free(policy->caps);
+	free(policy->private_tmp);
 	for (size_t i = 0; i < policy->note_count; i++)
 		free(policy->notes[i]);
 	free(policy->notes);
@@ -1430,6 +1509,165 @@ static void loader_free(struct nono_policy_loader *ld)
 	for (size_t i = 0; i < ld->deny_where_len; i++)
 		free(ld->deny_where[i]);
 	free(ld->deny_where);
+}
+
+/* ------------------------------------------------------------------ */
+/* private_tmp                                                          */
+/* ------------------------------------------------------------------ */
+
+/* 64-bit FNV-1a of a string and its NUL, continued from `hash`. */
+static uint64_t fnv1a(uint64_t hash, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		hash ^= p[i];
+		hash *= UINT64_C(0x100000001b3);
+	}
+	return hash;
+}
+
+/*
+ * Opens directory `name` beneath `dirfd`, making it (0700) when missing,
+ * and checks that it is private: a directory, not a symlink, owned by this
+ * user, with no access for anyone else. Another user could have made it
+ * first in a shared /tmp, to read or plant what the program writes there.
+ * Returns the descriptor, or -1 with the reason in `why`.
+ */
+static int private_dir(int dirfd, const char *name, char *why, size_t len)
+{
+	bool made = mkdirat(dirfd, name, 0700) == 0;
+	struct stat st;
+	int fd;
+
+	if (!made && errno != EEXIST) {
+		snprintf(why, len, "cannot make %s: %s", name, strerror(errno));
+		return -1;
+	}
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "cannot open %s: %s", name,
+			 errno == ELOOP ? "a symlink" : strerror(errno));
+		return -1;
+	}
+	/* The umask may have taken bits the program needs. */
+	if (made && fchmod(fd, 0700) < 0) {
+		snprintf(why, len, "cannot set the mode of %s: %s", name,
+			 strerror(errno));
+		goto close_fd;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(why, len, "cannot stat %s: %s", name, strerror(errno));
+		goto close_fd;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+		snprintf(why, len,
+			 "%s is not private (owner uid %u, mode %04o; expected "
+			 "uid %u, mode 0700)",
+			 name, (unsigned)st.st_uid,
+			 (unsigned)(st.st_mode & 07777), (unsigned)geteuid());
+		goto close_fd;
+	}
+	return fd;
+
+close_fd:
+	close(fd);
+	return -1;
+}
+
+/*
+ * Makes the policy's private temporary directory,
+ * BASE/nono-UID/HASH: BASE is $TMPDIR when it is an absolute path to a
+ * directory (inside a sandbox with a private temp directory, a nested
+ * policy's lands within it, where it may write), /tmp otherwise; HASH
+ * names the policy: the canonical path of its file, or the name and text
+ * of a buffer. Returns 0 with a malloc'd path in *out, or a code with the
+ * reason in `why`.
+ */
+static int private_tmp_make(const char *name, const char *data, size_t len,
+			    bool is_file, char **out, char *why, size_t whylen)
+{
+	const char *base = getenv("TMPDIR");
+	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+	char *canon = NULL, *base_canon = NULL, user[32], leaf[32];
+	int basefd = -1, userfd = -1, leaffd = -1, rc = NONO_EINVAL;
+	struct stat st;
+
+	if (!base || base[0] != '/' || stat(base, &st) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		base = "/tmp";
+	base_canon = realpath(base, NULL);
+	if (!base_canon) {
+		snprintf(why, whylen, "%s: %s", base, strerror(errno));
+		return errno == ENOMEM ? NONO_ENOMEM : NONO_ENOENT;
+	}
+	hash = fnv1a(hash, "nono-private-tmp", sizeof("nono-private-tmp"));
+	if (is_file && (canon = realpath(name, NULL)) != NULL) {
+		hash = fnv1a(hash, canon, strlen(canon) + 1);
+	} else {
+		hash = fnv1a(hash, name, strlen(name) + 1);
+		hash = fnv1a(hash, data, len);
+	}
+	snprintf(user, sizeof(user), "nono-%u", (unsigned)geteuid());
+	snprintf(leaf, sizeof(leaf), "%016llx", (unsigned long long)hash);
+
+	basefd = open(base_canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (basefd < 0) {
+		snprintf(why, whylen, "%s: %s", base_canon, strerror(errno));
+		goto free_paths;
+	}
+	userfd = private_dir(basefd, user, why, whylen);
+	if (userfd < 0)
+		goto close_fds;
+	leaffd = private_dir(userfd, leaf, why, whylen);
+	if (leaffd < 0)
+		goto close_fds;
+	if (asprintf(out, "%s/%s/%s", strcmp(base_canon, "/") ? base_canon : "",
+		     user, leaf) < 0) {
+		snprintf(why, whylen, "out of memory");
+		rc = NONO_ENOMEM;
+		goto close_fds;
+	}
+	rc = 0;
+
+close_fds:
+	if (leaffd >= 0)
+		close(leaffd);
+	if (userfd >= 0)
+		close(userfd);
+	if (basefd >= 0)
+		close(basefd);
+free_paths:
+	free(canon);
+	free(base_canon);
+	return rc;
+}
+
+/* Makes and grants the private temporary directory, when asked for. */
+static int private_tmp_grant(struct nono_policy_loader *ld, const char *name,
+			     const char *data, size_t len, bool is_file)
+{
+	const struct nono_key *key = nono_key_find("filesystem", "private_tmp");
+	const struct seen_value *where = &ld->seen[nono_key_index(key)];
+	char why[512];
+	int rc;
+
+	if (!ld->private_tmp)
+		return 0;
+	rc = private_tmp_make(name, data, len, is_file, &ld->pol->private_tmp,
+			      why, sizeof(why));
+	if (rc == 0)
+		rc = nono_caps_allow_path(ld->pol->caps, ld->pol->private_tmp,
+					  NONO_ACCESS_READ_WRITE);
+	else
+		return diag_set(ld->diag, rc, where->file, where->line,
+				"private_tmp = true: %s", why);
+	if (rc != 0)
+		return diag_set(ld->diag, rc, where->file, where->line,
+				"private_tmp = true: %s: %s",
+				ld->pol->private_tmp, nono_strerror(rc));
+	return 0;
 }
 
 /*
@@ -1483,6 +1721,9 @@ static int load(const char *name, const char *data, size_t len,
 				      why.message);
 		goto free_loader;
 	}
+	rc = private_tmp_grant(&ld, name, data, len, st != NULL);
+	if (rc != 0)
+		goto free_loader;
 	/* The same path granted twice (by the profile and by the file, say)
 	 * becomes one rule. */
 	rc = nono_caps_deduplicate(pol->caps);
@@ -1566,4 +1807,35 @@ const char *nono_policy_note(const nono_policy *policy, size_t index)
 	if (!policy || index >= policy->note_count)
 		return NULL;
 	return policy->notes[index];
+}
+
+const char *nono_policy_private_tmp(const nono_policy *policy)
+{
+	return policy ? policy->private_tmp : NULL;
+}
+
+const char *const *nono_private_tmp_vars(void)
+{
+	/* TMPDIR is POSIX's; TMP and TEMP are read by Python's tempfile,
+	 * Perl and Windows-minded tools; tmux and SQLite have their own. */
+	static const char *const vars[] = { "TMPDIR",	     "TMP",
+					    "TEMP",	     "TMUX_TMPDIR",
+					    "SQLITE_TMPDIR", NULL };
+
+	return vars;
+}
+
+size_t nono_builtin_profile_count(void)
+{
+	return nono_profile_count;
+}
+
+const char *nono_builtin_profile_name(size_t index)
+{
+	return index < nono_profile_count ? nono_profiles[index].name : NULL;
+}
+
+const char *nono_builtin_profile_description(size_t index)
+{
+	return index < nono_profile_count ? nono_profiles[index].doc : NULL;
 }

@@ -14,7 +14,8 @@
  * (shim.map), never uses stdio streams (the program's buffers are not ours:
  * every message is one write(2) to fd 2), leaves no file descriptor and no
  * allocation behind, and leaves the process with nothing changed but the
- * sandbox and one environment variable (SHIM_ENV_APPLIED, below).
+ * sandbox and one environment variable (SHIM_ENV_APPLIED, below), and
+ * TMPDIR and its kin where the policy asks for private_tmp.
  *
  * LD_PRELOAD and NONO_POLICY are inherited, so every child process the
  * program starts loads the shim too; it recognises the policy its parent
@@ -573,6 +574,18 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	 * deep enough chain would fail: better to stop now. */
 	if (setenv(SHIM_ENV_APPLIED, identity, 1) < 0)
 		shim_die("setting %s: %s", SHIM_ENV_APPLIED, strerror(errno));
+	/* private_tmp = true: the program and its children write their
+	 * temporary files where the sandbox lets them. Children that skip
+	 * the policy (shim_already_applied) inherit the variables. */
+	if (nono_policy_private_tmp(policy)) {
+		const char *const *vars = nono_private_tmp_vars();
+
+		for (size_t i = 0; vars[i]; i++)
+			if (setenv(vars[i], nono_policy_private_tmp(policy),
+				   1) < 0)
+				shim_die("setting %s: %s", vars[i],
+					 strerror(errno));
+	}
 	shim_log(SHIM_LOG_INFO,
 		 "sandbox applied: policy %s (%s), Landlock ABI %d", path,
 		 identity, result.abi);

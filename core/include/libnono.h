@@ -760,6 +760,30 @@ NONO_API bool nono_policy_best_effort(const nono_policy *policy);
 NONO_API size_t nono_policy_note_count(const nono_policy *policy);
 NONO_API const char *nono_policy_note(const nono_policy *policy, size_t index);
 
+/*
+ * The private temporary directory of `[filesystem] private_tmp = true`
+ * (borrowed from the policy), or NULL where the policy does not ask for
+ * one. Loading the policy made it when missing, mode 0700, and granted it
+ * read and write: $TMPDIR/nono-UID/HASH (/tmp when TMPDIR is not an
+ * absolute path to a directory), HASH naming the policy file's canonical
+ * path, or a buffer's name and text. Nothing removes it. The caller that
+ * runs the program sets TMPDIR (and TMP, TEMP, TMUX_TMPDIR,
+ * SQLITE_TMPDIR) to it, as the shim and `nono run` do.
+ */
+NONO_API const char *nono_policy_private_tmp(const nono_policy *policy);
+
+/* The environment variables that name the private temporary directory for
+ * the program: TMPDIR, TMP, TEMP, TMUX_TMPDIR, SQLITE_TMPDIR. A static
+ * NULL-terminated list. */
+NONO_API const char *const *nono_private_tmp_vars(void);
+
+/* The built-in profiles (`include = NAME`), in the order nono check lists
+ * them: how many, and the name and one-line description of profile
+ * `index`; static strings, NULL when out of range. */
+NONO_API size_t nono_builtin_profile_count(void);
+NONO_API const char *nono_builtin_profile_name(size_t index);
+NONO_API const char *nono_builtin_profile_description(size_t index);
+
 /* ------------------------------------------------------------------ */
 /* Running a program inside a sandbox (nono-py's sandboxed_exec)        */
 /* ------------------------------------------------------------------ */

@@ -7,7 +7,9 @@
  * path: the seeds take theirs from tests/data/policies through
  * ${NONO_TEST_POLICIES}, set here as the unit tests set it.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "libnono.h"
@@ -20,6 +22,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	setenv("HOME", NONO_TEST_DATA_DIR "/policies/tree", 1);
 	setenv("NONO_TEST_EMPTY", "", 1);
 	unsetenv("NONO_TEST_SURELY_UNSET");
+	/* private_tmp = true makes a directory per distinct policy: they go
+	 * in a directory of this run, and each is removed after its load. */
+	static char tmp[] = "/tmp/nono-fuzz-XXXXXX";
+	if (mkdtemp(tmp))
+		setenv("TMPDIR", tmp, 1);
 	return 0;
 }
 
@@ -54,6 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nono_free(summary);
 	for (size_t i = 0; i < nono_policy_note_count(policy); i++)
 		FUZZ_CHECK(nono_policy_note(policy, i) != NULL, "note %zu", i);
+	if (nono_policy_private_tmp(policy))
+		rmdir(nono_policy_private_tmp(policy));
 	nono_policy_free(policy);
 	return 0;
 }

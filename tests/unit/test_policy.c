@@ -505,6 +505,171 @@ Test(policy, every_builtin_profile_loads)
 	}
 }
 
+Test(policy, builtin_profiles_are_listed)
+{
+	cr_assert_eq(nono_builtin_profile_count(), nono_profile_count,
+		     "the public count is the table's");
+	cr_assert_geq(nono_builtin_profile_count(), 10,
+		      "ten profiles at least");
+	for (size_t i = 0; i < nono_builtin_profile_count(); i++) {
+		const char *doc = nono_builtin_profile_description(i);
+
+		cr_assert_str_eq(nono_builtin_profile_name(i),
+				 nono_profiles[i].name, "name %zu", i);
+		cr_assert(doc && *doc && !strchr(doc, '\n'),
+			  "profile %s: a one-line description",
+			  nono_profiles[i].name);
+	}
+	cr_assert_null(nono_builtin_profile_name(nono_profile_count),
+		       "out of range");
+	cr_assert_null(nono_builtin_profile_description(nono_profile_count),
+		       "out of range");
+	static const char *const wanted[] = { "system",	    "proc", "pty",
+					      "shm",	    "git",  "python",
+					      "node",	    "rust", "man",
+					      "imagemagick" };
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(*wanted); i++)
+		cr_assert_not_null(nono_profile_find(wanted[i]), "profile %s",
+				   wanted[i]);
+}
+
+/* Makes HOME/rel (and its directories) for each of `n` names. */
+static void make_home_files(const char *home, const char *const *rel, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = tu_fmt("%s/%s", home, rel[i]);
+		char *cmd = tu_fmt("mkdir -p \"$(dirname '%s')\"", p);
+
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+		tu_write_file(p, "x\n");
+		free(cmd);
+		free(p);
+	}
+}
+
+/* Whether reading HOME/rel gets `want`, for each of `n` names. */
+static void expect_home_reads(const nono_query *q, const char *home,
+			      const char *const *rel, size_t n,
+			      nono_query_status want)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = tu_fmt("%s/%s", home, rel[i]);
+		nono_query_result r;
+
+		cr_assert_eq(nono_query_path(q, p, NONO_ACCESS_READ, &r), 0,
+			     "query %s", p);
+		cr_assert_eq(r.status, want, "%s must %sbe readable", p,
+			     want == NONO_QUERY_ALLOWED ? "" : "not ");
+		free(p);
+	}
+}
+
+/* Every profile at once, in a home that holds every credential file the
+ * tools of the profiles know: none of them may be readable. */
+Test(policy, profiles_never_grant_credentials)
+{
+	static const char *const secrets[] = { ".git-credentials",
+					       ".config/git/credentials",
+					       ".npmrc",
+					       ".cargo/credentials.toml",
+					       ".cargo/credentials",
+					       ".ssh/id_ed25519",
+					       ".config/gh/hosts.yml",
+					       ".pypirc",
+					       ".netrc",
+					       ".docker/config.json",
+					       ".local/share/keyrings/x" };
+	static const char *const granted[] = {
+		".gitconfig",	      ".config/git/config",
+		".cargo/config.toml", ".npm/_cacache/x",
+		".pyenv/version",     ".rustup/settings.toml",
+	};
+	size_t nsecrets = sizeof(secrets) / sizeof(*secrets);
+	size_t ngranted = sizeof(granted) / sizeof(*granted);
+	char *home = tu_tmpdir();
+	char *text = tu_fmt("[policy]\ninclude = system\n");
+	nono_query *q = NULL;
+	nono_policy *pol;
+
+	setenv("HOME", home, 1);
+	make_home_files(home, secrets, nsecrets);
+	make_home_files(home, granted, ngranted);
+	for (size_t i = 0; i < nono_profile_count; i++) {
+		char *more =
+			tu_fmt("%sinclude = %s\n", text, nono_profiles[i].name);
+
+		free(text);
+		text = more;
+	}
+	pol = load_buf_ok(text);
+	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
+	expect_home_reads(q, home, secrets, nsecrets, NONO_QUERY_DENIED);
+	expect_home_reads(q, home, granted, ngranted, NONO_QUERY_ALLOWED);
+	nono_query_free(q);
+	nono_policy_free(pol);
+	free(text);
+	tu_rm_rf(home);
+	free(home);
+}
+
+Test(policy, private_tmp_is_made_private_and_granted)
+{
+	static const char text[] = "[filesystem]\nprivate_tmp = true\n";
+	char *base = tu_tmpdir();
+	char *user = tu_fmt("%s/nono-%u/", base, (unsigned)geteuid());
+	nono_policy *pol, *again, *other;
+	const char *dir;
+	struct stat st;
+
+	setenv("TMPDIR", base, 1);
+	pol = load_buf_ok(text);
+	dir = nono_policy_private_tmp(pol);
+	cr_assert_not_null(dir, "a directory");
+	cr_assert_eq(strncmp(dir, user, strlen(user)), 0, "%s lies in %s", dir,
+		     user);
+	cr_assert_eq(stat(dir, &st), 0, "%s exists", dir);
+	cr_assert(S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0700,
+		  "%s: mode %o", dir, st.st_mode & 07777);
+	cr_assert(has_grant(nono_policy_caps(pol), dir, NONO_ACCESS_READ_WRITE,
+			    false),
+		  "%s granted read and write", dir);
+
+	again = load_buf_ok(text);
+	cr_assert_str_eq(nono_policy_private_tmp(again), dir,
+			 "the same policy, the same directory");
+	other = load_buf_ok("[filesystem]\nprivate_tmp = true\n"
+			    "read = /usr\n");
+	cr_assert_str_neq(nono_policy_private_tmp(other), dir,
+			  "another policy, another directory");
+	nono_policy_free(again);
+	nono_policy_free(other);
+	nono_policy_free(pol);
+
+	pol = load_buf_ok("[filesystem]\nprivate_tmp = false\n");
+	cr_assert_null(nono_policy_private_tmp(pol), "not asked for");
+	nono_policy_free(pol);
+
+	/* A directory someone else could enter is refused, not used. */
+	user[strlen(user) - 1] = '\0';
+	cr_assert_eq(chmod(user, 0755), 0, "chmod %s", user);
+	{
+		nono_policy *bad = NULL;
+		nono_diag d;
+		int rc = nono_policy_load_buffer("<test>", text, strlen(text),
+						 &bad, &d);
+
+		cr_assert_eq(rc, NONO_EINVAL, "refused: %s", d.message);
+		cr_assert_null(bad, "nothing loaded");
+		cr_assert_eq(d.line, 2, "the line of private_tmp");
+		cr_assert(strstr(d.message, "private_tmp = true: nono-") &&
+				  strstr(d.message, "is not private"),
+			  "message: %s", d.message);
+	}
+	tu_rm_rf(base);
+	free(user);
+	free(base);
+}
+
 struct run_args {
 	const char *policy;
 	const char *code;
@@ -734,8 +899,23 @@ static const struct bad_case bad_cases[] = {
 	  "includes nested deeper than 8: " },
 	{ "bad/include-relative.ini", NONO_EPARSE, "", 2,
 	  "include = policies/other.ini: relative path" },
+	/* Per-process paths (issue 18). */
+	{ "bad/proc-self.ini", NONO_EPARSE, "", 2,
+	  "read = /proc/self: a per-process path: it would name the process "
+	  "that loads the policy, not the program nor its children; use "
+	  "include = proc" },
+	{ "bad/proc-pid.ini", NONO_EPARSE, "", 2,
+	  "read_file = -/proc/1/cmdline: a per-process path" },
+	{ "bad/deny-proc-self.ini", NONO_EPARSE, "", 2,
+	  "deny = /proc/thread-self: a per-process path" },
+	{ "bad/dev-stdout.ini", NONO_EPARSE, "", 2,
+	  "read_write_file = /dev/stdout: a per-process path (a symlink into "
+	  "/proc/self/fd)" },
+	{ "bad/private-tmp-value.ini", NONO_EPARSE, "", 2,
+	  "private_tmp = yes: expected true or false" },
 	{ "bad/include-unknown-profile.ini", NONO_EPARSE, "", 2,
-	  "include = sytem: unknown built-in profile (known: system)" },
+	  "include = sytem: unknown built-in profile (known: system, proc, "
+	  "pty, shm, git, python, node, rust, man, imagemagick)" },
 	{ "bad/include-missing.ini", NONO_ENOENT, "", 2,
 	  "include = /nonexistent/nono-test.ini: cannot open: No such file "
 	  "or directory" },
