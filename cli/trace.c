@@ -45,6 +45,11 @@
 #include "cli.h"
 #include "trace.h"
 
+/* musl defines prlimit64 as a macro for prlimit (its large-file
+ * names), which would turn the system call table's SYS_prlimit64 into a
+ * name that does not exist. */
+#undef prlimit64
+
 #if defined(__x86_64__)
 #define TRACE_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -704,7 +709,9 @@ static void trace_stop(struct tracer *tr, pid_t tid, int status)
 	struct __ptrace_syscall_info info;
 	int sig = WSTOPSIG(status), event = status >> 16;
 	struct tracee *t = tracer_get(tr, tid);
-	enum __ptrace_request next = PTRACE_CONT;
+	/* int: glibc's enum __ptrace_request is its own; musl takes an
+	 * int. */
+	int next = PTRACE_CONT;
 	int deliver = 0;
 
 	if (sig == (SIGTRAP | 0x80)) {
