@@ -975,6 +975,26 @@ Test(cli, support_text)
 		  "the details: %s", proc.out);
 }
 
+/* The shim's installed path (the shim_dir option) and the line to paste
+ * name the same file (issue 20). */
+Test(cli, support_prints_the_shim_line)
+{
+	const char *shim, *line;
+
+	nono("support", NULL);
+	shim = strstr(proc.out, "\nshim: /");
+	cr_assert(shim, "a shim line: %s", proc.out);
+	shim += strlen("\nshim: ");
+	cr_assert(strstr(shim, "/nono/libnono_shim.so"),
+		  "in a private directory by default: %s", shim);
+	line = strstr(proc.out, "  LD_PRELOAD=");
+	cr_assert(line, "the line to paste: %s", proc.out);
+	line += strlen("  LD_PRELOAD=");
+	cr_assert_eq(strncmp(line, shim, strcspn(shim, " \n")), 0,
+		     "the same path: %s", proc.out);
+	cr_assert(strstr(line, " NONO_POLICY="), "with the policy: %s", line);
+}
+
 Test(cli, support_json)
 {
 	nono_support_info info;
