@@ -13,12 +13,15 @@
 
 #include "libnono.h"
 
-/* Exit statuses, documented in docs/nono.1. 126 and 127 are the shell's
- * "found but cannot be executed" and "not found", as env(1) uses them. */
+/* Exit statuses, documented in docs/nono.1.in. 126 and 127 are the
+ * shell's "found but cannot be executed" and "not found", as env(1) uses
+ * them; 125 is `nono run`'s own failure, as env, timeout, chroot and nice
+ * use it, since the program it runs may itself exit 1 or 2. */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_FAILURE = 1,	   /* bad policy, failed check, I/O error */
 	CLI_EXIT_USAGE = 2,	   /* bad command line */
+	CLI_EXIT_RUN_FAILED = 125, /* nono run: its own failure, any kind */
 	CLI_EXIT_CANNOT_RUN = 126, /* sandbox not applied, not executable */
 	CLI_EXIT_NOT_FOUND = 127,  /* program not found */
 };

@@ -39,9 +39,11 @@ static void cli_print_main_help(void)
 		       cli_commands[i]->summary);
 	printf("\n"
 	       "Exit status: 0 success, 1 bad policy or failed check, 2 usage\n"
-	       "error, 126 sandbox not applied or program not executable,\n"
-	       "127 program not found; `nono run` otherwise exits with the\n"
-	       "program's status. See nono(1).\n");
+	       "error. `nono run` exits with the program's status, or 125\n"
+	       "for its own failure (usage, policy, sandbox), 126 when the\n"
+	       "program cannot be executed, 127 when it is not found.\n"
+	       "`nono why` exits 0 allowed, 1 denied, 2 no answer.\n"
+	       "See nono(1).\n");
 }
 
 static int cli_help(int argc, char **argv)

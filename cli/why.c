@@ -15,6 +15,17 @@
 
 #include "cli.h"
 
+/*
+ * Exit statuses, as test(1) has them, so that a script can ask `if nono
+ * why ...; then`: 0 allowed, 1 denied, and 2 when there is no answer (a
+ * usage error, a policy that does not load, a query that fails).
+ */
+enum why_exit {
+	WHY_EXIT_ALLOWED = 0,
+	WHY_EXIT_DENIED = 1,
+	WHY_EXIT_ERROR = 2,
+};
+
 enum why_option {
 	WHY_OPT_POLICY = 0x100,
 	WHY_OPT_PATH,
@@ -420,12 +431,13 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 	nono_query *query = NULL;
 	char *canon = NULL;
 	char *json;
-	int rc, status = CLI_EXIT_FAILURE;
+	int answer;
+	int rc, status = WHY_EXIT_ERROR;
 
 	rc = nono_query_new(caps, &query);
 	if (rc < 0) {
 		cli_error("why: %s", nono_strerror(rc));
-		return CLI_EXIT_FAILURE;
+		return WHY_EXIT_ERROR;
 	}
 	if (args->network)
 		rc = nono_query_network(query, &res);
@@ -437,6 +449,8 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		cli_error("why: %s", nono_strerror(rc));
 		goto free_query;
 	}
+	answer = res.status == NONO_QUERY_ALLOWED ? WHY_EXIT_ALLOWED
+						  : WHY_EXIT_DENIED;
 
 	if (args->json) {
 		json = nono_query_result_json(&res);
@@ -446,17 +460,17 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		}
 		printf("%s\n", json);
 		nono_free(json);
-		status = CLI_EXIT_OK;
+		status = answer;
 		goto free_query;
 	}
 	if (args->network) {
 		why_text_network(caps, &res);
-		status = CLI_EXIT_OK;
+		status = answer;
 		goto free_query;
 	}
 	if (args->tcp_op) {
 		why_text_tcp(&res);
-		status = CLI_EXIT_OK;
+		status = answer;
 		goto free_query;
 	}
 
@@ -480,7 +494,7 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		break;
 	}
 	why_text_socket(caps, canon);
-	status = CLI_EXIT_OK;
+	status = answer;
 	free(canon);
 
 free_query:
@@ -495,10 +509,11 @@ static int why_main(int argc, char **argv)
 	int status;
 
 	status = why_parse(argc, argv, &args);
+	/* A usage error is 2, as WHY_EXIT_ERROR. */
 	if (status >= 0)
 		return status;
 	if (cli_policy_load(args.policy, &policy) < 0)
-		return CLI_EXIT_FAILURE;
+		return WHY_EXIT_ERROR;
 	status = why_answer(&args, nono_policy_caps(policy));
 	nono_policy_free(policy);
 	return status;
@@ -525,8 +540,8 @@ const struct cli_command cli_why_command = {
 		"\n"
 		"Output, one line: 'allowed: ...' or 'denied: ...'.\n"
 		"\n"
-		"Exit status: 0 for an answer, allowed or denied (read the\n"
-		"output); 1 for a bad policy; 2 for a usage error.\n",
+		"Exit status, as test(1) has it: 0 allowed, 1 denied, 2 for no\n"
+		"answer (a usage error, a bad policy).\n",
 	.run = why_main,
 };
 /* clang-format on */
