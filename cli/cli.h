@@ -27,7 +27,7 @@ enum cli_exit {
 };
 
 /* The environment variable the shim and `nono run` read their log level
- * from (spec/policy.md, "Environment"). */
+ * from (docs/libnono_shim.7.in, ENVIRONMENT). */
 #define CLI_ENV_LOG "NONO_LOG"
 
 /* The marker the shim sets after applying a policy (shim/shim.c,

@@ -642,7 +642,7 @@ NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
 NONO_API bool nono_is_confined(void);
 
 /* ------------------------------------------------------------------ */
-/* Policy files (the INI format of spec/policy.md, or a state JSON)      */
+/* Policy files (the INI format of docs/policy.md, or a state JSON)      */
 /* ------------------------------------------------------------------ */
 
 typedef struct nono_policy nono_policy;
