@@ -260,12 +260,13 @@ static void check_print_baseline(const nono_caps *caps, int abi)
 		puts("  - the network is open (block = true closes it)");
 }
 
+static const struct option check_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int check_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct check_trial trial = { 0 };
 	nono_support_info info = { 0 };
 	nono_policy *policy = NULL;
@@ -273,7 +274,7 @@ static int check_main(int argc, char **argv)
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:h", check_options, NULL)) != -1)
 		if (cli_common_option(&cli_check_command, c, argv, &status))
 			return status;
 	if (optind >= argc)
@@ -336,5 +337,6 @@ const struct cli_command cli_check_command = {
 		"1 when it would refuse (the reason, as the shim gives it, is\n"
 		"one line on stderr); 2 for a usage error.\n",
 	.run = check_main,
+	.options = check_options,
 };
 /* clang-format on */

@@ -8,6 +8,7 @@
 #ifndef NONO_CLI_H
 #define NONO_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,6 +46,9 @@ struct cli_command {
 	const char *usage;
 	const char *help;
 	int (*run)(int argc, char **argv);
+	/* getopt_long's table, which `nono completion` makes the shell
+	 * completions from; NULL: no options. */
+	const struct option *options;
 };
 
 extern const struct cli_command cli_run_command;
@@ -53,6 +57,11 @@ extern const struct cli_command cli_why_command;
 extern const struct cli_command cli_wrap_command;
 extern const struct cli_command cli_state_command;
 extern const struct cli_command cli_support_command;
+extern const struct cli_command cli_completion_command;
+
+/* Every subcommand, in `nono --help` order (main.c); *count gets how
+ * many. */
+const struct cli_command *const *cli_command_list(size_t *count);
 
 /* Writes "nono: <message>\n" to stderr as one line: control characters
  * in the message (a newline in a file name) become '?'. */

@@ -11,11 +11,18 @@
 #include "cli.h"
 
 static const struct cli_command *const cli_commands[] = {
-	&cli_run_command,  &cli_check_command, &cli_why_command,
-	&cli_wrap_command, &cli_state_command, &cli_support_command,
+	&cli_run_command,	 &cli_check_command, &cli_why_command,
+	&cli_wrap_command,	 &cli_state_command, &cli_support_command,
+	&cli_completion_command,
 };
 
 #define CLI_COMMAND_COUNT (sizeof(cli_commands) / sizeof(cli_commands[0]))
+
+const struct cli_command *const *cli_command_list(size_t *count)
+{
+	*count = CLI_COMMAND_COUNT;
+	return cli_commands;
+}
 
 static const struct cli_command *cli_find_command(const char *name)
 {

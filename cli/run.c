@@ -368,5 +368,6 @@ const struct cli_command cli_run_command = {
 		"126 when PROGRAM cannot be executed (a blocked command, one the\n"
 		"sandbox does not let it read), 127 when PROGRAM is not found.\n",
 	.run = run_main,
+	.options = run_options,
 };
 /* clang-format on */

@@ -92,19 +92,21 @@ static void support_print_shim(void)
 	       NONO_SHIM_INSTALL_PATH);
 }
 
+static const struct option support_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int support_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	nono_support_info info;
 	bool json = false;
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", support_options, NULL)) !=
+	       -1) {
 		if (c == 'j')
 			json = true;
 		else if (cli_common_option(&cli_support_command, c, argv,
@@ -146,5 +148,6 @@ const struct cli_command cli_support_command = {
 		"Exit status: 0 when sandboxing is supported, 1 when it is not,\n"
 		"2 for a usage error.\n",
 	.run = support_main,
+	.options = support_options,
 };
 /* clang-format on */

@@ -58,24 +58,25 @@ static bool why_parse_op(const char *text, nono_access *out)
 	return nono_access_parse(text, out) == 0;
 }
 
+static const struct option why_options[] = {
+	{ "policy", required_argument, NULL, WHY_OPT_POLICY },
+	{ "path", required_argument, NULL, WHY_OPT_PATH },
+	{ "op", required_argument, NULL, WHY_OPT_OP },
+	{ "network", no_argument, NULL, WHY_OPT_NETWORK },
+	{ "json", no_argument, NULL, WHY_OPT_JSON },
+	{ "connect-tcp", required_argument, NULL, WHY_OPT_CONNECT_TCP },
+	{ "bind-tcp", required_argument, NULL, WHY_OPT_BIND_TCP },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int why_parse(int argc, char **argv, struct why_args *args)
 {
-	static const struct option options[] = {
-		{ "policy", required_argument, NULL, WHY_OPT_POLICY },
-		{ "path", required_argument, NULL, WHY_OPT_PATH },
-		{ "op", required_argument, NULL, WHY_OPT_OP },
-		{ "network", no_argument, NULL, WHY_OPT_NETWORK },
-		{ "json", no_argument, NULL, WHY_OPT_JSON },
-		{ "connect-tcp", required_argument, NULL, WHY_OPT_CONNECT_TCP },
-		{ "bind-tcp", required_argument, NULL, WHY_OPT_BIND_TCP },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", why_options, NULL)) != -1) {
 		switch (c) {
 		case WHY_OPT_POLICY:
 			if (args->policy)
@@ -543,5 +544,6 @@ const struct cli_command cli_why_command = {
 		"Exit status, as test(1) has it: 0 allowed, 1 denied, 2 for no\n"
 		"answer (a usage error, a bad policy).\n",
 	.run = why_main,
+	.options = why_options,
 };
 /* clang-format on */

@@ -368,8 +368,9 @@ Test(cli, usage_errors_are_2)
 
 Test(cli, help_on_every_command)
 {
-	static const char *const commands[] = { "run",	"check", "why",
-						"wrap", "state", "support" };
+	static const char *const commands[] = { "run",	     "check", "why",
+						"wrap",	     "state", "support",
+						"completion" };
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		char *usage = tu_fmt("usage: nono %s", commands[i]);
