@@ -297,13 +297,14 @@ static int check_list_profiles(void)
 /* Long-only options get values outside the range of characters. */
 #define CHECK_OPT_PROFILES 0x100
 
+static const struct option check_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "profiles", no_argument, NULL, CHECK_OPT_PROFILES },
+	{ 0 },
+};
+
 static int check_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "profiles", no_argument, NULL, CHECK_OPT_PROFILES },
-		{ 0 },
-	};
 	bool profiles = false;
 	struct check_trial trial = { 0 };
 	nono_support_info info = { 0 };
@@ -312,7 +313,7 @@ static int check_main(int argc, char **argv)
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:h", check_options, NULL)) != -1)
 		if (c == CHECK_OPT_PROFILES)
 			profiles = true;
 		else if (cli_common_option(&cli_check_command, c, argv,
@@ -388,5 +389,6 @@ const struct cli_command cli_check_command = {
 		"1 when it would refuse (the reason, as the shim gives it, is\n"
 		"one line on stderr); 2 for a usage error.\n",
 	.run = check_main,
+	.options = check_options,
 };
 /* clang-format on */

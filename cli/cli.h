@@ -8,23 +8,27 @@
 #ifndef NONO_CLI_H
 #define NONO_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "libnono.h"
 
-/* Exit statuses, documented in docs/nono.1. 126 and 127 are the shell's
- * "found but cannot be executed" and "not found", as env(1) uses them. */
+/* Exit statuses, documented in docs/nono.1.in. 126 and 127 are the
+ * shell's "found but cannot be executed" and "not found", as env(1) uses
+ * them; 125 is `nono run`'s own failure, as env, timeout, chroot and nice
+ * use it, since the program it runs may itself exit 1 or 2. */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_FAILURE = 1,	   /* bad policy, failed check, I/O error */
 	CLI_EXIT_USAGE = 2,	   /* bad command line */
+	CLI_EXIT_RUN_FAILED = 125, /* nono run: its own failure, any kind */
 	CLI_EXIT_CANNOT_RUN = 126, /* sandbox not applied, not executable */
 	CLI_EXIT_NOT_FOUND = 127,  /* program not found */
 };
 
 /* The environment variable the shim and `nono run` read their log level
- * from (spec/policy.md, "Environment"). */
+ * from (docs/libnono_shim.7.in, ENVIRONMENT). */
 #define CLI_ENV_LOG "NONO_LOG"
 
 /* The marker the shim sets after applying a policy (shim/shim.c,
@@ -42,6 +46,9 @@ struct cli_command {
 	const char *usage;
 	const char *help;
 	int (*run)(int argc, char **argv);
+	/* getopt_long's table, which `nono completion` makes the shell
+	 * completions from; NULL: no options. */
+	const struct option *options;
 };
 
 extern const struct cli_command cli_run_command;
@@ -51,6 +58,11 @@ extern const struct cli_command cli_wrap_command;
 extern const struct cli_command cli_state_command;
 extern const struct cli_command cli_support_command;
 extern const struct cli_command cli_explain_command;
+extern const struct cli_command cli_completion_command;
+
+/* Every subcommand, in `nono --help` order (main.c); *count gets how
+ * many. */
+const struct cli_command *const *cli_command_list(size_t *count);
 
 /* Writes "nono: <message>\n" to stderr as one line: control characters
  * in the message (a newline in a file name) become '?'. */

@@ -11,14 +11,21 @@
 #include "cli.h"
 
 static const struct cli_command *const cli_commands[] = {
-	&cli_run_command,     &cli_check_command, &cli_why_command,
-	&cli_wrap_command,    &cli_state_command, &cli_support_command,
+	&cli_run_command,	 &cli_check_command, &cli_why_command,
+	&cli_wrap_command,	 &cli_state_command, &cli_support_command,
 #ifdef NONO_HAVE_EXPLAIN
 	&cli_explain_command,
 #endif
+	&cli_completion_command,
 };
 
 #define CLI_COMMAND_COUNT (sizeof(cli_commands) / sizeof(cli_commands[0]))
+
+const struct cli_command *const *cli_command_list(size_t *count)
+{
+	*count = CLI_COMMAND_COUNT;
+	return cli_commands;
+}
 
 static const struct cli_command *cli_find_command(const char *name)
 {
@@ -42,9 +49,11 @@ static void cli_print_main_help(void)
 		       cli_commands[i]->summary);
 	printf("\n"
 	       "Exit status: 0 success, 1 bad policy or failed check, 2 usage\n"
-	       "error, 126 sandbox not applied or program not executable,\n"
-	       "127 program not found; `nono run` otherwise exits with the\n"
-	       "program's status. See nono(1).\n");
+	       "error. `nono run` exits with the program's status, or 125\n"
+	       "for its own failure (usage, policy, sandbox), 126 when the\n"
+	       "program cannot be executed, 127 when it is not found.\n"
+	       "`nono why` exits 0 allowed, 1 denied, 2 no answer.\n"
+	       "See nono(1).\n");
 }
 
 static int cli_help(int argc, char **argv)

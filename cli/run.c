@@ -354,15 +354,19 @@ static int run_main(int argc, char **argv)
 		free(args.ports);
 		free(args.includes);
 		cli_error("%s", nono_strerror(NONO_ENOMEM));
-		return CLI_EXIT_CANNOT_RUN;
+		return CLI_EXIT_RUN_FAILED;
 	}
 	status = run_parse(argc, argv, &args);
+	/* A usage error is nono's own failure, which the program's statuses
+	 * cannot be mistaken for: 125, as env(1) has it. */
+	if (status == CLI_EXIT_USAGE)
+		status = CLI_EXIT_RUN_FAILED;
 	if (status >= 0)
 		goto free_grants;
 
-	/* Anything that keeps the sandbox from being built is a sandbox
-	 * that cannot be applied: 126, as the shim would exit. */
-	status = CLI_EXIT_CANNOT_RUN;
+	/* Anything that keeps the sandbox from being built or applied is
+	 * nono's own failure: 125. */
+	status = CLI_EXIT_RUN_FAILED;
 	if (args.policy && cli_policy_load(args.policy, &policy) < 0)
 		goto free_grants;
 	if (!args.policy && run_flags_policy(&args, &policy) < 0)
@@ -385,6 +389,7 @@ static int run_main(int argc, char **argv)
 			  "([commands] block)",
 			  args.program[0], found);
 		free(found);
+		status = CLI_EXIT_CANNOT_RUN;
 		goto free_caps;
 	}
 	free(found);
@@ -467,9 +472,11 @@ const struct cli_command cli_run_command = {
 		"The policy's on_unsupported = warn applies what the kernel can;\n"
 		"NONO_LOG=warn then says what it could not.\n"
 		"\n"
-		"Exit status: the program's; 2 for a usage error, 126 when the\n"
-		"sandbox cannot be applied or PROGRAM cannot be executed, 127 when\n"
-		"PROGRAM is not found.\n",
+		"Exit status: the program's; 125 when nono itself fails (a usage\n"
+		"error, a bad policy or grant, a sandbox that cannot be applied),\n"
+		"126 when PROGRAM cannot be executed (a blocked command, one the\n"
+		"sandbox does not let it read), 127 when PROGRAM is not found.\n",
 	.run = run_main,
+	.options = run_options,
 };
 /* clang-format on */

@@ -8,19 +8,20 @@
 
 #include "cli.h"
 
+static const struct option state_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int state_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	nono_policy *policy = NULL;
 	nono_state *state = NULL;
 	char *json;
 	int c, rc, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:h", state_options, NULL)) != -1)
 		if (cli_common_option(&cli_state_command, c, argv, &status))
 			return status;
 	if (optind >= argc)
@@ -68,5 +69,6 @@ const struct cli_command cli_state_command = {
 		"\n"
 		"Exit status: 0, 1 for a bad policy, 2 for a usage error.\n",
 	.run = state_main,
+	.options = state_options,
 };
 /* clang-format on */

@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -87,19 +88,38 @@ static void support_print_text(const nono_support_info *info)
 		       cli_features[i].words);
 }
 
+/*
+ * Where the shim is installed (the build's shim_dir option) and the line
+ * that confines a program with it, to copy. Said whether or not the file
+ * is there: a missing shim is the thing to know before pasting the line,
+ * since the loader would then only warn and run the program unconfined.
+ */
+static void support_print_shim(void)
+{
+	bool present = access(NONO_SHIM_INSTALL_PATH, R_OK) == 0;
+
+	printf("shim: %s%s\n"
+	       "confine a program with:\n"
+	       "  LD_PRELOAD=%s NONO_POLICY=/path/to/policy.ini PROGRAM\n",
+	       NONO_SHIM_INSTALL_PATH, present ? "" : " (not installed there)",
+	       NONO_SHIM_INSTALL_PATH);
+}
+
+static const struct option support_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 static int support_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	nono_support_info info;
 	bool json = false;
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", support_options, NULL)) !=
+	       -1) {
 		if (c == 'j')
 			json = true;
 		else if (cli_common_option(&cli_support_command, c, argv,
@@ -117,6 +137,10 @@ static int support_main(int argc, char **argv)
 		support_print_json(&info);
 	else
 		support_print_text(&info);
+	/* After the support information, so that what parses it is not
+	 * disturbed. */
+	if (!json)
+		support_print_shim();
 	return info.is_supported ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
@@ -126,7 +150,9 @@ const struct cli_command cli_support_command = {
 	.summary = "show what this system can enforce",
 	.usage = "usage: nono support [--json]\n",
 	.help = "Prints the platform, whether sandboxing is supported, the\n"
-		"Landlock ABI version and the features this kernel enforces.\n"
+		"Landlock ABI version and the features this kernel enforces,\n"
+		"then where the shim is installed and the LD_PRELOAD line that\n"
+		"confines a program with it.\n"
 		"\n"
 		"  --json      one JSON object: is_supported, platform, details,\n"
 		"              abi, features (an object of booleans) and\n"
@@ -136,5 +162,6 @@ const struct cli_command cli_support_command = {
 		"Exit status: 0 when sandboxing is supported, 1 when it is not,\n"
 		"2 for a usage error.\n",
 	.run = support_main,
+	.options = support_options,
 };
 /* clang-format on */

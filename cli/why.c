@@ -15,6 +15,17 @@
 
 #include "cli.h"
 
+/*
+ * Exit statuses, as test(1) has them, so that a script can ask `if nono
+ * why ...; then`: 0 allowed, 1 denied, and 2 when there is no answer (a
+ * usage error, a policy that does not load, a query that fails).
+ */
+enum why_exit {
+	WHY_EXIT_ALLOWED = 0,
+	WHY_EXIT_DENIED = 1,
+	WHY_EXIT_ERROR = 2,
+};
+
 enum why_option {
 	WHY_OPT_POLICY = 0x100,
 	WHY_OPT_PATH,
@@ -47,24 +58,25 @@ static bool why_parse_op(const char *text, nono_access *out)
 	return nono_access_parse(text, out) == 0;
 }
 
+static const struct option why_options[] = {
+	{ "policy", required_argument, NULL, WHY_OPT_POLICY },
+	{ "path", required_argument, NULL, WHY_OPT_PATH },
+	{ "op", required_argument, NULL, WHY_OPT_OP },
+	{ "network", no_argument, NULL, WHY_OPT_NETWORK },
+	{ "json", no_argument, NULL, WHY_OPT_JSON },
+	{ "connect-tcp", required_argument, NULL, WHY_OPT_CONNECT_TCP },
+	{ "bind-tcp", required_argument, NULL, WHY_OPT_BIND_TCP },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int why_parse(int argc, char **argv, struct why_args *args)
 {
-	static const struct option options[] = {
-		{ "policy", required_argument, NULL, WHY_OPT_POLICY },
-		{ "path", required_argument, NULL, WHY_OPT_PATH },
-		{ "op", required_argument, NULL, WHY_OPT_OP },
-		{ "network", no_argument, NULL, WHY_OPT_NETWORK },
-		{ "json", no_argument, NULL, WHY_OPT_JSON },
-		{ "connect-tcp", required_argument, NULL, WHY_OPT_CONNECT_TCP },
-		{ "bind-tcp", required_argument, NULL, WHY_OPT_BIND_TCP },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", why_options, NULL)) != -1) {
 		switch (c) {
 		case WHY_OPT_POLICY:
 			if (args->policy)
@@ -430,12 +442,13 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 	nono_query *query = NULL;
 	char *canon = NULL;
 	char *json;
-	int rc, status = CLI_EXIT_FAILURE;
+	int answer;
+	int rc, status = WHY_EXIT_ERROR;
 
 	rc = nono_query_new(caps, &query);
 	if (rc < 0) {
 		cli_error("why: %s", nono_strerror(rc));
-		return CLI_EXIT_FAILURE;
+		return WHY_EXIT_ERROR;
 	}
 	if (args->network)
 		rc = nono_query_network(query, &res);
@@ -447,6 +460,8 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		cli_error("why: %s", nono_strerror(rc));
 		goto free_query;
 	}
+	answer = res.status == NONO_QUERY_ALLOWED ? WHY_EXIT_ALLOWED
+						  : WHY_EXIT_DENIED;
 
 	if (args->json) {
 		json = nono_query_result_json(&res);
@@ -456,17 +471,17 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		}
 		printf("%s\n", json);
 		nono_free(json);
-		status = CLI_EXIT_OK;
+		status = answer;
 		goto free_query;
 	}
 	if (args->network) {
 		why_text_network(caps, &res);
-		status = CLI_EXIT_OK;
+		status = answer;
 		goto free_query;
 	}
 	if (args->tcp_op) {
 		why_text_tcp(&res);
-		status = CLI_EXIT_OK;
+		status = answer;
 		goto free_query;
 	}
 
@@ -490,7 +505,7 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		break;
 	}
 	why_text_socket(caps, canon);
-	status = CLI_EXIT_OK;
+	status = answer;
 	free(canon);
 
 free_query:
@@ -505,10 +520,11 @@ static int why_main(int argc, char **argv)
 	int status;
 
 	status = why_parse(argc, argv, &args);
+	/* A usage error is 2, as WHY_EXIT_ERROR. */
 	if (status >= 0)
 		return status;
 	if (cli_policy_load(args.policy, &policy) < 0)
-		return CLI_EXIT_FAILURE;
+		return WHY_EXIT_ERROR;
 	status = why_answer(&args, nono_policy_caps(policy));
 	nono_policy_free(policy);
 	return status;
@@ -535,8 +551,9 @@ const struct cli_command cli_why_command = {
 		"\n"
 		"Output, one line: 'allowed: ...' or 'denied: ...'.\n"
 		"\n"
-		"Exit status: 0 for an answer, allowed or denied (read the\n"
-		"output); 1 for a bad policy; 2 for a usage error.\n",
+		"Exit status, as test(1) has it: 0 allowed, 1 denied, 2 for no\n"
+		"answer (a usage error, a bad policy).\n",
 	.run = why_main,
+	.options = why_options,
 };
 /* clang-format on */

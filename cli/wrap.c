@@ -79,22 +79,24 @@ struct wrap_args {
 	int program_argc;
 };
 
+static const struct option wrap_options[] = {
+	{ "policy", required_argument, NULL, WRAP_OPT_POLICY },
+	{ "output", required_argument, NULL, 'o' },
+	{ "shim", required_argument, NULL, WRAP_OPT_SHIM },
+	{ "force", no_argument, NULL, WRAP_OPT_FORCE },
+	{ "no-early", no_argument, NULL, WRAP_OPT_NO_EARLY },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int wrap_parse(int argc, char **argv, struct wrap_args *args)
 {
-	static const struct option options[] = {
-		{ "policy", required_argument, NULL, WRAP_OPT_POLICY },
-		{ "output", required_argument, NULL, 'o' },
-		{ "shim", required_argument, NULL, WRAP_OPT_SHIM },
-		{ "force", no_argument, NULL, WRAP_OPT_FORCE },
-		{ "no-early", no_argument, NULL, WRAP_OPT_NO_EARLY },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int c, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:ho:", wrap_options, NULL)) !=
+	       -1) {
 		switch (c) {
 		case WRAP_OPT_POLICY:
 			args->policy = optarg;
@@ -738,5 +740,6 @@ const struct cli_command cli_wrap_command = {
 		"Exit status: 0, 1 when the policy is bad or the wrapper cannot be\n"
 		"written, 2 for a usage error.\n",
 	.run = wrap_main,
+	.options = wrap_options,
 };
 /* clang-format on */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Path values in policy files: the optional marker, `~`, `${NAME}` and the
- * rule that a path is absolute (spec/policy.md, "Values").
+ * rule that a path is absolute (docs/policy.md, "Values").
  */
 #ifndef NONO_CONF_EXPAND_H
 #define NONO_CONF_EXPAND_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The table of policy sections and keys (spec/policy.md), and the few
+ * The table of policy sections and keys (docs/policy.md), and the few
  * functions that read it.
  */
 #include "keys.h"

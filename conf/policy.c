@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The policy file loader (spec/policy.md): INI through inih, or a nono
+ * The policy file loader (docs/policy.md): INI through inih, or a nono
  * SandboxState JSON document, into a capability set. It uses libnono's
  * public API only.
  *

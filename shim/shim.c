@@ -7,8 +7,8 @@
  * A constructor reads the policy named by NONO_POLICY, builds the capability
  * set and applies it before the program's main() runs. Whatever goes wrong
  * ends the process with exit status 126 and one line on stderr that begins
- * "nono: " and names the step (spec/policy.md, "Failure"): a program must
- * never run unsandboxed by accident.
+ * "nono: " and names the step (docs/libnono_shim.7.in, EXIT STATUS): a program
+ * must never run unsandboxed by accident.
  *
  * The shim lives inside other people's programs, so it exports no symbol
  * (shim.map), never uses stdio streams (the program's buffers are not ours:
@@ -44,7 +44,7 @@
 
 #include "libnono.h"
 
-/* The environment the shim reads (spec/policy.md, "Environment"). */
+/* The environment the shim reads (docs/libnono_shim.7.in, ENVIRONMENT). */
 #define SHIM_ENV_POLICY "NONO_POLICY"
 #define SHIM_ENV_LOG "NONO_LOG"
 /* Set by the shim after it applied a policy; see shim_already_applied(). */

@@ -726,7 +726,7 @@ NONO_API bool nono_is_confined(void);
 NONO_API int nono_filters_load_traps(nono_diag *diag);
 
 /* ------------------------------------------------------------------ */
-/* Policy files (the INI format of spec/policy.md, or a state JSON)      */
+/* Policy files (the INI format of docs/policy.md, or a state JSON)      */
 /* ------------------------------------------------------------------ */
 
 typedef struct nono_policy nono_policy;

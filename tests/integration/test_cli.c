@@ -243,12 +243,12 @@ Test(cli, run_missing_program_is_127)
 	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
 }
 
-Test(cli, run_bad_policy_is_126)
+Test(cli, run_bad_policy_is_125)
 {
 	char *policy = scratch_file("bad.ini", "[filesystem]\nraed = /tmp\n");
 	char *prefix = tu_fmt("nono: %s:2: ", policy);
 
-	cr_assert_eq(nono("run", "--policy", policy, "--", "true", NULL), 126,
+	cr_assert_eq(nono("run", "--policy", policy, "--", "true", NULL), 125,
 		     "a bad policy cannot be applied");
 	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
 	cr_assert(starts_with(proc.err, prefix),
@@ -266,11 +266,11 @@ Test(cli, run_ungranted_program_is_126)
 	cr_assert_str_eq(proc.out, "", "the program did not run");
 }
 
-Test(cli, run_missing_grant_path_is_126)
+Test(cli, run_missing_grant_path_is_125)
 {
 	cr_assert_eq(nono("run", "--read", tu_fmt("%s/missing", dir), "--",
 			  "true", NULL),
-		     126, "a grant that cannot be made");
+		     125, "a grant that cannot be made");
 	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
 	cr_assert(strstr(proc.err, "--read"), "names the option: %s", proc.err);
 }
@@ -329,24 +329,25 @@ Test(cli, run_connect_tcp_opens_one_port)
 Test(cli, run_port_options_are_checked)
 {
 	cr_assert_eq(nono("run", "--connect-tcp", "443", "--", "true", NULL),
-		     126, "an exception to an open network");
+		     125, "an exception to an open network");
 	cr_assert_str_eq(proc.err,
 			 "nono: --connect-tcp 443: port exceptions need "
 			 "--block-net (or block = true in the policy)\n",
 			 "the message");
 	cr_assert_eq(nono("run", "--connect-tcp", "70000", "--", "true", NULL),
-		     2, "a bad port is a usage error");
+		     125, "a bad port is a usage error of nono run");
 	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
-	cr_assert_eq(nono("run", "--bind-tcp", "0", "--", "true", NULL), 2,
-		     "port 0 is a usage error");
+	cr_assert_eq(nono("run", "--bind-tcp", "0", "--", "true", NULL), 125,
+		     "port 0 is a usage error of nono run");
 	cr_assert(one_nono_line(proc.err), "one nono: line, got: %s", proc.err);
 }
 
 Test(cli, usage_errors_are_2)
 {
-	cr_assert_eq(nono("run", NULL), 2, "no program");
+	/* nono run's are 125: its program's own statuses include 2. */
+	cr_assert_eq(nono("run", NULL), 125, "no program");
 	cr_assert(one_nono_line(proc.err), "one line: %s", proc.err);
-	cr_assert_eq(nono("run", "--no-such-option", "--", "true", NULL), 2,
+	cr_assert_eq(nono("run", "--no-such-option", "--", "true", NULL), 125,
 		     "unknown option");
 	cr_assert(one_nono_line(proc.err), "one line: %s", proc.err);
 	cr_assert_eq(nono("frobnicate", NULL), 2, "unknown command");
@@ -367,8 +368,9 @@ Test(cli, usage_errors_are_2)
 
 Test(cli, help_on_every_command)
 {
-	static const char *const commands[] = { "run",	"check", "why",
-						"wrap", "state", "support" };
+	static const char *const commands[] = { "run",	     "check", "why",
+						"wrap",	     "state", "support",
+						"completion" };
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		char *usage = tu_fmt("usage: nono %s", commands[i]);
@@ -481,8 +483,8 @@ Test(cli, why_says_what_a_socket_needs)
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
 	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "bind");
-	cr_assert_eq(nono("why", "--policy", policy, "--path", sock, NULL), 0,
-		     "%s", proc.err);
+	cr_assert_eq(nono("why", "--policy", policy, "--path", sock, NULL), 1,
+		     "denied: nothing is granted; %s", proc.err);
 	cr_assert(strstr(proc.out, "is a UNIX socket; connecting to it: none"),
 		  "%s", proc.out);
 	close(fd);
@@ -538,7 +540,7 @@ Test(cli, why_allowed)
 	char *path = tu_fmt("%s/public/f", dir);
 
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, NULL), 0,
-		     "an answer; %s", proc.err);
+		     "allowed; %s", proc.err);
 	cr_assert_str_eq(proc.out,
 			 tu_fmt("allowed: read on %s is granted by "
 				"[filesystem] read = %s/public\n",
@@ -547,7 +549,7 @@ Test(cli, why_allowed)
 
 	cr_assert_eq(
 		nono("why", "--policy", policy, "--path", path, "--json", NULL),
-		0, "an answer; %s", proc.err);
+		0, "allowed; %s", proc.err);
 	cr_assert_str_eq(proc.out,
 			 tu_fmt("{\"status\": \"allowed\", \"reason\": "
 				"\"granted_path\", \"granted_path\": "
@@ -562,9 +564,10 @@ Test(cli, why_proc_self_suggests_proc)
 {
 	char *policy = why_policy(false);
 
+	/* Denied: 1, as test(1) says false. */
 	cr_assert_eq(nono("why", "--policy", policy, "--path",
 			  "/proc/self/status", NULL),
-		     0, "an answer; %s", proc.err);
+		     1, "an answer; %s", proc.err);
 	cr_assert(strstr(proc.out, "read = /proc (") != NULL,
 		  "suggests /proc: %s", proc.out);
 	cr_assert(strstr(proc.out, "/proc/1") == NULL &&
@@ -580,7 +583,7 @@ Test(cli, why_path_not_granted)
 	scratch_file("elsewhere.txt", "x\n");
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
 			  "write", NULL),
-		     0, "an answer; %s", proc.err);
+		     1, "denied; %s", proc.err);
 	cr_assert_str_eq(proc.out,
 			 tu_fmt("denied: %s is not covered by any grant; to "
 				"allow it, add under [filesystem]: write_file "
@@ -590,7 +593,7 @@ Test(cli, why_path_not_granted)
 
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
 			  "write", "--json", NULL),
-		     0, "an answer");
+		     1, "denied");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"path_not_granted\"}\n",
@@ -604,7 +607,7 @@ Test(cli, why_insufficient_access)
 
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
 			  "write", NULL),
-		     0, "an answer; %s", proc.err);
+		     1, "denied; %s", proc.err);
 	cr_assert_str_eq(proc.out,
 			 tu_fmt("denied: %s is granted read (by [filesystem] "
 				"read = %s/public), write was asked; to allow "
@@ -614,7 +617,7 @@ Test(cli, why_insufficient_access)
 
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
 			  "read_write", "--json", NULL),
-		     0, "an answer");
+		     1, "denied");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"insufficient_access\", \"granted\": \"read\", "
@@ -629,28 +632,28 @@ Test(cli, why_network)
 		scratch_file("blocked.ini", "[network]\nblock = true\n");
 
 	cr_assert_eq(nono("why", "--policy", open_policy, "--network", NULL), 0,
-		     "an answer");
+		     "allowed");
 	cr_assert_str_eq(proc.out,
 			 "allowed: network access is allowed ([network] "
 			 "block is not set)\n",
 			 "the text");
 	cr_assert_eq(nono("why", "--policy", open_policy, "--network", "--json",
 			  NULL),
-		     0, "an answer");
+		     0, "allowed");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"allowed\", \"reason\": "
 			 "\"network_allowed\"}\n",
 			 "the JSON");
 
-	cr_assert_eq(nono("why", "--policy", blocked, "--network", NULL), 0,
-		     "an answer");
+	cr_assert_eq(nono("why", "--policy", blocked, "--network", NULL), 1,
+		     "denied");
 	cr_assert_str_eq(proc.out,
 			 "denied: network access is blocked by [network] "
 			 "block = true\n",
 			 "the text");
 	cr_assert_eq(
 		nono("why", "--policy", blocked, "--network", "--json", NULL),
-		0, "an answer");
+		1, "denied");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"network_blocked\"}\n",
@@ -663,35 +666,35 @@ Test(cli, why_tcp_ports)
 					    "connect_tcp = 443\n"
 					    "bind_tcp = 8080\n");
 
-	cr_assert_eq(nono("why", "--policy", p, "--network", NULL), 0,
-		     "an answer");
+	cr_assert_eq(nono("why", "--policy", p, "--network", NULL), 1,
+		     "denied");
 	cr_assert_str_eq(proc.out,
 			 "denied: network access is blocked by [network] "
 			 "block = true, except outbound TCP to port(s) 443 "
 			 "and listening on TCP port(s) 8080\n",
 			 "the text names the exceptions");
-	cr_assert_eq(nono("why", "--policy", p, "--network", "--json", NULL), 0,
-		     "an answer");
+	cr_assert_eq(nono("why", "--policy", p, "--network", "--json", NULL), 1,
+		     "denied");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"network_blocked_except_ports\"}\n",
 			 "the JSON");
 	cr_assert_eq(nono("why", "--policy", p, "--connect-tcp", "443", NULL),
-		     0, "an answer");
+		     0, "allowed");
 	cr_assert_str_eq(proc.out,
 			 "allowed: outbound TCP to port 443 is granted by "
 			 "[network] connect_tcp = 443\n",
 			 "the granting rule");
 	cr_assert_eq(nono("why", "--policy", p, "--connect-tcp", "80", "--json",
 			  NULL),
-		     0, "an answer");
+		     1, "denied");
 	cr_assert_str_eq(proc.out,
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"network_blocked\", \"op\": \"connect\", "
 			 "\"port\": 80}\n",
 			 "the JSON of a denied port");
-	cr_assert_eq(nono("why", "--policy", p, "--bind-tcp", "443", NULL), 0,
-		     "an answer");
+	cr_assert_eq(nono("why", "--policy", p, "--bind-tcp", "443", NULL), 1,
+		     "denied");
 	cr_assert_str_eq(proc.out,
 			 "denied: listening on TCP port 443 is blocked by "
 			 "[network] block = true; to allow it, add under "
@@ -709,8 +712,8 @@ Test(cli, why_errors)
 	char *policy = why_policy(false);
 	char *bad = scratch_file("bad.ini", "[network]\nblock = maybe\n");
 
-	cr_assert_eq(nono("why", "--policy", bad, "--network", NULL), 1,
-		     "a bad policy");
+	cr_assert_eq(nono("why", "--policy", bad, "--network", NULL), 2,
+		     "a bad policy: no answer, so not 1 (denied)");
 	cr_assert(starts_with(proc.err, tu_fmt("nono: %s:2: ", bad)),
 		  "file and line: %s", proc.err);
 	cr_assert_eq(nono("why", "--policy", policy, "--path", "/tmp",
@@ -989,6 +992,26 @@ Test(cli, support_text)
 		  "the ABI: %s", proc.out);
 	cr_assert(strstr(proc.out, tu_fmt("details: %s\n", info.details)),
 		  "the details: %s", proc.out);
+}
+
+/* The shim's installed path (the shim_dir option) and the line to paste
+ * name the same file (issue 20). */
+Test(cli, support_prints_the_shim_line)
+{
+	const char *shim, *line;
+
+	nono("support", NULL);
+	shim = strstr(proc.out, "\nshim: /");
+	cr_assert(shim, "a shim line: %s", proc.out);
+	shim += strlen("\nshim: ");
+	cr_assert(strstr(shim, "/nono/libnono_shim.so"),
+		  "in a private directory by default: %s", shim);
+	line = strstr(proc.out, "  LD_PRELOAD=");
+	cr_assert(line, "the line to paste: %s", proc.out);
+	line += strlen("  LD_PRELOAD=");
+	cr_assert_eq(strncmp(line, shim, strcspn(shim, " \n")), 0,
+		     "the same path: %s", proc.out);
+	cr_assert(strstr(line, " NONO_POLICY="), "with the policy: %s", line);
 }
 
 Test(cli, support_json)

@@ -299,7 +299,7 @@ Test(deny, nono_why_explains_denies)
 			    rp);
 
 	tu_spawn(&proc, (char *const *)argv, tu_env(NULL, NULL, NULL), 30);
-	cr_assert_eq(proc.status, 0, "why answers: %s", proc.err);
+	cr_assert_eq(proc.status, 1, "why answers denied: %s", proc.err);
 	cr_assert_str_eq(proc.out, want, "the JSON");
 	argv[5] = "/usr/bin/rm";
 	argv[6] = NULL;
