@@ -46,7 +46,8 @@ struct state_entry {
  * ("commands": {"allow": [...], "block": [...]}, names as given),
  * "exec_writable": false, the baseline's settings ("unix": "granted",
  * "none" or "all"; "capabilities": "keep" or an array of names;
- * "metadata": "protect"). They are written only when they differ from a
+ * "metadata": "protect"; "kernel_log": "denials" or "off"). They are
+ * written only when they differ from a
  * new set's, so that a state without them is written exactly as nono
  * writes it.
  */
@@ -78,6 +79,7 @@ struct nono_state {
 	nono_unix_mode unix_mode;
 	uint64_t keep_capabilities;
 	bool protect_metadata;
+	nono_kernel_log kernel_log;
 };
 
 static void names_free(struct state_names *n)
@@ -220,6 +222,7 @@ int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 	st->unix_mode = caps->unix_mode;
 	st->keep_capabilities = caps->keep_capabilities;
 	st->protect_metadata = caps->protect_metadata;
+	st->kernel_log = nono_caps_kernel_log(caps);
 	*out = st;
 	return 0;
 
@@ -444,6 +447,9 @@ char *nono_state_to_json(const nono_state *state)
 	put_capabilities(f, state->keep_capabilities);
 	if (state->protect_metadata)
 		fputs(",\n  \"metadata\": \"protect\"", f);
+	if (state->kernel_log != NONO_KERNEL_LOG_DEFAULT)
+		fprintf(f, ",\n  \"kernel_log\": \"%s\"",
+			nono_kernel_log_str(state->kernel_log));
 	fputs("\n}", f);
 	return nono_memstream_finish(f, &buf);
 }
@@ -689,6 +695,19 @@ static int read_baseline(json_object *root, struct nono_state *st,
 					  v);
 		st->unix_mode = modes[i];
 	}
+	if (json_object_object_get_ex(root, "kernel_log", &v)) {
+		const char *word = json_object_is_type(v, json_type_string)
+					   ? json_object_get_string(v)
+					   : "";
+
+		if (strcmp(word, "denials") == 0)
+			st->kernel_log = NONO_KERNEL_LOG_DENIALS;
+		else if (strcmp(word, "off") == 0)
+			st->kernel_log = NONO_KERNEL_LOG_OFF;
+		else
+			return type_error(diag, "kernel_log",
+					  "\"denials\" or \"off\"", v);
+	}
 	if (json_object_object_get_ex(root, "metadata", &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
 		    strcmp(json_object_get_string(v), "protect") != 0)
@@ -921,6 +940,9 @@ enum json_key {
 	KEY_UNIX,
 	KEY_CAPABILITIES,
 	KEY_METADATA,
+	KEY_UDP_CONNECT_PORTS,
+	KEY_UDP_BIND_PORTS,
+	KEY_KERNEL_LOG,
 };
 
 static const char *const json_key_names[] = {
@@ -941,6 +963,9 @@ static const char *const json_key_names[] = {
 	[KEY_UNIX] = "unix",
 	[KEY_CAPABILITIES] = "capabilities",
 	[KEY_METADATA] = "metadata",
+	[KEY_UDP_CONNECT_PORTS] = "udp_connect_ports",
+	[KEY_UDP_BIND_PORTS] = "udp_bind_ports",
+	[KEY_KERNEL_LOG] = "kernel_log",
 };
 
 /* Where a container sits in nono's document. */
@@ -1017,7 +1042,9 @@ static long check_hex4(struct json_check *c)
  */
 static int check_string(struct json_check *c, enum json_key *key)
 {
-	char name[16];
+	/* Longer than every key of json_key_names ("tcp_connect_ports" is
+	 * 17): a shorter buffer left the longer keys unchecked. */
+	char name[32];
 	size_t n = 0;
 	bool plain = true; /* still comparable with json_key_names */
 
@@ -1466,6 +1493,8 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 	if (rc == 0)
 		rc = nono_caps_set_protect_metadata(caps,
 						    state->protect_metadata);
+	if (rc == 0)
+		rc = nono_caps_set_kernel_log(caps, state->kernel_log);
 	if (rc) {
 		nono_diag_set(diag, rc, "state: %s", nono_strerror(rc));
 		goto free_caps;

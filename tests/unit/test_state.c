@@ -903,6 +903,15 @@ Test(state, bad_baseline_settings_are_parse_errors)
 		"{\"fs\": [], \"net_blocked\": true, \"capabilities\": [1]}",
 		"{\"fs\": [], \"net_blocked\": true, \"unix\": \"all\", "
 		"\"unix\": \"none\"}",
+		"{\"fs\": [], \"net_blocked\": true, \"kernel_log\": \"on\"}",
+		/* Keys longer than 15 characters are checked for duplicates
+		 * too. */
+		"{\"fs\": [], \"net_blocked\": true, \"tcp_connect_ports\": "
+		"[], "
+		"\"tcp_connect_ports\": []}",
+		"{\"fs\": [], \"net_blocked\": true, \"udp_connect_ports\": "
+		"[], "
+		"\"udp_connect_ports\": []}",
 	};
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
@@ -914,4 +923,37 @@ Test(state, bad_baseline_settings_are_parse_errors)
 			NONO_EPARSE, "document %zu is refused: %s", i, docs[i]);
 		cr_assert_null(st, "no state for document %zu", i);
 	}
+}
+
+Test(state, udp_ports_and_kernel_log_round_trip)
+{
+	nono_caps *caps = NULL;
+	nono_state *st = NULL;
+	char *json;
+
+	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
+	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
+	cr_assert_eq(nono_caps_allow_udp_connect(caps, 53), 0, "udp 53");
+	cr_assert_eq(nono_caps_allow_udp_bind(caps, 5353), 0, "udp 5353");
+	cr_assert_eq(nono_caps_set_kernel_log(caps, NONO_KERNEL_LOG_DENIALS), 0,
+		     "kernel_log");
+	cr_assert_eq(nono_state_from_caps(caps, &st), 0, "from_caps");
+	json = nono_state_to_json(st);
+	cr_assert(strstr(json, "\"udp_connect_ports\": [\n    53\n  ]"), "%s",
+		  json);
+	cr_assert(strstr(json, "\"kernel_log\": \"denials\""), "%s", json);
+	nono_state_free(st);
+	nono_caps_free(caps);
+
+	st = parse_ok(json, strlen(json));
+	cr_assert_eq(nono_state_to_caps(st, &caps, NULL), 0, "to_caps");
+	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_UDP_CONNECT), 1,
+		     "udp connect back");
+	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_UDP_BIND, 0), 5353,
+		     "udp bind back");
+	cr_assert_eq(nono_caps_kernel_log(caps), NONO_KERNEL_LOG_DENIALS,
+		     "kernel_log back");
+	nono_caps_free(caps);
+	nono_state_free(st);
+	nono_free(json);
 }
