@@ -51,6 +51,7 @@ extern const struct cli_command cli_wrap_command;
 extern const struct cli_command cli_state_command;
 extern const struct cli_command cli_support_command;
 extern const struct cli_command cli_explain_command;
+extern const struct cli_command cli_learn_command;
 
 /* Writes "nono: <message>\n" to stderr as one line: control characters
  * in the message (a newline in a file name) become '?'. */

@@ -15,6 +15,7 @@ static const struct cli_command *const cli_commands[] = {
 	&cli_wrap_command,    &cli_state_command, &cli_support_command,
 #ifdef NONO_HAVE_EXPLAIN
 	&cli_explain_command,
+	&cli_learn_command,
 #endif
 };
 
