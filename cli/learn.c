@@ -774,22 +774,21 @@ static int learn_take(struct learn *L, const struct refusal *r,
 		return learn_add_key(L, section, key, value, r);
 	}
 
+	/* A temporary file goes to a directory of the program's own, which
+	 * reaches nothing of anyone else's. */
+	if ((access & NONO_ACCESS_WRITE) && learn_is_tmp(L, value, is_file) &&
+	    !learn_find_key(L, "filesystem", "private_tmp", NULL))
+		return learn_add_key(L, "filesystem", "private_tmp", "true", r);
 	secret =
 		is_file ? learn_secret(L, value) : learn_holds_secret(L, value);
 	if (!secret && r->target)
 		secret = learn_target_secret(L, r->target);
 	if (secret) {
-		learn_keep(L, r, line,
-			   learn_fmt("sensitive: %s. Refused, kept refused: "
-				     "review",
-				     secret),
+		learn_keep(L, r, line, learn_fmt("sensitive: %s", secret),
 			   true);
 		free(secret);
 		return 0;
 	}
-	if ((access & NONO_ACCESS_WRITE) && learn_is_tmp(L, value, is_file) &&
-	    !learn_find_key(L, "filesystem", "private_tmp", NULL))
-		return learn_add_key(L, "filesystem", "private_tmp", "true", r);
 	p = learn_profile_for(L, r, value, access);
 	if (p >= 0)
 		return learn_add_key(L, "policy", "include",
@@ -1185,14 +1184,28 @@ static size_t learn_still_refused(const struct explain *last)
 	return n;
 }
 
-static void learn_write_kept(FILE *out, const struct learn *L, bool secret)
+/* Whether the run `last` (NULL: still learning) refused `k` again. */
+static bool learn_kept_now(const struct learn_kept *k,
+			   const struct explain *last)
+{
+	for (size_t i = 0; last && i < last->n; i++)
+		if (last->r[i].sandbox && learn_ask_same(&k->ask, &last->r[i]))
+			return true;
+	return !last;
+}
+
+/* The refusals that got no line, and are still refused: a program that
+ * tries one place after another (/tmp, then /var/tmp) and was given one
+ * does not ask for the others any more. */
+static void learn_write_kept(FILE *out, const struct learn *L,
+			     const struct explain *last, bool secret)
 {
 	bool head = false;
 
 	for (size_t i = 0; i < L->n_kept; i++) {
 		const struct learn_kept *k = &L->kept[i];
 
-		if (k->secret != secret)
+		if (k->secret != secret || !learn_kept_now(k, last))
 			continue;
 		if (!head) {
 			fputc('\n', out);
@@ -1261,8 +1274,8 @@ static int learn_write(const struct learn *L, const struct explain *last,
 		fprintf(out, "\n[process]");
 		learn_write_keys(out, L, "process");
 	}
-	learn_write_kept(out, L, true);
-	learn_write_kept(out, L, false);
+	learn_write_kept(out, L, last, true);
+	learn_write_kept(out, L, last, false);
 	if (last) {
 		size_t left = learn_still_refused(last);
 
