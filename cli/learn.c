@@ -1434,6 +1434,10 @@ static void learn_print_left(const struct learn *L, const struct explain *ex,
 	learn_print_status(status);
 	fprintf(stderr, left ? ", and the sandbox still refused:\n"
 			     : ", and nothing was refused\n");
+	if (!left && status != 0)
+		fprintf(stderr, "nono learn: the program failed without a "
+				"refusal: its own error, or a failure the "
+				"sandbox's rules do not explain (below)\n");
 	for (size_t i = 0; i < ex->n; i++) {
 		const struct refusal *r = &ex->r[i];
 		const char *why = "no line was added for it";
@@ -1446,6 +1450,21 @@ static void learn_print_left(const struct learn *L, const struct explain *ex,
 		fprintf(stderr, "  %d %s: %s %s (%s)\n    %s\n", (int)r->pid,
 			explain_base(r->program), r->operation,
 			r->target ? r->target : r->syscall, r->syscall, why);
+	}
+	/* A path the policy grants and the kernel refused is most often one
+	 * the program removed and made again: the grant followed the old
+	 * file. Worth a look, so it is listed, apart. */
+	for (size_t i = 0; i < ex->n; i++) {
+		const struct refusal *r = &ex->r[i];
+
+		if (r->sandbox)
+			continue;
+		fprintf(stderr,
+			"nono learn: failed, though the policy grants it: %s: "
+			"%s %s (%s)%s%s\n",
+			explain_base(r->program), r->operation,
+			r->target ? r->target : r->syscall, r->syscall,
+			r->note ? ": " : "", r->note ? r->note : "");
 	}
 }
 
