@@ -356,3 +356,33 @@ Test(learn, many_files_of_one_directory_become_the_directory)
 	free(env);
 	free(data);
 }
+
+/*
+ * NONO_LOG=denials (issue 17, part 3): the shim cannot see refusals from
+ * inside without changing what the program does, so it says once, in the
+ * process that applies the policy, to use nono explain; the program runs
+ * as it would without the setting.
+ */
+Test(learn, shim_denials_says_once_to_use_nono_explain)
+{
+	char *policy = tu_fmt("%s/p.ini", T);
+	char *argv[] = { "/bin/sh", "-c",
+			 "cat /etc/hostname; sh -c 'cat /etc/hostname'; "
+			 "exit 3",
+			 NULL };
+	const char *extra[] = { "NONO_LOG=denials", NULL };
+	const char *first, *again;
+
+	tu_write_file(policy, "[policy]\ninclude = system\n");
+	tu_spawn(&proc, argv, tu_env(NONO_SHIM_PATH, policy, extra),
+		 LEARN_TIMEOUT_S);
+	cr_expect_eq(proc.status, 3, "the program's own status, got %d: %s",
+		     proc.status, proc.err);
+	first = strstr(proc.err, "nono explain --policy");
+	cr_expect(first, "the shim names nono explain: %s", proc.err);
+	again = first ? strstr(first + 1, "nono explain --policy") : NULL;
+	cr_expect(!again, "once, not in every child: %s", proc.err);
+	cr_expect(strstr(proc.err, "Permission denied"),
+		  "the refusals happen as without the setting: %s", proc.err);
+	free(policy);
+}
