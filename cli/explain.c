@@ -68,10 +68,7 @@ static const char *const op_words[] = {
 	[TRACE_OP_FILTERED] = "call",
 };
 
-static char *explain_fmt(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *explain_fmt(const char *fmt, ...)
+char *explain_fmt(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;

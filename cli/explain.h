@@ -56,6 +56,9 @@ int explain_observe(const nono_caps *caps, unsigned flags, char **program,
 /* Frees what explain_observe gathered and zeroes *ex. */
 void explain_clear(struct explain *ex);
 
+/* printf into a new string (free()), or NULL when out of memory. */
+char *explain_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The last component of `path` (borrowed from it). */
 const char *explain_base(const char *path);
 

@@ -225,21 +225,6 @@ static bool learn_grow(void **v, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
-static char *learn_fmt(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *learn_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 static void learn_ask_free(struct learn_ask *a)
 {
 	free(a->program);
@@ -322,29 +307,32 @@ static void learn_add_path(struct learn *L, struct learn_list *list,
 
 /* The homes whose secrets are kept: $HOME and the user's own, which
  * differ where HOME was pointed elsewhere. */
-static void learn_homes(const char *homes[2])
+static void learn_homes(const char *homes[2], char *buf, size_t len)
 {
-	const struct passwd *pw = getpwuid(getuid());
+	struct passwd pwd, *pw = NULL;
 
 	homes[0] = getenv("HOME");
-	homes[1] = pw ? pw->pw_dir : NULL;
+	homes[1] = getpwuid_r(getuid(), &pwd, buf, len, &pw) == 0 && pw
+			   ? pw->pw_dir
+			   : NULL;
 }
 
 static void learn_secrets_init(struct learn *L)
 {
+	char pwbuf[4096];
 	const char *homes[2], *sock = getenv("SSH_AUTH_SOCK");
 	const char *gpg = getenv("GPG_AGENT_INFO");
-	char *run_user = learn_fmt("/run/user/%u", (unsigned)getuid());
+	char *run_user = explain_fmt("/run/user/%u", (unsigned)getuid());
 
-	learn_homes(homes);
+	learn_homes(homes, pwbuf, sizeof(pwbuf));
 	for (size_t h = 0; h < 2; h++) {
 		if (!homes[h] || homes[h][0] != '/')
 			continue;
 		for (size_t i = 0; i < sizeof(learn_home_secrets) /
 					       sizeof(learn_home_secrets[0]);
 		     i++) {
-			char *p = learn_fmt("%s/%s", homes[h],
-					    learn_home_secrets[i]);
+			char *p = explain_fmt("%s/%s", homes[h],
+					      learn_home_secrets[i]);
 
 			learn_add_path(L, &L->secrets, p);
 			free(p);
@@ -359,8 +347,8 @@ static void learn_secrets_init(struct learn *L)
 	     run_user && i < sizeof(learn_run_user_secrets) /
 					 sizeof(learn_run_user_secrets[0]);
 	     i++) {
-		char *p =
-			learn_fmt("%s/%s", run_user, learn_run_user_secrets[i]);
+		char *p = explain_fmt("%s/%s", run_user,
+				      learn_run_user_secrets[i]);
 
 		learn_add_path(L, &L->secrets, p);
 		free(p);
@@ -422,8 +410,8 @@ static char *learn_secret(const struct learn *L, const char *path)
 		len = strcspn(c, "/");
 		hit = len ? learn_secret_name(c, len) : NULL;
 		if (hit)
-			return learn_fmt("%.*s (named %s)",
-					 (int)(c + len - path), path, hit);
+			return explain_fmt("%.*s (named %s)",
+					   (int)(c + len - path), path, hit);
 		c += len;
 	}
 	return NULL;
@@ -453,7 +441,8 @@ static char *learn_holds_secret(const struct learn *L, const char *dir)
 		const char *p = learn_secret_name(e->d_name, strlen(e->d_name));
 
 		if (p)
-			hit = learn_fmt("%s/%s (named %s)", dir, e->d_name, p);
+			hit = explain_fmt("%s/%s (named %s)", dir, e->d_name,
+					  p);
 	}
 	closedir(d);
 	return hit;
@@ -480,8 +469,8 @@ static char *learn_target_secret(const struct learn *L, const char *target)
 static void learn_profiles_init(struct learn *L)
 {
 	for (size_t i = 0; i < LEARN_PROFILE_COUNT; i++) {
-		char *text = learn_fmt("[policy]\ninclude = %s\n",
-				       learn_profiles[i].name);
+		char *text = explain_fmt("[policy]\ninclude = %s\n",
+					 learn_profiles[i].name);
 		nono_policy *policy = NULL;
 		nono_diag diag;
 
@@ -784,7 +773,7 @@ static int learn_take(struct learn *L, const struct refusal *r,
 	if (!secret && r->target)
 		secret = learn_target_secret(L, r->target);
 	if (secret) {
-		learn_keep(L, r, line, learn_fmt("sensitive: %s", secret),
+		learn_keep(L, r, line, explain_fmt("sensitive: %s", secret),
 			   true);
 		free(secret);
 		return 0;
@@ -1234,12 +1223,14 @@ static int learn_write(const struct learn *L, const struct explain *last,
 	FILE *out = fopen(L->output, "we");
 	time_t now = time(NULL);
 	char date[32] = "";
+	struct tm tm;
 
 	if (!out) {
 		cli_error("learn: %s: %s", L->output, strerror(errno));
 		return -1;
 	}
-	strftime(date, sizeof(date), "%Y-%m-%d %H:%M", localtime(&now));
+	if (localtime_r(&now, &tm))
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M", &tm);
 	learn_commentf(out, "Written by nono learn, %s, for:", date);
 	learn_commentf(out, "  %s", L->command);
 	learn_commentf(out,
@@ -1323,7 +1314,7 @@ static void learn_env_restore(const struct learn *L)
 {
 	const char *const *vars = nono_private_tmp_vars();
 
-	for (size_t i = 0; vars[i] && i < 8; i++) {
+	for (size_t i = 0; i < 8 && vars[i]; i++) {
 		if (L->saved_env[i])
 			setenv(vars[i], L->saved_env[i], 1);
 		else
@@ -1588,7 +1579,7 @@ static int learn_init(struct learn *L, const char *base, char **program)
 		L->base = strdup("system");
 	}
 	L->command = learn_quote(program);
-	for (size_t i = 0; vars[i] && i < 8; i++)
+	for (size_t i = 0; i < 8 && vars[i]; i++)
 		if (getenv(vars[i]) &&
 		    !(L->saved_env[i] = strdup(getenv(vars[i]))))
 			L->out_of_memory = true;
