@@ -58,6 +58,7 @@ extern const struct cli_command cli_wrap_command;
 extern const struct cli_command cli_state_command;
 extern const struct cli_command cli_support_command;
 extern const struct cli_command cli_explain_command;
+extern const struct cli_command cli_learn_command;
 extern const struct cli_command cli_completion_command;
 
 /* Every subcommand, in `nono --help` order (main.c); *count gets how

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "explain.h"
 #include "trace.h"
 
 enum explain_option {
@@ -50,30 +51,6 @@ static const struct {
 
 #define EXPLAIN_GRANT_COUNT (sizeof(explain_grants) / sizeof(explain_grants[0]))
 
-/* One distinct refusal, with how often it was seen. */
-struct refusal {
-	pid_t pid; /* the first process seen making it */
-	char *program;
-	const char *operation; /* "read", "connect", ... */
-	char *target;	       /* path, "port N", "pid N", or NULL */
-	int port;	       /* 0 unless a TCP port */
-	const char *syscall;
-	int err;
-	unsigned count;
-	bool sandbox;	  /* false: the policy grants it (see note) */
-	char *suggestion; /* the policy line, or NULL when there is none */
-	char *note;	  /* why there is no line, or a caveat; or NULL */
-};
-
-struct explain {
-	const nono_caps *caps;
-	nono_query *query;
-	int abi;
-	struct refusal *r;
-	size_t n, cap;
-	bool out_of_memory;
-};
-
 static const char *const op_words[] = {
 	[TRACE_OP_READ] = "read",
 	[TRACE_OP_WRITE] = "write",
@@ -91,10 +68,7 @@ static const char *const op_words[] = {
 	[TRACE_OP_FILTERED] = "call",
 };
 
-static char *explain_fmt(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *explain_fmt(const char *fmt, ...)
+char *explain_fmt(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -534,7 +508,7 @@ static const char *explain_errno_name(int err)
 	}
 }
 
-static const char *explain_base(const char *path)
+const char *explain_base(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -808,21 +782,20 @@ static void explain_child(int ready_fd, const nono_caps *caps, unsigned flags,
 	_exit(errno == ENOENT ? CLI_EXIT_NOT_FOUND : CLI_EXIT_CANNOT_RUN);
 }
 
-/* Runs the program under the tracer; returns nono's exit status. */
-static int explain_trace(const struct explain_args *args, const nono_caps *caps,
-			 unsigned flags, FILE *out)
+int explain_observe(const nono_caps *caps, unsigned flags, char **program,
+		    struct explain *ex, int *status)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	struct explain ex = { .caps = caps };
 	nono_support_info info;
-	int pipefd[2], status = 0, rc = CLI_EXIT_CANNOT_RUN;
+	int pipefd[2], rc = -1;
 	pid_t child;
 
+	*ex = (struct explain){ .caps = caps };
 	nono_support_info_get(&info);
-	ex.abi = info.abi;
-	if (nono_query_new(caps, &ex.query) < 0) {
+	ex->abi = info.abi;
+	if (nono_query_new(caps, &ex->query) < 0) {
 		cli_error("explain: %s", nono_strerror(NONO_ENOMEM));
-		return CLI_EXIT_CANNOT_RUN;
+		return -1;
 	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		cli_error("explain: pipe: %s", strerror(errno));
@@ -838,7 +811,7 @@ static int explain_trace(const struct explain_args *args, const nono_caps *caps,
 	}
 	if (child == 0) {
 		close(pipefd[1]);
-		explain_child(pipefd[0], caps, flags, args->program);
+		explain_child(pipefd[0], caps, flags, program);
 	}
 	close(pipefd[0]);
 	if (trace_attach(child) < 0) {
@@ -859,32 +832,54 @@ static int explain_trace(const struct explain_args *args, const nono_caps *caps,
 		goto restore;
 	}
 	close(pipefd[1]);
-	if (trace_run(child, explain_report, &ex, &status) < 0) {
+	if (trace_run(child, explain_report, ex, status) < 0) {
 		cli_error("explain: waiting for the program: %s",
 			  strerror(errno));
 		goto restore;
 	}
-	if (ex.out_of_memory)
+	if (ex->out_of_memory)
 		cli_error("explain: out of memory: the report is incomplete");
-	if (args->json ? explain_print_json(out, &ex, status) < 0
-		       : (explain_print_text(out, &ex, status), false))
-		goto restore;
-	rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	rc = 0;
 
 restore:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	for (size_t i = 0; i < ex.n; i++) {
-		free(ex.r[i].program);
-		free(ex.r[i].target);
-		free(ex.r[i].suggestion);
-		free(ex.r[i].note);
-		if (strncmp(ex.r[i].syscall, "syscall ", 8) == 0)
-			free((char *)ex.r[i].syscall);
-	}
-	free(ex.r);
 free_query:
-	nono_query_free(ex.query);
+	nono_query_free(ex->query);
+	ex->query = NULL;
+	return rc;
+}
+
+void explain_clear(struct explain *ex)
+{
+	for (size_t i = 0; i < ex->n; i++) {
+		free(ex->r[i].program);
+		free(ex->r[i].target);
+		free(ex->r[i].suggestion);
+		free(ex->r[i].note);
+		if (strncmp(ex->r[i].syscall, "syscall ", 8) == 0)
+			free((char *)ex->r[i].syscall);
+	}
+	free(ex->r);
+	*ex = (struct explain){ 0 };
+}
+
+/* Runs the program under the tracer; returns nono's exit status. */
+static int explain_trace(const struct explain_args *args, const nono_caps *caps,
+			 unsigned flags, FILE *out)
+{
+	struct explain ex;
+	int status = 0, rc = CLI_EXIT_CANNOT_RUN;
+
+	if (explain_observe(caps, flags, args->program, &ex, &status) < 0)
+		goto clear;
+	if (args->json ? explain_print_json(out, &ex, status) < 0
+		       : (explain_print_text(out, &ex, status), false))
+		goto clear;
+	rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+
+clear:
+	explain_clear(&ex);
 	return rc;
 }
 

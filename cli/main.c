@@ -14,7 +14,7 @@ static const struct cli_command *const cli_commands[] = {
 	&cli_run_command,	 &cli_check_command, &cli_why_command,
 	&cli_wrap_command,	 &cli_state_command, &cli_support_command,
 #ifdef NONO_HAVE_EXPLAIN
-	&cli_explain_command,
+	&cli_explain_command, &cli_learn_command,
 #endif
 	&cli_completion_command,
 };

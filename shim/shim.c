@@ -74,6 +74,11 @@ static const char *const shim_level_names[] = {
 /* Until NONO_LOG has been read, only errors are written. */
 static enum shim_level shim_level = SHIM_LOG_ERROR;
 
+/* NONO_LOG=denials: warnings, and where to see the refusals (see
+ * shim_denials_hint). */
+#define SHIM_LOG_DENIALS "denials"
+static bool shim_denials;
+
 static void shim_write_all(const char *buf, size_t len)
 {
 	while (len > 0) {
@@ -240,6 +245,11 @@ static void shim_read_log_level(void)
 	/* An empty value is how shells unset a variable for one command. */
 	if (!value || !*value)
 		return;
+	if (strcmp(value, SHIM_LOG_DENIALS) == 0) {
+		shim_level = SHIM_LOG_WARN;
+		shim_denials = true;
+		return;
+	}
 	for (size_t i = 0;
 	     i < sizeof(shim_level_names) / sizeof(shim_level_names[0]); i++) {
 		if (strcmp(value, shim_level_names[i]) == 0) {
@@ -247,8 +257,29 @@ static void shim_read_log_level(void)
 			return;
 		}
 	}
-	shim_die("%s: invalid value '%s' (expected error, warn, info or debug)",
+	shim_die("%s: invalid value '%s' (expected error, warn, info, debug or "
+		 "denials)",
 		 SHIM_ENV_LOG, value);
+}
+
+/*
+ * NONO_LOG=denials, said once, in the process that applies the policy.
+ * What the sandbox refuses is an errno returned by the kernel to the
+ * program; the shim sees none of it without changing what the program
+ * does (wrapping libc's calls, a SIGSYS handler, a supervising process),
+ * and Landlock's audit records need the kernel's audit subsystem and
+ * privileges to read. `nono explain` sees it from outside
+ * (docs/explain.md).
+ */
+static void shim_denials_hint(const char *path)
+{
+	if (shim_denials)
+		shim_log(SHIM_LOG_WARN,
+			 "%s=%s: the shim cannot see what the sandbox refuses "
+			 "without changing what the program does; to list "
+			 "each refusal and the line to add, run it as: nono "
+			 "explain --policy %s -- PROGRAM ARGS",
+			 SHIM_ENV_LOG, SHIM_LOG_DENIALS, path);
 }
 
 static const char *shim_policy_path(void)
@@ -589,6 +620,7 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	shim_log(SHIM_LOG_INFO,
 		 "sandbox applied: policy %s (%s), Landlock ABI %d", path,
 		 identity, result.abi);
+	shim_denials_hint(path);
 	nono_caps_free(caps);
 	nono_policy_free(policy);
 }

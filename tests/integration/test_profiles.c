@@ -177,12 +177,15 @@ Test(profiles, python_serves_a_file_and_makes_a_venv)
 	/* mimetypes opens /etc/mime.types, which the profile grants. */
 	expect_needs(
 		"python", "", true,
-		"/usr/bin/python3 -m http.server 38517 --bind 127.0.0.1 "
+		/* A port of this run's own: a fixed one collided with
+		 * another run of the suite on the same machine. */
+		"p=$((20000 + $$ % 20000)); "
+		"/usr/bin/python3 -m http.server $p --bind 127.0.0.1 "
 		">/dev/null 2>&1 & s=$!; for i in $(seq 50); do "
-		"/usr/bin/python3 -c 'import urllib.request as u; print(u."
-		"urlopen(\"http://127.0.0.1:38517/served.txt\").read()."
-		"decode().strip())' 2>/dev/null && break; sleep 0.2; done; "
-		"kill $s",
+		"/usr/bin/python3 -c 'import sys, urllib.request as u; print(u."
+		"urlopen(\"http://127.0.0.1:%s/served.txt\" % sys.argv[1])."
+		"read().decode().strip())' $p 2>/dev/null && break; "
+		"sleep 0.2; done; kill $s",
 		"served\n");
 	if (system("/usr/bin/python3 -c 'import ensurepip' 2>/dev/null") != 0)
 		cr_skip_test("python3 -m venv: ensurepip is not installed "
