@@ -527,8 +527,8 @@ static int ll_sort_cmp(const void *a, const void *b)
  * sorted so that each directory comes right before what lies beneath it,
  * and a stack of the directories the walk is inside. 0 or NONO_ENOMEM.
  */
-static int ll_subsumed(const struct nono_caps *caps, __u64 handled_fs,
-		       bool *skip)
+int nono_ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
+		     bool *skip)
 {
 	size_t n = caps->fs_len, depth = 0;
 	size_t *order = malloc((n + 1) * sizeof(*order));
@@ -601,7 +601,7 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	/* Nothing takes rights back out of a grant: each grant is one rule
 	 * as it stands, with nothing to carve and no loader to check, so the
 	 * walk below (a stat per grant) would only cost time; nor is a rule
-	 * that another grant's already covers (ll_subsumed). */
+	 * that another grant's already covers (nono_ll_subsumed). */
 	if (caps->deny_len == 0 && caps->block_files.len == 0 &&
 	    !caps->no_exec_writable) {
 		bool *skip = calloc(n + 1, sizeof(*skip));
@@ -609,7 +609,7 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		if (!skip)
 			return nono_diag_set(diag, NONO_ENOMEM,
 					     "out of memory");
-		rc = ll_subsumed(caps, handled_fs, skip);
+		rc = nono_ll_subsumed(caps, handled_fs, skip);
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			if (!skip[i])
 				rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
