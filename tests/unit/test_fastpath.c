@@ -227,8 +227,11 @@ Test(fastpath, deny_carve_out_keeps_inner_grants, .init = tree_make,
 		if (fd < 0)
 			_exit(11);
 		close(fd);
-		if (open(f, O_RDONLY | O_CLOEXEC) >= 0)
+		fd = open(f, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
 			_exit(12);
+		}
 		_exit(0);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
