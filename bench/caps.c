@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -56,6 +57,10 @@
 
 #include "caps-internal.h"
 #include "libnono.h"
+#ifdef NONO_BENCH_HAVE_FLOOR
+#include "landlock-compat.h"
+#include "landlock-plan.h"
+#endif
 
 #define BENCH_EXIT_USAGE 2
 #define BENCH_EXIT_FAILED 1
@@ -818,6 +823,93 @@ static int cmd_yardstick(const struct options *o, const char *dir)
 	return 0;
 }
 
+#ifdef NONO_BENCH_HAVE_FLOOR
+/*
+ * Prints the plan of the reference preload (floor.c) for a policy: the
+ * ruleset, restrict flags and seccomp program nono_apply() uses at this
+ * kernel's ABI, then one rule per grant with the rights nono's mapping
+ * gives it (landlock.c), the grants another directory grant with the same
+ * or more rights covers left out. Written for policies without deny rules,
+ * blocked commands or exec_writable = false, which the floor does not
+ * carve.
+ */
+#define FLOOR_READ                                                    \
+	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR | \
+	 LANDLOCK_ACCESS_FS_EXECUTE)
+#define FLOOR_WRITE                                                      \
+	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | \
+	 LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR | \
+	 LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |     \
+	 LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |   \
+	 LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM |   \
+	 LANDLOCK_ACCESS_FS_REFER | LANDLOCK_ACCESS_FS_TRUNCATE |        \
+	 LANDLOCK_ACCESS_FS_RESOLVE_UNIX)
+#define FLOOR_FILE                                                    \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE | \
+	 LANDLOCK_ACCESS_FS_IOCTL_DEV | LANDLOCK_ACCESS_FS_RESOLVE_UNIX)
+
+static int cmd_floor(const char *file)
+{
+	nono_policy *policy;
+	nono_support_info info;
+	struct nono_ll_plan plan;
+	nono_diag diag;
+	const nono_caps *caps;
+	size_t n;
+
+	if (nono_policy_load(file, &policy, &diag) < 0) {
+		fprintf(stderr, "bench_caps: %s:%u: %s\n", file, diag.line,
+			diag.message);
+		return BENCH_EXIT_FAILED;
+	}
+	caps = nono_policy_caps(policy);
+	nono_support_info_get(&info);
+	nono_ll_plan_make(caps, info.abi, &plan);
+	printf("%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%x,%x,%x", plan.handled_fs,
+	       plan.handled_net, plan.scoped, plan.restrict_flags, plan.filters,
+	       (unsigned)info.abi);
+	n = nono_caps_fs_count(caps);
+	for (size_t i = 0; i < n; i++) {
+		nono_fs_cap g, o;
+		struct stat st;
+		uint64_t access = 0;
+		bool covered = false;
+
+		nono_caps_fs_get(caps, i, &g);
+		for (size_t j = 0; j < n && !covered; j++) {
+			nono_caps_fs_get(caps, j, &o);
+			covered = j != i && !o.is_file &&
+				  (o.access & g.access) == g.access &&
+				  strcmp(o.resolved, g.resolved) != 0 &&
+				  strncmp(g.resolved, o.resolved,
+					  strlen(o.resolved)) == 0 &&
+				  (g.resolved[strlen(o.resolved)] == '/' ||
+				   strcmp(o.resolved, "/") == 0);
+		}
+		if (covered || stat(g.resolved, &st) < 0)
+			continue;
+		if (g.access & NONO_ACCESS_READ)
+			access |= FLOOR_READ;
+		if (g.access & NONO_ACCESS_WRITE)
+			access |= FLOOR_WRITE;
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
+		    (S_ISDIR(st.st_mode) &&
+		     (strcmp(g.resolved, "/dev") == 0 ||
+		      strncmp(g.resolved, "/dev/", 5) == 0)))
+			access |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+		if (!S_ISDIR(st.st_mode))
+			access &= FLOOR_FILE;
+		access &= plan.handled_fs;
+		if (access)
+			printf(";%" PRIx64 ":%s", access, g.resolved);
+	}
+	printf("\n");
+	nono_policy_free(policy);
+	return 0;
+}
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -826,7 +918,8 @@ static void usage(FILE *f)
 		"       bench_caps query  [-r ROUNDS] [-q QUERIES] [-k FILE] "
 		"DIR SIZE...\n"
 		"       bench_caps policy [-r ROUNDS] [-k FILE] POLICY\n"
-		"       bench_caps yardstick [-r ROUNDS] [-k FILE] DIR\n");
+		"       bench_caps yardstick [-r ROUNDS] [-k FILE] DIR\n"
+		"       bench_caps floor POLICY\n");
 }
 
 int main(int argc, char **argv)
@@ -869,6 +962,10 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (strcmp(cmd, "yardstick") == 0 && argc == 1) {
 		rc = cmd_yardstick(&o, argv[0]);
+#ifdef NONO_BENCH_HAVE_FLOOR
+	} else if (strcmp(cmd, "floor") == 0 && argc == 1) {
+		rc = cmd_floor(argv[0]);
+#endif
 	} else if (strcmp(cmd, "policy") == 0 && argc == 1) {
 		rc = cmd_policy(&o, argv[0]);
 	} else if (strcmp(cmd, "apply") == 0 && argc >= 2) {

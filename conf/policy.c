@@ -314,6 +314,9 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 		read_fail(rf, NONO_ENOMEM, "out of memory");
 		goto close_fd;
 	}
+	/* A regular file gives everything up to its end in one read: a
+	 * short read is the end, and only a file that grew (or one whose
+	 * size says nothing) takes another. */
 	for (;;) {
 		if (len == cap) {
 			size_t grown = cap > (POLICY_MAX_BYTES + 1) / 2
@@ -346,6 +349,8 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 				  POLICY_MAX_BYTES);
 			goto free_buf;
 		}
+		if (len < cap && len == (size_t)st->st_size)
+			break;
 	}
 	close(fd);
 	buf[len] = '\0';
@@ -1059,19 +1064,17 @@ static bool proc_pid_path(const char *path)
  * and the grant would reach neither the program's children nor, under
  * nono run, the program itself. Returns 0, or the error recorded.
  */
-static int refuse_per_process(struct nono_policy_loader *ld,
-			      const struct nono_key *key, const char *value,
-			      const char *path)
+static int refuse_per_process_as(struct nono_policy_loader *ld,
+				 const struct nono_key *key, const char *value,
+				 const char *path, const char *resolved)
 {
 	static const char *const proc[] = { "/proc/self", "/proc/thread-self" };
 	static const char *const fds[] = { "/dev/fd", "/dev/stdin",
 					   "/dev/stdout", "/dev/stderr" };
-	char *resolved = realpath(path, NULL);
 	bool in_proc =
 		proc_pid_path(path) || (resolved && proc_pid_path(resolved));
 	bool in_fds = false;
 
-	free(resolved);
 	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
 		in_proc = in_proc || spelled_beneath(path, proc[i]);
 	for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
@@ -1093,6 +1096,19 @@ static int refuse_per_process(struct nono_policy_loader *ld,
 	return 0;
 }
 
+/* As refuse_per_process_as, with the path resolved here (realpath(3); a
+ * path that does not resolve is judged by its spelling alone). */
+static int refuse_per_process(struct nono_policy_loader *ld,
+			      const struct nono_key *key, const char *value,
+			      const char *path)
+{
+	char *resolved = realpath(path, NULL);
+	int rc = refuse_per_process_as(ld, key, value, path, resolved);
+
+	free(resolved);
+	return rc;
+}
+
 int nono_policy_h_private_tmp(struct nono_policy_loader *ld,
 			      const struct nono_key *key, const char *value)
 {
@@ -1111,14 +1127,35 @@ int nono_policy_h_path(struct nono_policy_loader *ld,
 	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
-	if (refuse_per_process(ld, key, value, ex.path) != 0)
+	/*
+	 * The spelling is judged first, then what the grant resolved to:
+	 * the grant canonicalises the path anyway, and the cheapest way it
+	 * can (nono_caps_allow_path), so a realpath of its own here is
+	 * needed only when the grant failed and says nothing. The grant
+	 * made is thrown away with the whole set when refused.
+	 */
+	if (refuse_per_process_as(ld, key, value, ex.path, NULL) != 0)
 		return ld->err;
 	if (key->kind == NONO_KIND_DIR)
 		rc = nono_caps_allow_path(ld->pol->caps, ex.path, key->access);
 	else
 		rc = nono_caps_allow_file(ld->pol->caps, ex.path, key->access);
-	if (rc == 0)
+	if (rc == 0) {
+		nono_fs_cap made;
+
+		if (nono_caps_fs_get(ld->pol->caps,
+				     nono_caps_fs_count(ld->pol->caps) - 1,
+				     &made) == 0 &&
+		    refuse_per_process_as(ld, key, value, ex.path,
+					  made.resolved) != 0)
+			return ld->err;
 		return 0;
+	}
+	/* A path that does not exist resolves nowhere: realpath would fail
+	 * on it as the grant did. */
+	if (rc != NONO_ENOENT &&
+	    refuse_per_process(ld, key, value, ex.path) != 0)
+		return ld->err;
 	value_shown(value, &ex, shown, sizeof(shown));
 	if (rc == NONO_ENOENT && ex.optional) {
 		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
@@ -1675,7 +1712,8 @@ static int private_tmp_grant(struct nono_policy_loader *ld, const char *name,
  * (and `st` describes it), NULL for a buffer.
  */
 static int load(const char *name, const char *data, size_t len,
-		const struct stat *st, nono_policy **out, nono_diag *diag)
+		const struct stat *st, bool keep_fds, nono_policy **out,
+		nono_diag *diag)
 {
 	struct nono_policy_loader ld = { .diag = diag };
 	struct ld_file f = { .name = name, .buf = data, .len = len };
@@ -1686,6 +1724,8 @@ static int load(const char *name, const char *data, size_t len,
 	if (!pol)
 		return diag_set(diag, NONO_ENOMEM, name, 0, "out of memory");
 	rc = nono_caps_new(&pol->caps);
+	if (rc == 0 && keep_fds)
+		rc = nono_caps_set_keep_fds(pol->caps, true);
 	if (rc != 0) {
 		diag_set(diag, rc, name, 0, "out of memory");
 		goto free_policy;
@@ -1744,7 +1784,8 @@ free_policy:
 	return rc;
 }
 
-int nono_policy_load(const char *path, nono_policy **out, nono_diag *diag)
+static int load_file(const char *path, bool keep_fds, nono_policy **out,
+		     nono_diag *diag)
 {
 	struct read_failure rf;
 	struct stat st;
@@ -1763,9 +1804,29 @@ int nono_policy_load(const char *path, nono_policy **out, nono_diag *diag)
 	rc = read_policy_file(path, &buf, &len, &st, &rf);
 	if (rc != 0)
 		return diag_set(diag, rc, path, 0, "%s", rf.why);
-	rc = load(path, buf, len, &st, out, diag);
+	rc = load(path, buf, len, &st, keep_fds, out, diag);
 	free(buf);
 	return rc;
+}
+
+int nono_policy_load(const char *path, nono_policy **out, nono_diag *diag)
+{
+	return load_file(path, false, out, diag);
+}
+
+int nono_policy_load_to_apply(const char *path, nono_policy **out,
+			      nono_diag *diag)
+{
+	return load_file(path, true, out, diag);
+}
+
+nono_caps *nono_policy_take_caps(nono_policy *policy)
+{
+	nono_caps *caps = policy ? policy->caps : NULL;
+
+	if (policy)
+		policy->caps = NULL;
+	return caps;
 }
 
 int nono_policy_load_buffer(const char *name, const char *data, size_t len,
@@ -1784,7 +1845,7 @@ int nono_policy_load_buffer(const char *name, const char *data, size_t len,
 		return diag_set(diag, NONO_EPARSE, name, 0,
 				"policy file too large (more than %d bytes)",
 				POLICY_MAX_BYTES);
-	return load(name, data ? data : "", len, NULL, out, diag);
+	return load(name, data ? data : "", len, NULL, false, out, diag);
 }
 
 const nono_caps *nono_policy_caps(const nono_policy *policy)

@@ -29,10 +29,16 @@ struct nono_ports {
 };
 
 struct nono_fs_entry {
-	char *original; /* owned */
-	char *resolved; /* owned, canonical, absolute */
+	char *original; /* owned: one block with resolved */
+	char *resolved; /* canonical, absolute; in original's block, or
+			 * original itself where the spelling is canonical */
 	nono_access access;
 	bool is_file;
+	/* What the path was when granted (st_mode: its kind). */
+	unsigned mode;
+	/* An O_PATH descriptor of the file granted, owned, or -1: kept
+	 * only in a set that keeps them (nono_caps_set_keep_fds). */
+	int fd;
 };
 
 /* A path taken out of the grants above it (nono_caps_deny_path). */
@@ -70,6 +76,10 @@ struct nono_caps {
 	struct nono_ports udp_connect;
 	struct nono_ports udp_bind;
 	nono_kernel_log kernel_log;
+	/* nono_caps_set_keep_fds: grants keep their O_PATH descriptor, as
+	 * long as it is below fd_limit (0: not known yet). */
+	bool keep_fds;
+	int fd_limit;
 };
 
 /* Whether the set has port exceptions of any kind (TCP or UDP). */
@@ -109,6 +119,23 @@ int nono_path_canonical(const char *path, char **out);
  * NONO_ENOMEM.
  */
 int nono_path_canonical_lenient(const char *path, char **out);
+
+/*
+ * Opens `path` with O_PATH (and O_DIRECTORY when `want_dir`), refusing
+ * any symbolic link on the way, when it is spelled as realpath(3) spells
+ * a path (absolute, no ".", "..", empty component or trailing slash): on
+ * success the spelling is then the canonical path, found with one system
+ * call. Returns 0 with the descriptor (close-on-exec) in *fd, NONO_ENOENT
+ * where realpath would fail with ENOENT too (a name missing before any
+ * symlink), or -1 whenever the caller must take the full path (a symlink
+ * on the way, any other error, a kernel or filter without openat2): the
+ * full path then gives the exact answer, errors included.
+ */
+int nono_path_open_plain(const char *path, bool want_dir, int *fd);
+
+/* Closes the descriptors the grants keep (nono_fs_entry.fd >= 0): one
+ * close_range(2) per run of consecutive ones. */
+void nono_path_close_fds(const struct nono_fs_entry *fs, size_t n);
 
 /* Whether directory `dir` (canonical) is `path` or a component-wise prefix
  * of it: "/tmp" covers "/tmp" and "/tmp/a", not "/tmpx"; "/" covers all. */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The capability set: nono's CapabilitySet. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -113,8 +115,10 @@ NONO_API int nono_caps_new(nono_caps **out)
 
 static void fs_entry_free(struct nono_fs_entry *e)
 {
+	/* resolved lives in original's block. */
 	free(e->original);
-	free(e->resolved);
+	if (e->fd >= 0)
+		close(e->fd);
 }
 
 static void deny_free_all(struct nono_caps *caps)
@@ -132,8 +136,12 @@ NONO_API void nono_caps_free(nono_caps *caps)
 {
 	if (!caps)
 		return;
-	for (size_t i = 0; i < caps->fs_len; i++)
+	/* The descriptors first, with one system call where it can. */
+	nono_path_close_fds(caps->fs, caps->fs_len);
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		caps->fs[i].fd = -1;
 		fs_entry_free(&caps->fs[i]);
+	}
 	free(caps->fs);
 	nono_strv_clear(&caps->allow_cmds);
 	nono_strv_clear(&caps->block_cmds);
@@ -148,28 +156,48 @@ NONO_API void nono_caps_free(nono_caps *caps)
 	free(caps);
 }
 
-/* Appends an entry, taking ownership of both strings (freed on failure). */
-static int fs_push(struct nono_caps *caps, char *original, char *resolved,
-		   nono_access access, bool is_file)
+/*
+ * Appends an entry: the two spellings are copied into one block (one
+ * allocation per grant; the canonical spelling shares the original's
+ * bytes where they are the same), and `fd` (-1 or a descriptor) is taken
+ * over, closed on failure.
+ */
+static int fs_push(struct nono_caps *caps, const char *original,
+		   const char *resolved, nono_access access, bool is_file,
+		   unsigned mode, int fd)
 {
+	size_t olen = strlen(original) + 1;
+	size_t rlen =
+		strcmp(original, resolved) != 0 ? strlen(resolved) + 1 : 0;
+	char *block;
+
 	if (caps->fs_len == caps->fs_cap) {
-		size_t cap = caps->fs_cap ? caps->fs_cap * 2 : 8;
+		size_t cap = caps->fs_cap ? caps->fs_cap * 2 : 64;
 		struct nono_fs_entry *fs = realloc(caps->fs, cap * sizeof(*fs));
-		if (!fs) {
-			free(original);
-			free(resolved);
-			return NONO_ENOMEM;
-		}
+		if (!fs)
+			goto fail;
 		caps->fs = fs;
 		caps->fs_cap = cap;
 	}
+	block = malloc(olen + rlen);
+	if (!block)
+		goto fail;
+	memcpy(block, original, olen);
+	if (rlen)
+		memcpy(block + olen, resolved, rlen);
 	caps->fs[caps->fs_len++] = (struct nono_fs_entry){
-		.original = original,
-		.resolved = resolved,
+		.original = block,
+		.resolved = rlen ? block + olen : block,
 		.access = access,
 		.is_file = is_file,
+		.mode = mode,
+		.fd = fd,
 	};
 	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return NONO_ENOMEM;
 }
 
 /* Appends a denied path, taking ownership of both strings (freed on
@@ -232,17 +260,13 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 	int rc = nono_caps_new(&c);
 	if (rc)
 		return rc;
+	/* Descriptors are not copied: the copy's rules open their paths
+	 * when applied. */
 	for (size_t i = 0; i < caps->fs_len; i++) {
 		const struct nono_fs_entry *e = &caps->fs[i];
-		char *o = strdup(e->original);
-		char *r = strdup(e->resolved);
-		if (!o || !r) {
-			free(o);
-			free(r);
-			rc = NONO_ENOMEM;
-			goto fail;
-		}
-		rc = fs_push(c, o, r, e->access, e->is_file);
+
+		rc = fs_push(c, e->original, e->resolved, e->access, e->is_file,
+			     e->mode, -1);
 		if (rc)
 			goto fail;
 	}
@@ -287,36 +311,94 @@ fail:
 
 /* ---- grants ---------------------------------------------------------- */
 
+/*
+ * Resolves a grant's path the full way: realpath(3), then stat(2) of the
+ * result for its kind. 0, or the error every grant of this path gives.
+ */
+static int resolve_full(const char *path, char **resolved, struct stat *st)
+{
+	int rc = nono_path_canonical(path, resolved);
+
+	if (rc)
+		return rc;
+	if (stat(*resolved, st) != 0) {
+		rc = errno == ENOENT ? NONO_ENOENT : NONO_ECANON;
+		free(*resolved);
+		*resolved = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Whether a grant keeps descriptor `fd`: in a set that keeps them, while
+ * it lies in the lower half of what RLIMIT_NOFILE allows, so that the
+ * process is left descriptors to apply the set and to run (a grant beyond
+ * that opens its path when applied, as in any other set).
+ */
+static bool keep_fd(struct nono_caps *caps, int fd)
+{
+	if (!caps->keep_fds)
+		return false;
+	if (caps->fd_limit == 0) {
+		struct rlimit rl;
+
+		caps->fd_limit = 1;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			caps->fd_limit =
+				rl.rlim_cur == RLIM_INFINITY ||
+						rl.rlim_cur / 2 > INT_MAX
+					? INT_MAX
+					: (int)(rl.rlim_cur / 2);
+	}
+	return fd < caps->fd_limit;
+}
+
 static int add_fs(nono_caps *caps, const char *path, nono_access mode,
 		  bool want_file)
 {
 	if (!caps || !path || !*path || !access_valid(mode))
 		return NONO_EINVAL;
-	char *resolved = NULL;
-	int rc = nono_path_canonical(path, &resolved);
-	if (rc)
+	char *canon = NULL;
+	const char *resolved = path;
+	struct stat st = { .st_mode = S_IFDIR };
+	int fd = -1, rc;
+
+	/*
+	 * The fast way: a path spelled canonically with no symlink on the
+	 * way is opened once, and that proves both (nono_path_open_plain);
+	 * O_DIRECTORY checks a directory's kind, an fstat a file's. Any
+	 * failure takes the full way, which gives the exact error.
+	 */
+	rc = nono_path_open_plain(path, !want_file, &fd);
+	if (rc == NONO_ENOENT)
 		return rc;
-	struct stat st;
-	if (stat(resolved, &st) != 0) {
-		rc = errno == ENOENT ? NONO_ENOENT : NONO_ECANON;
-		free(resolved);
-		return rc;
+	if (rc == 0 && want_file && fstat(fd, &st) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		rc = resolve_full(path, &canon, &st);
+		if (rc)
+			return rc;
+		resolved = canon;
 	}
 	bool is_dir = S_ISDIR(st.st_mode);
-	if (want_file && is_dir) {
-		free(resolved);
-		return NONO_EISDIR;
+	rc = 0;
+	if (want_file && is_dir)
+		rc = NONO_EISDIR;
+	else if (!want_file && !is_dir)
+		rc = NONO_ENOTDIR;
+	if (rc == 0 && fd >= 0 && !keep_fd(caps, fd)) {
+		close(fd);
+		fd = -1;
 	}
-	if (!want_file && !is_dir) {
-		free(resolved);
-		return NONO_ENOTDIR;
-	}
-	char *original = strdup(path);
-	if (!original) {
-		free(resolved);
-		return NONO_ENOMEM;
-	}
-	return fs_push(caps, original, resolved, mode, want_file);
+	if (rc == 0)
+		rc = fs_push(caps, path, resolved, mode, want_file,
+			     (unsigned)st.st_mode, fd);
+	else if (fd >= 0)
+		close(fd);
+	free(canon);
+	return rc;
 }
 
 NONO_API int nono_caps_allow_path(nono_caps *caps, const char *path,
@@ -329,6 +411,14 @@ NONO_API int nono_caps_allow_file(nono_caps *caps, const char *path,
 				  nono_access mode)
 {
 	return add_fs(caps, path, mode, true);
+}
+
+NONO_API int nono_caps_set_keep_fds(nono_caps *caps, bool keep)
+{
+	if (!caps)
+		return NONO_EINVAL;
+	caps->keep_fds = keep;
+	return 0;
 }
 
 NONO_API int nono_caps_block_network(nono_caps *caps)
@@ -612,6 +702,9 @@ NONO_API int nono_caps_command_blocked(const nono_caps *caps, const char *path)
 
 	if (!caps || !path || !*path)
 		return NONO_EINVAL;
+	/* Nothing blocked: no need to know what the path is. */
+	if (caps->block_files.len == 0)
+		return 0;
 	rc = nono_path_canonical(path, &canon);
 	if (rc == NONO_ENOMEM)
 		return rc;

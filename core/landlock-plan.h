@@ -57,6 +57,16 @@ int nono_ll_feature_abi(unsigned feature);
 void nono_ll_plan_make(const struct nono_caps *caps, int abi,
 		       struct nono_ll_plan *plan);
 
+/*
+ * Marks in `skip` (one per grant, all false on entry) the grants of `caps`
+ * whose rule a directory grant at or above them already gives every right
+ * of, with the rules' rights limited to `handled_fs`: nono_apply() adds no
+ * rule for them when nothing is carved out of the set (landlock.c, where
+ * it lives; declared here for the tests). 0 or NONO_ENOMEM.
+ */
+int nono_ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
+		     bool *skip);
+
 /* Appends to a NUL-terminated message list in a fixed buffer, with "; "
  * between items; what does not fit is cut. */
 void nono_ll_append(char *buf, size_t cap, const char *fmt, ...)

@@ -253,6 +253,25 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 	const char *kind = e->is_file ? "file" : "directory";
 	int rc = 0;
 
+	/* A descriptor kept since the grant (nono_caps_set_keep_fds) is
+	 * the file that was checked then: its kind cannot have changed. */
+	if (e->fd >= 0) {
+		struct stat kept = { .st_mode = (mode_t)e->mode };
+		struct landlock_path_beneath_attr rule = {
+			.allowed_access = ll_rule_access(e, &kept, handled_fs) &
+					  ~withheld,
+			.parent_fd = e->fd,
+		};
+
+		if (rule.allowed_access != 0 &&
+		    ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH,
+				     &rule, 0) < 0)
+			return nono_diag_set(diag, NONO_EAPPLY,
+					     "landlock_add_rule for %s: %s",
+					     e->resolved, strerror(errno));
+		return 0;
+	}
+
 	int fd = open(e->resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return nono_diag_set(diag, NONO_EAPPLY,
@@ -467,6 +486,93 @@ static int ll_check_interpreter(const struct nono_carve_grant *grants,
 	return rc;
 }
 
+/* The order of paths in which every directory comes right before what
+ * lies beneath it: strcmp's, with '/' before every other byte ("/usr",
+ * "/usr/bin", "/usr-x"). */
+static int ll_path_order(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = *a == '/' ? 1 : (unsigned char)*a;
+		unsigned char y = *b == '/' ? 1 : (unsigned char)*b;
+
+		if (x != y || x == 0)
+			return (int)x - (int)y;
+	}
+}
+
+static const struct nono_fs_entry *ll_sort_base;
+
+static int ll_sort_cmp(const void *a, const void *b)
+{
+	const struct nono_fs_entry *x = &ll_sort_base[*(const size_t *)a];
+	const struct nono_fs_entry *y = &ll_sort_base[*(const size_t *)b];
+	int c = ll_path_order(x->resolved, y->resolved);
+
+	/* The same path twice: the first given first. */
+	if (c == 0)
+		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	return c;
+}
+
+/*
+ * Marks in `skip` the grants whose rule would add nothing: a directory
+ * grant at or above the path gives every right the rule would. Landlock
+ * grants an access when any rule on the way from the file up to the root
+ * allows it, so such a rule is never the one that decides. Only for a set
+ * with nothing carved out (no deny rule, blocked command or exec_writable
+ * = false), where every grant is exactly one rule. The rights compared are
+ * the rules' own, the kind of each path (a device's ioctl, a file's
+ * subset) as it was when granted: should a file have become a device
+ * since, a rule skipped gives less, never more. O(n log n): the grants
+ * sorted so that each directory comes right before what lies beneath it,
+ * and a stack of the directories the walk is inside. 0 or NONO_ENOMEM.
+ */
+int nono_ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
+		     bool *skip)
+{
+	size_t n = caps->fs_len, depth = 0;
+	size_t *order = malloc((n + 1) * sizeof(*order));
+	size_t *stack = malloc((n + 1) * sizeof(*stack));
+	__u64 *access = malloc((n + 1) * sizeof(*access));
+	int rc = 0;
+
+	if (!order || !stack || !access) {
+		rc = NONO_ENOMEM;
+		goto free_arrays;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st = { .st_mode = (mode_t)caps->fs[i].mode };
+
+		order[i] = i;
+		access[i] = ll_rule_access(&caps->fs[i], &st, handled_fs);
+	}
+	/* qsort takes no context; nono_apply is not run concurrently with
+	 * itself in one process (it restricts the calling process). */
+	ll_sort_base = caps->fs;
+	qsort(order, n, sizeof(*order), ll_sort_cmp);
+	ll_sort_base = NULL;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+		const struct nono_fs_entry *e = &caps->fs[i];
+
+		while (depth > 0 &&
+		       !nono_path_is_beneath(
+			       e->resolved,
+			       caps->fs[stack[depth - 1]].resolved))
+			depth--;
+		for (size_t d = 0; d < depth && !skip[i]; d++)
+			skip[i] = (access[i] & ~access[stack[d]]) == 0;
+		if (!e->is_file && !skip[i])
+			stack[depth++] = i;
+	}
+
+free_arrays:
+	free(order);
+	free(stack);
+	free(access);
+	return rc;
+}
+
 /*
  * Adds the rules of every grant, with deny rules, blocked commands and
  * (for exec_writable = false) the writable grants taken out of the grants
@@ -478,10 +584,10 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 {
 	size_t n = caps->fs_len, nouts = 0;
 	size_t max_outs = caps->deny_len + caps->block_files.len + n;
-	struct nono_carve_grant *grants = calloc(n + 1, sizeof(*grants));
-	struct nono_carve_out *outs = calloc(max_outs + 1, sizeof(*outs));
-	__u64 *strip = calloc(n + 1, sizeof(*strip));
-	bool *split = calloc(n + 1, sizeof(*split));
+	struct nono_carve_grant *grants = NULL;
+	struct nono_carve_out *outs = NULL;
+	__u64 *strip = NULL;
+	bool *split = NULL;
 	struct ll_carve_ctx ctx = {
 		.ruleset_fd = ruleset_fd,
 		.handled_fs = handled_fs,
@@ -494,14 +600,29 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 
 	/* Nothing takes rights back out of a grant: each grant is one rule
 	 * as it stands, with nothing to carve and no loader to check, so the
-	 * walk below (a stat per grant) would only cost time. */
+	 * walk below (a stat per grant) would only cost time; nor is a rule
+	 * that another grant's already covers (nono_ll_subsumed). */
 	if (caps->deny_len == 0 && caps->block_files.len == 0 &&
 	    !caps->no_exec_writable) {
+		bool *skip = calloc(n + 1, sizeof(*skip));
+
+		if (!skip)
+			return nono_diag_set(diag, NONO_ENOMEM,
+					     "out of memory");
+		rc = nono_ll_subsumed(caps, handled_fs, skip);
 		for (size_t i = 0; rc == 0 && i < n; i++)
-			rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
-					      handled_fs, 0, diag);
-		goto free_arrays;
+			if (!skip[i])
+				rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
+						      handled_fs, 0, diag);
+		free(skip);
+		if (rc == NONO_ENOMEM)
+			nono_diag_set(diag, rc, "out of memory");
+		return rc;
 	}
+	grants = calloc(n + 1, sizeof(*grants));
+	outs = calloc(max_outs + 1, sizeof(*outs));
+	strip = calloc(n + 1, sizeof(*strip));
+	split = calloc(n + 1, sizeof(*split));
 	if (!grants || !outs || !strip || !split) {
 		rc = nono_diag_set(diag, NONO_ENOMEM, "out of memory");
 		goto free_arrays;

@@ -3,11 +3,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 
 #include "caps-internal.h"
 
@@ -289,4 +294,101 @@ bool nono_path_is_beneath(const char *path, const char *dir)
 	if (strncmp(path, dir, n) != 0)
 		return false;
 	return path[n] == '\0' || path[n] == '/';
+}
+
+/* Whether `path` is spelled as realpath(3) spells a path: absolute, shorter
+ * than PATH_MAX, without an empty, "." or ".." component or a trailing
+ * slash ("/" itself is fine). */
+static bool path_plain(const char *path)
+{
+	if (path[0] != '/' || strlen(path) >= PATH_MAX)
+		return false;
+	if (path[1] == '\0')
+		return true;
+	for (const char *p = path; *p;) {
+		const char *c = p + 1, *e = c;
+
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - c);
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		p = e;
+	}
+	return true;
+}
+
+int nono_path_open_plain(const char *path, bool want_dir, int *fd)
+{
+#ifdef SYS_openat2
+	/* Set once openat2 turned out to be missing or filtered: the full
+	 * path is then taken without trying again. */
+	static atomic_bool unavailable;
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | (want_dir ? O_DIRECTORY : 0),
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+
+	if (atomic_load(&unavailable) || !path_plain(path))
+		return -1;
+	long r = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (r < 0) {
+		if (errno == ENOSYS || errno == EPERM)
+			atomic_store(&unavailable, true);
+		/* The walk stops at the first symlink (ELOOP) or missing
+		 * name, whichever comes first: ENOENT means no symlink came
+		 * before the missing name, and realpath fails there too. */
+		return errno == ENOENT ? NONO_ENOENT : -1;
+	}
+	*fd = (int)r;
+	return 0;
+#else
+	(void)path;
+	(void)want_dir;
+	(void)fd;
+	return -1;
+#endif
+}
+
+static int fd_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+void nono_path_close_fds(const struct nono_fs_entry *fs, size_t n)
+{
+	int *fds = malloc((n + 1) * sizeof(*fds));
+	size_t count = 0;
+
+	if (!fds) {
+		for (size_t i = 0; i < n; i++)
+			if (fs[i].fd >= 0)
+				close(fs[i].fd);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].fd >= 0)
+			fds[count++] = fs[i].fd;
+	qsort(fds, count, sizeof(*fds), fd_cmp);
+	/* Each run of consecutive descriptors, all the set's own, with one
+	 * close_range(2); a descriptor alone with close(2). */
+	for (size_t i = 0; i < count;) {
+		size_t j = i + 1;
+
+		while (j < count && fds[j] == fds[j - 1] + 1)
+			j++;
+#ifdef SYS_close_range
+		if (j - i > 1 && syscall(SYS_close_range, (unsigned)fds[i],
+					 (unsigned)fds[j - 1], 0) == 0) {
+			i = j;
+			continue;
+		}
+#endif
+		for (; i < j; i++)
+			close(fds[i]);
+	}
+	free(fds);
 }

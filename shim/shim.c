@@ -413,22 +413,21 @@ static void shim_log_plan(const nono_policy *policy, const nono_caps *caps,
 }
 
 /*
- * The policy's capability set, plus read access to the shim's own file.
- * Every child the program starts loads the shim again from that file (and
- * in early mode the preloaded copy is loaded after the sandbox is in
- * force): without it the loader would print that the preload is ignored.
- * Reading the shim gives a program nothing it could not read elsewhere.
- * Returns a new set, to free with nono_caps_free; dies when out of memory.
+ * The policy's capability set, taken from it, plus read access to the
+ * shim's own file. Every child the program starts loads the shim again
+ * from that file (and in early mode the preloaded copy is loaded after the
+ * sandbox is in force): without it the loader would print that the
+ * preload is ignored. Reading the shim gives a program nothing it could
+ * not read elsewhere. The set is taken, not copied, so that it keeps the
+ * descriptors the loader opened (nono_policy_load_to_apply). Returns the
+ * set, to free with nono_caps_free.
  */
-static nono_caps *shim_caps_with_self(const nono_policy *policy)
+static nono_caps *shim_caps_with_self(nono_policy *policy)
 {
-	nono_caps *caps = NULL;
+	nono_caps *caps = nono_policy_take_caps(policy);
 	Dl_info info;
 	int rc;
 
-	rc = nono_caps_clone(nono_policy_caps(policy), &caps);
-	if (rc < 0)
-		shim_die("copying the policy: %s", nono_strerror(rc));
 	/* Any object of the shim will do; a data one, since ISO C has no
 	 * cast from a function pointer to void *. */
 	if (!dladdr((const void *)&shim_level, &info) || !info.dli_fname ||
@@ -564,7 +563,7 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	}
 
 	nono_diag_clear(&diag);
-	rc = nono_policy_load(path, &policy, &diag);
+	rc = nono_policy_load_to_apply(path, &policy, &diag);
 	if (rc < 0)
 		shim_die_load(path, rc, &diag);
 

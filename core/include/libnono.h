@@ -139,6 +139,19 @@ NONO_API int nono_caps_allow_path(nono_caps *caps, const char *path,
 NONO_API int nono_caps_allow_file(nono_caps *caps, const char *path,
 				  nono_access mode);
 
+/*
+ * For a set about to be applied in this process (the shim, nono run):
+ * from now on, each path granted keeps the O_PATH descriptor (close-on-
+ * exec) it was checked through, where it was opened by its canonical
+ * spelling, and nono_apply() adds the rule by that descriptor instead of
+ * opening the path again: the rule is then on the very file that was
+ * checked. The set owns the descriptors until nono_caps_free();
+ * nono_caps_clone() copies none (the copy opens its paths when applied).
+ * One descriptor per grant: not for a large set kept for long. 0 or
+ * NONO_EINVAL.
+ */
+NONO_API int nono_caps_set_keep_fds(nono_caps *caps, bool keep);
+
 /* Blocks network access. 0 or NONO_EINVAL. */
 NONO_API int nono_caps_block_network(nono_caps *caps);
 
@@ -746,6 +759,23 @@ NONO_API int nono_policy_load(const char *path, nono_policy **out,
 NONO_API int nono_policy_load_buffer(const char *name, const char *data,
 				     size_t len, nono_policy **out,
 				     nono_diag *diag);
+
+/*
+ * As nono_policy_load, for a policy about to be applied in this process
+ * (the shim, nono run): its set keeps the descriptor of each grant
+ * (nono_caps_set_keep_fds), so that applying it opens no path again. Take
+ * the set with nono_policy_take_caps() rather than copying it: a copy
+ * keeps no descriptor.
+ */
+NONO_API int nono_policy_load_to_apply(const char *path, nono_policy **out,
+				       nono_diag *diag);
+
+/*
+ * Hands the policy's capability set over to the caller, who frees it with
+ * nono_caps_free(); the policy has none left (nono_policy_caps() then
+ * gives NULL) and its other answers stay. NULL for NULL.
+ */
+NONO_API nono_caps *nono_policy_take_caps(nono_policy *policy);
 
 NONO_API void nono_policy_free(nono_policy *policy);
 
