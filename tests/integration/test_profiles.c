@@ -140,8 +140,12 @@ Test(profiles, pty_runs_tmux)
 	NEED("tmux");
 	/* tmux's server listens on a UNIX socket in TMUX_TMPDIR. */
 	expect_needs("pty", "", true,
-		     "tmux new-session -d -s t 'sleep 30' && "
-		     "tmux has-session -t t && tmux kill-server && echo ok",
+		     /* A session and a server socket of this run's own:
+		      * another run of the suite shares the private temp
+		      * directory of the same policy. */
+		     "t=t$$; tmux -L $t new-session -d -s $t 'sleep 30' && "
+		     "tmux -L $t has-session -t $t && tmux -L $t kill-server "
+		     "&& echo ok",
 		     "ok\n");
 }
 
