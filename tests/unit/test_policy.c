@@ -728,9 +728,7 @@ Test(policy, system_profile_runs_python3)
 	char errbuf[4096];
 	int status;
 
-	if (!nono_is_supported())
-		cr_skip_test(
-			"this kernel cannot apply a sandbox (no Landlock)");
+	tu_require_landlock();
 	if (access("/usr/bin/python3", X_OK) != 0)
 		cr_skip_test("/usr/bin/python3 is not installed");
 
