@@ -38,7 +38,14 @@ extern "C" {
 #define NONO_API
 #endif
 
-#define NONO_VERSION_STRING "0.1.0"
+/* NONO_VERSION_MAJOR, _MINOR, _PATCH and _STRING: the version of these
+ * headers, generated from meson.build. nono_version() says the library's. */
+#include "libnono-version.h"
+
+/* The version of the library running ("0.1.0"), which a program compares
+ * with the NONO_VERSION_STRING it was built with. A static string, never
+ * NULL, never to be freed. */
+NONO_API const char *nono_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
