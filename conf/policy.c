@@ -228,6 +228,7 @@ static const char *file_type_str(mode_t mode)
 /* What a file that cannot be read as a policy gives, and why. */
 struct read_failure {
 	int code;
+	int sys_errno; /* of the system call that failed; 0: none */
 	char why[256];
 };
 
@@ -239,10 +240,31 @@ static int read_fail(struct read_failure *rf, int code, const char *fmt, ...)
 	va_list ap;
 
 	rf->code = code;
+	rf->sys_errno = 0;
 	va_start(ap, fmt);
 	vsnprintf(rf->why, sizeof(rf->why), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+/* As read_fail, for a system call that failed with errno: keeps it, for
+ * the diag's sys_errno. */
+static int read_fail_sys(struct read_failure *rf, int code, const char *what)
+{
+	int err = errno;
+
+	read_fail(rf, code, "%s: %s", what, strerror(err));
+	rf->sys_errno = err;
+	return code;
+}
+
+/* Records the failed step and its errno in a diag (which may be NULL). */
+static void diag_cause(nono_diag *diag, nono_step step, int err)
+{
+	if (diag && err) {
+		diag->step = step;
+		diag->sys_errno = err;
+	}
 }
 
 static int open_errno_code(int err)
@@ -266,8 +288,7 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 
 	/* A stat first, so that a FIFO or a device is never opened. */
 	if (stat(path, st) < 0)
-		return read_fail(rf, open_errno_code(errno), "cannot open: %s",
-				 strerror(errno));
+		return read_fail_sys(rf, open_errno_code(errno), "cannot open");
 	if (S_ISDIR(st->st_mode))
 		return read_fail(rf, NONO_EISDIR,
 				 "cannot read: is a directory");
@@ -280,10 +301,9 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 	 * must not wait for a writer; the fstat below refuses it. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return read_fail(rf, open_errno_code(errno), "cannot open: %s",
-				 strerror(errno));
+		return read_fail_sys(rf, open_errno_code(errno), "cannot open");
 	if (fstat(fd, st) < 0) {
-		read_fail(rf, NONO_EINVAL, "cannot read: %s", strerror(errno));
+		read_fail_sys(rf, NONO_EINVAL, "cannot read");
 		goto close_fd;
 	}
 	if (S_ISDIR(st->st_mode)) {
@@ -333,8 +353,7 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			read_fail(rf, NONO_EINVAL, "cannot read: %s",
-				  strerror(errno));
+			read_fail_sys(rf, NONO_EINVAL, "cannot read");
 			goto free_buf;
 		}
 		if (n == 0)
@@ -1467,10 +1486,13 @@ int nono_policy_h_include(struct nono_policy_loader *ld,
 	}
 	if (rc != 0) {
 		char shown[2 * QUOTE_MAX + 8];
+		bool first = !ld->err;
 
 		value_shown(value, &ex, shown, sizeof(shown));
-		return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
-				rf.why);
+		rc = ld_error(ld, rc, "%s = %s: %s", key->name, shown, rf.why);
+		if (first)
+			diag_cause(ld->diag, NONO_STEP_READ_FILE, rf.sys_errno);
+		return rc;
 	}
 	f.name = ex.path;
 	f.buf = buf;
@@ -1761,8 +1783,11 @@ int nono_policy_load(const char *path, nono_policy **out, nono_diag *diag)
 		return diag_set(diag, NONO_EINVAL, "", 0,
 				"no policy file named");
 	rc = read_policy_file(path, &buf, &len, &st, &rf);
-	if (rc != 0)
-		return diag_set(diag, rc, path, 0, "%s", rf.why);
+	if (rc != 0) {
+		diag_set(diag, rc, path, 0, "%s", rf.why);
+		diag_cause(diag, NONO_STEP_READ_FILE, rf.sys_errno);
+		return rc;
+	}
 	rc = load(path, buf, len, &st, out, diag);
 	free(buf);
 	return rc;

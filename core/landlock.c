@@ -255,14 +255,15 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 
 	int fd = open(e->resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "open %s (granted as a %s): %s",
-				     e->resolved, kind, strerror(errno));
+		return nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
+					 errno, "open %s (granted as a %s): %s",
+					 e->resolved, kind, strerror(errno));
 
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY, "fstat %s: %s",
-				   e->resolved, strerror(errno));
+		rc = nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
+				       errno, "fstat %s: %s", e->resolved,
+				       strerror(errno));
 		goto close_fd;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -292,9 +293,9 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 		goto close_fd;
 	if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
 	    0)
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "landlock_add_rule for %s: %s", e->resolved,
-				   strerror(errno));
+		rc = nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_ADD_RULE,
+				       errno, "landlock_add_rule for %s: %s",
+				       e->resolved, strerror(errno));
 
 close_fd:
 	close(fd);
@@ -312,11 +313,11 @@ static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
 		};
 		if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &rule,
 				     0) < 0)
-			return nono_diag_set(diag, NONO_EAPPLY,
-					     "landlock_add_rule for %s port "
-					     "%u: %s",
-					     what, (unsigned)ports->v[i],
-					     strerror(errno));
+			return nono_diag_set_sys(
+				diag, NONO_EAPPLY, NONO_STEP_ADD_RULE, errno,
+				"landlock_add_rule for %s port "
+				"%u: %s",
+				what, (unsigned)ports->v[i], strerror(errno));
 	}
 	return 0;
 }
@@ -342,10 +343,11 @@ static int ll_carve_rule(void *ctx, int fd, bool is_dir, uint64_t access,
 		return 0;
 	if (ll_sys->add_rule(c->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule,
 			     0) < 0)
-		return nono_diag_set(
-			diag, NONO_EAPPLY, "landlock_add_rule for %.*s%s%s: %s",
-			(int)dir_len, dir, name && dir_len > 1 ? "/" : "",
-			name ? name : "", strerror(errno));
+		return nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_ADD_RULE, errno,
+			"landlock_add_rule for %.*s%s%s: %s", (int)dir_len, dir,
+			name && dir_len > 1 ? "/" : "", name ? name : "",
+			strerror(errno));
 	return 0;
 }
 
@@ -511,11 +513,11 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		struct stat st;
 
 		if (stat(e->resolved, &st) < 0) {
-			rc = nono_diag_set(diag, NONO_EAPPLY,
-					   "open %s (granted as a %s): %s",
-					   e->resolved,
-					   e->is_file ? "file" : "directory",
-					   strerror(errno));
+			rc = nono_diag_set_sys(
+				diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH, errno,
+				"open %s (granted as a %s): %s", e->resolved,
+				e->is_file ? "file" : "directory",
+				strerror(errno));
 			goto free_arrays;
 		}
 		if (caps->no_exec_writable && ll_in_writable_tree(caps, e))
@@ -688,9 +690,9 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	int ruleset_fd = ll_sys->create_ruleset(
 		&attr, nono_ll_ruleset_attr_size(abi), 0);
 	if (ruleset_fd < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "landlock_create_ruleset: %s",
-				     strerror(errno));
+		return nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_CREATE_RULESET, errno,
+			"landlock_create_ruleset: %s", strerror(errno));
 
 	rc = ll_add_fs_rules(ruleset_fd, caps, plan.handled_fs, inexact,
 			     sizeof(inexact), diag);
@@ -727,15 +729,15 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	if (rc)
 		goto close_ruleset;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "prctl(PR_SET_NO_NEW_PRIVS): %s",
-				   strerror(errno));
+		rc = nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_NO_NEW_PRIVS, errno,
+			"prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 		goto close_ruleset;
 	}
 	if (ll_sys->restrict_self(ruleset_fd, plan.restrict_flags) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "landlock_restrict_self: %s",
-				   strerror(errno));
+		rc = nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_RESTRICT_SELF, errno,
+			"landlock_restrict_self: %s", strerror(errno));
 		goto close_ruleset;
 	}
 	rc = nono_filters_load(

@@ -194,7 +194,7 @@ static _Noreturn void shim_die_load(const char *path, int rc,
 	const char *file = diag->file[0] ? diag->file : path;
 
 	if (getenv(SHIM_ENV_APPLIED) && nono_is_confined() &&
-	    strstr(msg, strerror(EACCES)))
+	    diag->step == NONO_STEP_READ_FILE && diag->sys_errno == EACCES)
 		shim_die("%s: %s (this process is inside a sandbox that does "
 			 "not let it read this policy: grant read_file = %s)",
 			 file, msg, file);
@@ -555,7 +555,8 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	/* The kernel nests at most 16 sandboxes. Under LD_AUDIT alone every
 	 * child applies the policy again (the auditor cannot leave the
 	 * marker where the program sees it): say how to avoid that. */
-	if (rc == NONO_EAPPLY && strstr(diag.message, strerror(E2BIG)))
+	if (rc == NONO_EAPPLY && diag.step == NONO_STEP_RESTRICT_SELF &&
+	    diag.sys_errno == E2BIG)
 		shim_die("applying the sandbox: %s (too many nested sandboxes; "
 			 "in early mode set LD_PRELOAD to the shim as well as "
 			 "LD_AUDIT, so that children recognise the policy "
