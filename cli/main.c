@@ -18,7 +18,7 @@ static const struct cli_command *const cli_commands[] = {
 #endif
 };
 
-#define CLI_COMMAND_COUNT (sizeof(cli_commands) / sizeof(cli_commands[0]))
+#define CLI_COMMAND_COUNT (ARRAY_SIZE(cli_commands))
 
 static const struct cli_command *cli_find_command(const char *name)
 {

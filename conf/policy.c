@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "libnono.h"
+#include "util.h"
 
 #include "expand.h"
 #include "keys.h"
@@ -383,40 +384,6 @@ close_fd:
 /* Checking lines before inih sees them                                 */
 /* ------------------------------------------------------------------ */
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0.
- * Overlong forms, surrogates and code points past U+10FFFF are invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned cp;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /*
  * Checks the bytes of one line (without its newline) that every format
  * shares: no NUL, valid UTF-8, no control characters but tab (and a
@@ -430,9 +397,10 @@ static const char *check_bytes(const char *line, size_t len, char *tmp,
 	if (memchr(line, '\0', len))
 		return "NUL byte";
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(s + i, len - i);
+		uint32_t cp;
+		size_t n = nono_utf8_next(s + i, len - i, &cp);
 
-		if (n == 0)
+		if (cp == NONO_UTF8_INVALID)
 			return "not valid UTF-8";
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
 		    !(s[i] == '\r' && i + 1 == len)) {
@@ -619,16 +587,15 @@ static int check_value(struct nono_policy_loader *ld,
 		}
 		return 0;
 	case NONO_KIND_PORT: {
-		size_t n = strspn(value, "0123456789");
-		long port;
+		unsigned port;
+		int prc = nono_port_parse(value, &port);
 
-		if (n == 0 || value[n] != '\0')
+		if (prc == -1)
 			return ld_error(ld, NONO_EPARSE,
 					"%s = %.*s: expected a port number "
 					"(1..65535)",
 					key->name, QUOTE_MAX, value);
-		port = n > 5 ? 100000 : strtol(value, NULL, 10);
-		if (port < 1 || port > 65535)
+		if (prc != 0)
 			return ld_error(ld, NONO_EPARSE,
 					"%s = %.*s: port out of range "
 					"(1..65535)",

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "libnono.h"
+#include "util.h"
 
 /* A growable vector of owned strings. */
 struct nono_strv {

@@ -169,8 +169,7 @@ void nono_backend_support(nono_support_info *out)
 
 	char names[256] = "";
 	size_t len = 0;
-	for (size_t i = 0;
-	     i < sizeof(ll_feature_names) / sizeof(ll_feature_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ll_feature_names); i++) {
 		if (!(out->features & ll_feature_names[i].bit))
 			continue;
 		int n = snprintf(names + len, sizeof(names) - len, "%s%s",
@@ -644,7 +643,7 @@ static int ll_add_net_rules(int ruleset_fd, const struct nono_caps *caps,
 	};
 	int rc = 0;
 
-	for (size_t l = 0; rc == 0 && l < sizeof(lists) / sizeof(lists[0]); l++)
+	for (size_t l = 0; rc == 0 && l < ARRAY_SIZE(lists); l++)
 		if (lists[l].on)
 			rc = ll_add_port_rules(ruleset_fd, lists[l].ports,
 					       lists[l].right, lists[l].what,

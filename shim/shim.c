@@ -43,6 +43,7 @@
 #endif
 
 #include "libnono.h"
+#include "util.h"
 
 /* The environment the shim reads (spec/policy.md, "Environment"). */
 #define SHIM_ENV_POLICY "NONO_POLICY"
@@ -74,21 +75,6 @@ static const char *const shim_level_names[] = {
 /* Until NONO_LOG has been read, only errors are written. */
 static enum shim_level shim_level = SHIM_LOG_ERROR;
 
-static void shim_write_all(const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(STDERR_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* Nowhere to report a closed or full stderr: give up. */
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
 /*
  * Writes "nono: <message>\n" in a single write(2), so that lines from
  * several processes under the same shim do not interleave. Control
@@ -116,7 +102,8 @@ static void shim_vsay(const char *fmt, va_list ap)
 	}
 	len += (size_t)n;
 	line[len++] = '\n';
-	shim_write_all(line, len);
+	/* Nowhere to report a closed or full stderr: no check. */
+	(void)nono_write_all(STDERR_FILENO, line, len);
 }
 
 static void shim_log(enum shim_level level, const char *fmt, ...)
@@ -240,8 +227,7 @@ static void shim_read_log_level(void)
 	/* An empty value is how shells unset a variable for one command. */
 	if (!value || !*value)
 		return;
-	for (size_t i = 0;
-	     i < sizeof(shim_level_names) / sizeof(shim_level_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(shim_level_names); i++) {
 		if (strcmp(value, shim_level_names[i]) == 0) {
 			shim_level = (enum shim_level)i;
 			return;
