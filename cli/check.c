@@ -25,23 +25,6 @@ struct check_trial {
 	nono_diag diag;
 };
 
-static bool check_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 /* Reads exactly len bytes; false on EOF or error. */
 static bool check_read_all(int fd, void *buf, size_t len)
 {
@@ -89,7 +72,7 @@ static bool check_trial_apply(const nono_caps *caps, unsigned flags,
 
 		close(fds[0]);
 		mine.rc = nono_apply(caps, flags, &mine.result, &mine.diag);
-		_exit(check_write_all(fds[1], &mine, sizeof(mine)) ? 0 : 1);
+		_exit(nono_write_all(fds[1], &mine, sizeof(mine)) == 0 ? 0 : 1);
 	}
 	close(fds[1]);
 	ok = check_read_all(fds[0], trial, sizeof(*trial));

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "libnono.h"
+#include "util.h"
 
 /* Exit statuses, documented in docs/nono.1.in. 126 and 127 are the
  * shell's "found but cannot be executed" and "not found", as env(1) uses

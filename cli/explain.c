@@ -49,7 +49,7 @@ static const struct {
 	{ "read-write-file", NONO_ACCESS_READ_WRITE, true },
 };
 
-#define EXPLAIN_GRANT_COUNT (sizeof(explain_grants) / sizeof(explain_grants[0]))
+#define EXPLAIN_GRANT_COUNT (ARRAY_SIZE(explain_grants))
 
 static const char *const op_words[] = {
 	[TRACE_OP_READ] = "read",
@@ -726,17 +726,16 @@ static int explain_build_caps(const struct explain_args *args,
 					       caps, v,
 					       explain_grants[g].access);
 		} else {
-			char *end;
-			unsigned long port = strtoul(v, &end, 10);
+			unsigned port;
 
 			rc = NONO_ERANGE;
-			if (*v && !*end && port >= 1 && port <= 65535 &&
+			if (nono_port_parse(v, &port) == 0 &&
 			    nono_caps_is_network_blocked(caps))
 				rc = o == EXPLAIN_OPT_CONNECT_TCP
-					     ? nono_caps_allow_tcp_connect(
-						       caps, (unsigned)port)
-					     : nono_caps_allow_tcp_bind(
-						       caps, (unsigned)port);
+					     ? nono_caps_allow_tcp_connect(caps,
+									   port)
+					     : nono_caps_allow_tcp_bind(caps,
+									port);
 		}
 		if (rc < 0)
 			cli_error("explain: '%s': %s", v, nono_strerror(rc));

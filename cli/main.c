@@ -14,12 +14,12 @@ static const struct cli_command *const cli_commands[] = {
 	&cli_run_command,	 &cli_check_command, &cli_why_command,
 	&cli_wrap_command,	 &cli_state_command, &cli_support_command,
 #ifdef NONO_HAVE_EXPLAIN
-	&cli_explain_command, &cli_learn_command,
+	&cli_explain_command,	 &cli_learn_command,
 #endif
 	&cli_completion_command,
 };
 
-#define CLI_COMMAND_COUNT (sizeof(cli_commands) / sizeof(cli_commands[0]))
+#define CLI_COMMAND_COUNT (ARRAY_SIZE(cli_commands))
 
 const struct cli_command *const *cli_command_list(size_t *count)
 {

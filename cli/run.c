@@ -89,18 +89,6 @@ static void run_add_grant(struct run_args *args, const char *option,
 	};
 }
 
-/* A TCP port, 1..65535. */
-static bool run_port_ok(const char *text)
-{
-	char *end;
-	long port;
-
-	errno = 0;
-	port = strtol(text, &end, 10);
-	return errno == 0 && end != text && *end == '\0' && port >= 1 &&
-	       port <= 65535;
-}
-
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int run_parse(int argc, char **argv, struct run_args *args)
 {
@@ -146,8 +134,9 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 			const char *name = c == RUN_OPT_CONNECT_TCP
 						   ? "--connect-tcp"
 						   : "--bind-tcp";
+			unsigned port;
 
-			if (!run_port_ok(optarg))
+			if (nono_port_parse(optarg, &port) != 0)
 				return cli_usage_error(
 					"run",
 					"%s: '%s' is not a port (1..65535)",
@@ -156,7 +145,7 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 				.op = c == RUN_OPT_CONNECT_TCP
 					      ? NONO_TCP_CONNECT
 					      : NONO_TCP_BIND,
-				.port = (unsigned)strtoul(optarg, NULL, 10),
+				.port = port,
 			};
 			break;
 		}

@@ -28,7 +28,7 @@ const struct cli_feature cli_features[] = {
 	{ NONO_FEATURE_NET_UDP, "net_udp", "UDP bind and connect by port" },
 };
 
-const size_t cli_feature_count = sizeof(cli_features) / sizeof(cli_features[0]);
+const size_t cli_feature_count = ARRAY_SIZE(cli_features);
 
 /* A JSON string: the text as it is, with '"', '\\' and control characters
  * escaped. The details are ASCII; anything else passes through. */

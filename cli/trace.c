@@ -223,7 +223,7 @@ static const struct trace_call trace_calls[] = {
 	NAMED(fremovexattr),
 };
 
-#define TRACE_CALL_COUNT (sizeof(trace_calls) / sizeof(trace_calls[0]))
+#define TRACE_CALL_COUNT (ARRAY_SIZE(trace_calls))
 
 /* The tracer stops at no more calls than this; the filter has one
  * comparison per call. */

@@ -107,23 +107,19 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 			break;
 		case WHY_OPT_CONNECT_TCP:
 		case WHY_OPT_BIND_TCP: {
-			char *end;
-			unsigned long port;
+			unsigned port;
 
 			if (args->tcp_op)
 				return cli_usage_error(
 					"why", "give one TCP port question");
-			errno = 0;
-			port = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || port < 1 ||
-			    port > 65535 || optarg[0] == '-')
+			if (nono_port_parse(optarg, &port) != 0)
 				return cli_usage_error(
 					"why", "'%s' is not a port (1..65535)",
 					optarg);
 			args->tcp_op = c == WHY_OPT_CONNECT_TCP
 					       ? NONO_TCP_CONNECT
 					       : NONO_TCP_BIND;
-			args->port = (unsigned)port;
+			args->port = port;
 			break;
 		}
 		default:

@@ -523,18 +523,9 @@ static int wrap_write(const char *out, const char *text, bool force)
 			  strerror(errno));
 		goto free_tmp;
 	}
-	for (const char *p = text; len > 0;) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			cli_error("wrap: writing %s: %s", tmp,
-				  n < 0 ? strerror(errno) : "short write");
-			goto unlink_tmp;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (nono_write_all(fd, text, len) != 0) {
+		cli_error("wrap: writing %s: %s", tmp, strerror(errno));
+		goto unlink_tmp;
 	}
 	if (fchmod(fd, 0755) < 0 || fsync(fd) < 0) {
 		cli_error("wrap: %s: %s", tmp, strerror(errno));

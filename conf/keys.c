@@ -4,6 +4,7 @@
  * functions that read it.
  */
 #include "keys.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -270,7 +271,7 @@ const struct nono_key nono_keys[] = {
 	},
 };
 
-const size_t nono_key_count = sizeof(nono_keys) / sizeof(nono_keys[0]);
+const size_t nono_key_count = ARRAY_SIZE(nono_keys);
 
 const struct nono_key *nono_key_find(const char *section, const char *name)
 {
@@ -348,59 +349,17 @@ const char *nono_key_kind_str(const struct nono_key *key)
 	return "?";
 }
 
-/* A growing string for the Markdown output. */
-struct sbuf {
-	char *s;
-	size_t len;
-	size_t cap;
-	bool failed;
-};
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (sb->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		sb->failed = true;
-		return;
-	}
-	if (sb->len + (size_t)n + 1 > sb->cap) {
-		size_t cap = (sb->len + (size_t)n + 1) * 2;
-		char *s = realloc(sb->s, cap);
-
-		if (!s) {
-			sb->failed = true;
-			return;
-		}
-		sb->s = s;
-		sb->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(sb->s + sb->len, sb->cap - sb->len, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
-
 /* The value column: each choice in backticks, "or" between them. */
-static void sb_value(struct sbuf *sb, const struct nono_key *key)
+static void sb_value(struct nono_sbuf *sb, const struct nono_key *key)
 {
 	const char *p;
 
 	switch (key->kind) {
 	case NONO_KIND_VERSION:
-		sb_printf(sb, "`1`");
+		nono_sbuf_printf(sb, "`1`");
 		return;
 	case NONO_KIND_BOOL:
-		sb_printf(sb, "`true` or `false`");
+		nono_sbuf_printf(sb, "`true` or `false`");
 		return;
 	case NONO_KIND_CHOICE:
 		p = key->choices;
@@ -408,8 +367,9 @@ static void sb_value(struct sbuf *sb, const struct nono_key *key)
 			const char *bar = strchr(p, '|');
 			int len = bar ? (int)(bar - p) : (int)strlen(p);
 
-			sb_printf(sb, "%s`%.*s`",
-				  p == key->choices ? "" : " or ", len, p);
+			nono_sbuf_printf(sb, "%s`%.*s`",
+					 p == key->choices ? "" : " or ", len,
+					 p);
 			if (!bar)
 				break;
 			p = bar + 1;
@@ -418,18 +378,18 @@ static void sb_value(struct sbuf *sb, const struct nono_key *key)
 	case NONO_KIND_DIR:
 	case NONO_KIND_FILE:
 	case NONO_KIND_PATH:
-		sb_printf(sb, "%s (`-` prefix: optional)",
-			  nono_key_kind_str(key));
+		nono_sbuf_printf(sb, "%s (`-` prefix: optional)",
+				 nono_key_kind_str(key));
 		return;
 	default:
-		sb_printf(sb, "%s", nono_key_kind_str(key));
+		nono_sbuf_printf(sb, "%s", nono_key_kind_str(key));
 		return;
 	}
 }
 
 char *nono_keys_markdown(void)
 {
-	struct sbuf sb = { 0 };
+	struct nono_sbuf sb = { 0 };
 	const char *section = NULL;
 
 	for (size_t i = 0; i < nono_key_count; i++) {
@@ -437,23 +397,26 @@ char *nono_keys_markdown(void)
 
 		if (!section || strcmp(section, k->section) != 0) {
 			section = k->section;
-			sb_printf(&sb, "%s### `[%s]`\n\n", i ? "\n" : "",
-				  section);
-			sb_printf(&sb, "| key | value | repeatable | status | "
-				       "meaning |\n");
-			sb_printf(&sb, "| --- | --- | --- | --- | --- |\n");
+			nono_sbuf_printf(&sb, "%s### `[%s]`\n\n", i ? "\n" : "",
+					 section);
+			nono_sbuf_printf(
+				&sb, "| key | value | repeatable | status | "
+				     "meaning |\n");
+			nono_sbuf_printf(&sb,
+					 "| --- | --- | --- | --- | --- |\n");
 		}
-		sb_printf(&sb, "| `%s` | ", k->name);
+		nono_sbuf_printf(&sb, "| `%s` | ", k->name);
 		sb_value(&sb, k);
-		sb_printf(&sb, " | %s | %s | %s |\n",
-			  k->repeatable ? "yes" : "no",
-			  k->status == NONO_KEY_SUPPORTED ? "supported"
-							  : "not supported yet",
-			  k->doc);
+		nono_sbuf_printf(&sb, " | %s | %s | %s |\n",
+				 k->repeatable ? "yes" : "no",
+				 k->status == NONO_KEY_SUPPORTED
+					 ? "supported"
+					 : "not supported yet",
+				 k->doc);
 	}
-	if (sb.failed || !sb.s) {
-		free(sb.s);
+	if (sb.oom || !sb.p) {
+		free(sb.p);
 		return NULL;
 	}
-	return sb.s;
+	return sb.p;
 }

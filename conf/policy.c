@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "libnono.h"
+#include "util.h"
 
 #include "expand.h"
 #include "keys.h"
@@ -228,6 +229,7 @@ static const char *file_type_str(mode_t mode)
 /* What a file that cannot be read as a policy gives, and why. */
 struct read_failure {
 	int code;
+	int sys_errno; /* of the system call that failed; 0: none */
 	char why[256];
 };
 
@@ -239,10 +241,31 @@ static int read_fail(struct read_failure *rf, int code, const char *fmt, ...)
 	va_list ap;
 
 	rf->code = code;
+	rf->sys_errno = 0;
 	va_start(ap, fmt);
 	vsnprintf(rf->why, sizeof(rf->why), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+/* As read_fail, for a system call that failed with errno: keeps it, for
+ * the diag's sys_errno. */
+static int read_fail_sys(struct read_failure *rf, int code, const char *what)
+{
+	int err = errno;
+
+	read_fail(rf, code, "%s: %s", what, strerror(err));
+	rf->sys_errno = err;
+	return code;
+}
+
+/* Records the failed step and its errno in a diag (which may be NULL). */
+static void diag_cause(nono_diag *diag, nono_step step, int err)
+{
+	if (diag && err) {
+		diag->step = step;
+		diag->sys_errno = err;
+	}
 }
 
 static int open_errno_code(int err)
@@ -266,8 +289,7 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 
 	/* A stat first, so that a FIFO or a device is never opened. */
 	if (stat(path, st) < 0)
-		return read_fail(rf, open_errno_code(errno), "cannot open: %s",
-				 strerror(errno));
+		return read_fail_sys(rf, open_errno_code(errno), "cannot open");
 	if (S_ISDIR(st->st_mode))
 		return read_fail(rf, NONO_EISDIR,
 				 "cannot read: is a directory");
@@ -280,10 +302,9 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 	 * must not wait for a writer; the fstat below refuses it. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return read_fail(rf, open_errno_code(errno), "cannot open: %s",
-				 strerror(errno));
+		return read_fail_sys(rf, open_errno_code(errno), "cannot open");
 	if (fstat(fd, st) < 0) {
-		read_fail(rf, NONO_EINVAL, "cannot read: %s", strerror(errno));
+		read_fail_sys(rf, NONO_EINVAL, "cannot read");
 		goto close_fd;
 	}
 	if (S_ISDIR(st->st_mode)) {
@@ -336,8 +357,7 @@ static int read_policy_file(const char *path, char **out, size_t *outlen,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			read_fail(rf, NONO_EINVAL, "cannot read: %s",
-				  strerror(errno));
+			read_fail_sys(rf, NONO_EINVAL, "cannot read");
 			goto free_buf;
 		}
 		if (n == 0)
@@ -369,40 +389,6 @@ close_fd:
 /* Checking lines before inih sees them                                 */
 /* ------------------------------------------------------------------ */
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0.
- * Overlong forms, surrogates and code points past U+10FFFF are invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned cp;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /*
  * Checks the bytes of one line (without its newline) that every format
  * shares: no NUL, valid UTF-8, no control characters but tab (and a
@@ -416,9 +402,10 @@ static const char *check_bytes(const char *line, size_t len, char *tmp,
 	if (memchr(line, '\0', len))
 		return "NUL byte";
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(s + i, len - i);
+		uint32_t cp;
+		size_t n = nono_utf8_next(s + i, len - i, &cp);
 
-		if (n == 0)
+		if (cp == NONO_UTF8_INVALID)
 			return "not valid UTF-8";
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
 		    !(s[i] == '\r' && i + 1 == len)) {
@@ -605,16 +592,15 @@ static int check_value(struct nono_policy_loader *ld,
 		}
 		return 0;
 	case NONO_KIND_PORT: {
-		size_t n = strspn(value, "0123456789");
-		long port;
+		unsigned port;
+		int prc = nono_port_parse(value, &port);
 
-		if (n == 0 || value[n] != '\0')
+		if (prc == -1)
 			return ld_error(ld, NONO_EPARSE,
 					"%s = %.*s: expected a port number "
 					"(1..65535)",
 					key->name, QUOTE_MAX, value);
-		port = n > 5 ? 100000 : strtol(value, NULL, 10);
-		if (port < 1 || port > 65535)
+		if (prc != 0)
 			return ld_error(ld, NONO_EPARSE,
 					"%s = %.*s: port out of range "
 					"(1..65535)",
@@ -1504,10 +1490,13 @@ int nono_policy_h_include(struct nono_policy_loader *ld,
 	}
 	if (rc != 0) {
 		char shown[2 * QUOTE_MAX + 8];
+		bool first = !ld->err;
 
 		value_shown(value, &ex, shown, sizeof(shown));
-		return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
-				rf.why);
+		rc = ld_error(ld, rc, "%s = %s: %s", key->name, shown, rf.why);
+		if (first)
+			diag_cause(ld->diag, NONO_STEP_READ_FILE, rf.sys_errno);
+		return rc;
 	}
 	f.name = ex.path;
 	f.buf = buf;
@@ -1802,8 +1791,11 @@ static int load_file(const char *path, bool keep_fds, nono_policy **out,
 		return diag_set(diag, NONO_EINVAL, "", 0,
 				"no policy file named");
 	rc = read_policy_file(path, &buf, &len, &st, &rf);
-	if (rc != 0)
-		return diag_set(diag, rc, path, 0, "%s", rf.why);
+	if (rc != 0) {
+		diag_set(diag, rc, path, 0, "%s", rf.why);
+		diag_cause(diag, NONO_STEP_READ_FILE, rf.sys_errno);
+		return rc;
+	}
 	rc = load(path, buf, len, &st, keep_fds, out, diag);
 	free(buf);
 	return rc;

@@ -8,6 +8,7 @@
  * and `nono check --profiles` say.
  */
 #include "profiles.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -40,8 +41,7 @@
 /* The profiles themselves, generated from conf/profiles/NAME.ini. */
 #include "profiles-data.h"
 
-const size_t nono_profile_count =
-	sizeof(nono_profiles) / sizeof(nono_profiles[0]);
+const size_t nono_profile_count = ARRAY_SIZE(nono_profiles);
 
 const struct nono_profile *nono_profile_find(const char *name)
 {

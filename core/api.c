@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The public apply and support functions. They check their arguments and
- * hand over to the one backend Meson built (backend.h); nothing here knows
+ * The public apply, support and version functions. They check their arguments
+ * and hand over to the one backend Meson built (backend.h); nothing here knows
  * which operating system it runs on.
  */
 #include <string.h>
@@ -63,4 +63,9 @@ NONO_API bool nono_is_supported(void)
 NONO_API bool nono_is_confined(void)
 {
 	return nono_backend_is_confined();
+}
+
+NONO_API const char *nono_version(void)
+{
+	return NONO_VERSION_STRING;
 }

@@ -54,7 +54,7 @@ static const char *const cap_names[] = {
 	"checkpoint_restore",
 };
 
-#define CAP_NAME_COUNT (sizeof(cap_names) / sizeof(cap_names[0]))
+#define CAP_NAME_COUNT (ARRAY_SIZE(cap_names))
 
 NONO_API int nono_capability_from_name(const char *name)
 {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "libnono.h"
+#include "util.h"
 
 /* A growable vector of owned strings. */
 struct nono_strv {
@@ -100,6 +101,12 @@ char *nono_memstream_finish(FILE *f, char **bufp);
 /* Fills a diag (which may be NULL) and returns code. printf-style. */
 int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* As nono_diag_set, for a failed system call: records the step and its
+ * errno `err` in the diag too, for callers that must tell causes apart. */
+int nono_diag_set_sys(nono_diag *diag, int code, nono_step step, int err,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* As nono_diag_set, with the file and line. */
 int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,

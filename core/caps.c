@@ -86,7 +86,7 @@ NONO_API int nono_access_parse(const char *text, nono_access *out)
 					   NONO_ACCESS_READ_WRITE };
 	if (!text || !out)
 		return NONO_EINVAL;
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		if (strcmp(text, nono_access_str(all[i])) == 0) {
 			*out = all[i];
 			return 0;
@@ -515,7 +515,7 @@ NONO_API int nono_caps_check(const nono_caps *caps, nono_diag *diag)
 						     caps->tcp_bind.len > 0
 					     ? "TCP"
 					     : "UDP");
-	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
 		const struct nono_ports *p = ports_of(caps, lists[l].op);
 
 		for (size_t i = 0; i < p->len; i++)
@@ -836,8 +836,7 @@ static const char *const unix_mode_names[] = {
 
 NONO_API const char *nono_unix_mode_str(nono_unix_mode mode)
 {
-	if ((unsigned)mode >=
-	    sizeof(unix_mode_names) / sizeof(unix_mode_names[0]))
+	if ((unsigned)mode >= ARRAY_SIZE(unix_mode_names))
 		return NULL;
 	return unix_mode_names[mode];
 }
@@ -863,8 +862,7 @@ static const char *const kernel_log_names[] = {
 
 NONO_API const char *nono_kernel_log_str(nono_kernel_log mode)
 {
-	if ((unsigned)mode >=
-	    sizeof(kernel_log_names) / sizeof(kernel_log_names[0]))
+	if ((unsigned)mode >= ARRAY_SIZE(kernel_log_names))
 		return NULL;
 	return kernel_log_names[mode];
 }
@@ -1008,7 +1006,7 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 		      { &caps->tcp_bind, "tcp bind" },
 		      { &caps->udp_connect, "udp connect" },
 		      { &caps->udp_bind, "udp bind" } };
-	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
 		if (lists[l].ports->len == 0)
 			continue;
 		fprintf(f, "  %s allowed:", lists[l].what);

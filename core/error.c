@@ -67,6 +67,8 @@ static int diag_vset(nono_diag *diag, int code, const char *file, unsigned line,
 		return code;
 	diag->code = code;
 	diag->line = line;
+	diag->step = NONO_STEP_NONE;
+	diag->sys_errno = 0;
 	copy_cut(diag->file, sizeof(diag->file), file ? file : "");
 	int n = vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
 	if (n >= (int)sizeof(diag->message))
@@ -91,4 +93,39 @@ int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,
 	diag_vset(diag, code, file, line, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int nono_diag_set_sys(nono_diag *diag, int code, nono_step step, int err,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vset(diag, code, NULL, 0, fmt, ap);
+	va_end(ap);
+	if (diag) {
+		diag->step = step;
+		diag->sys_errno = err;
+	}
+	return code;
+}
+
+NONO_API const char *nono_step_str(nono_step step)
+{
+	switch (step) {
+	case NONO_STEP_NONE:
+		return "none";
+	case NONO_STEP_READ_FILE:
+		return "reading a policy file";
+	case NONO_STEP_OPEN_PATH:
+		return "opening a granted path";
+	case NONO_STEP_CREATE_RULESET:
+		return "landlock_create_ruleset";
+	case NONO_STEP_ADD_RULE:
+		return "landlock_add_rule";
+	case NONO_STEP_NO_NEW_PRIVS:
+		return "prctl(PR_SET_NO_NEW_PRIVS)";
+	case NONO_STEP_RESTRICT_SELF:
+		return "landlock_restrict_self";
+	}
+	return "unknown step";
 }

@@ -151,7 +151,6 @@ __attribute__((noreturn)) static void exec_die(int status, const char *what,
 {
 	char buf[sizeof(((nono_diag *)0)->message) + 512];
 	size_t len = 0;
-	ssize_t n;
 
 	exec_msg_add(buf, sizeof(buf) - 1, &len, "nono: ");
 	exec_msg_add(buf, sizeof(buf) - 1, &len, what);
@@ -165,13 +164,7 @@ __attribute__((noreturn)) static void exec_die(int status, const char *what,
 	else
 		exec_msg_add_errno(buf, sizeof(buf) - 1, &len, err);
 	buf[len++] = '\n';
-	for (size_t off = 0; off < len; off += (size_t)n) {
-		n = write(STDERR_FILENO, buf + off, len - off);
-		if (n < 0 && errno == EINTR)
-			n = 0;
-		else if (n <= 0)
-			break;
-	}
+	(void)nono_write_all(STDERR_FILENO, buf, len);
 	_exit(status);
 }
 

@@ -18,6 +18,7 @@
 
 #include "filter-bpf.h"
 #include "filter.h"
+#include "util.h"
 
 /* The filters nono_filters_load() has loaded into this process, for
  * nono_filters_load_traps(): a forked child inherits both the filters
@@ -31,8 +32,7 @@ int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag)
 {
 	unsigned long flags = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
 
-	if (which >= sizeof(nono_filters) / sizeof(nono_filters[0]) ||
-	    !nono_filters[which].insns)
+	if (which >= ARRAY_SIZE(nono_filters) || !nono_filters[which].insns)
 		return nono_diag_set(diag, NONO_EAPPLY,
 				     "no seccomp program was built for the "
 				     "filters 0x%x",

@@ -169,8 +169,7 @@ void nono_backend_support(nono_support_info *out)
 
 	char names[256] = "";
 	size_t len = 0;
-	for (size_t i = 0;
-	     i < sizeof(ll_feature_names) / sizeof(ll_feature_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ll_feature_names); i++) {
 		if (!(out->features & ll_feature_names[i].bit))
 			continue;
 		int n = snprintf(names + len, sizeof(names) - len, "%s%s",
@@ -274,14 +273,15 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 
 	int fd = open(e->resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "open %s (granted as a %s): %s",
-				     e->resolved, kind, strerror(errno));
+		return nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
+					 errno, "open %s (granted as a %s): %s",
+					 e->resolved, kind, strerror(errno));
 
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY, "fstat %s: %s",
-				   e->resolved, strerror(errno));
+		rc = nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
+				       errno, "fstat %s: %s", e->resolved,
+				       strerror(errno));
 		goto close_fd;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -311,9 +311,9 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 		goto close_fd;
 	if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
 	    0)
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "landlock_add_rule for %s: %s", e->resolved,
-				   strerror(errno));
+		rc = nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_ADD_RULE,
+				       errno, "landlock_add_rule for %s: %s",
+				       e->resolved, strerror(errno));
 
 close_fd:
 	close(fd);
@@ -331,11 +331,11 @@ static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
 		};
 		if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &rule,
 				     0) < 0)
-			return nono_diag_set(diag, NONO_EAPPLY,
-					     "landlock_add_rule for %s port "
-					     "%u: %s",
-					     what, (unsigned)ports->v[i],
-					     strerror(errno));
+			return nono_diag_set_sys(
+				diag, NONO_EAPPLY, NONO_STEP_ADD_RULE, errno,
+				"landlock_add_rule for %s port "
+				"%u: %s",
+				what, (unsigned)ports->v[i], strerror(errno));
 	}
 	return 0;
 }
@@ -361,10 +361,11 @@ static int ll_carve_rule(void *ctx, int fd, bool is_dir, uint64_t access,
 		return 0;
 	if (ll_sys->add_rule(c->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule,
 			     0) < 0)
-		return nono_diag_set(
-			diag, NONO_EAPPLY, "landlock_add_rule for %.*s%s%s: %s",
-			(int)dir_len, dir, name && dir_len > 1 ? "/" : "",
-			name ? name : "", strerror(errno));
+		return nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_ADD_RULE, errno,
+			"landlock_add_rule for %.*s%s%s: %s", (int)dir_len, dir,
+			name && dir_len > 1 ? "/" : "", name ? name : "",
+			strerror(errno));
 	return 0;
 }
 
@@ -632,11 +633,11 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		struct stat st;
 
 		if (stat(e->resolved, &st) < 0) {
-			rc = nono_diag_set(diag, NONO_EAPPLY,
-					   "open %s (granted as a %s): %s",
-					   e->resolved,
-					   e->is_file ? "file" : "directory",
-					   strerror(errno));
+			rc = nono_diag_set_sys(
+				diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH, errno,
+				"open %s (granted as a %s): %s", e->resolved,
+				e->is_file ? "file" : "directory",
+				strerror(errno));
 			goto free_arrays;
 		}
 		if (caps->no_exec_writable && ll_in_writable_tree(caps, e))
@@ -763,7 +764,7 @@ static int ll_add_net_rules(int ruleset_fd, const struct nono_caps *caps,
 	};
 	int rc = 0;
 
-	for (size_t l = 0; rc == 0 && l < sizeof(lists) / sizeof(lists[0]); l++)
+	for (size_t l = 0; rc == 0 && l < ARRAY_SIZE(lists); l++)
 		if (lists[l].on)
 			rc = ll_add_port_rules(ruleset_fd, lists[l].ports,
 					       lists[l].right, lists[l].what,
@@ -809,9 +810,9 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	int ruleset_fd = ll_sys->create_ruleset(
 		&attr, nono_ll_ruleset_attr_size(abi), 0);
 	if (ruleset_fd < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "landlock_create_ruleset: %s",
-				     strerror(errno));
+		return nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_CREATE_RULESET, errno,
+			"landlock_create_ruleset: %s", strerror(errno));
 
 	rc = ll_add_fs_rules(ruleset_fd, caps, plan.handled_fs, inexact,
 			     sizeof(inexact), diag);
@@ -848,15 +849,15 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	if (rc)
 		goto close_ruleset;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "prctl(PR_SET_NO_NEW_PRIVS): %s",
-				   strerror(errno));
+		rc = nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_NO_NEW_PRIVS, errno,
+			"prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 		goto close_ruleset;
 	}
 	if (ll_sys->restrict_self(ruleset_fd, plan.restrict_flags) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "landlock_restrict_self: %s",
-				   strerror(errno));
+		rc = nono_diag_set_sys(
+			diag, NONO_EAPPLY, NONO_STEP_RESTRICT_SELF, errno,
+			"landlock_restrict_self: %s", strerror(errno));
 		goto close_ruleset;
 	}
 	rc = nono_filters_load(

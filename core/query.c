@@ -499,56 +499,6 @@ int nono_query_tcp(const nono_query *query, nono_tcp_op op, unsigned port,
 }
 
 /*
- * Decodes one UTF-8 sequence from s[0..n). Returns the bytes consumed and
- * the code point, or U+FFFD for an ill-formed sequence, consuming its
- * maximal subpart (as Rust's from_utf8_lossy and WHATWG do).
- */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	unsigned char b0 = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-	uint32_t c;
-
-	if (b0 < 0x80) {
-		*cp = b0;
-		return 1;
-	}
-	if (b0 >= 0xc2 && b0 <= 0xdf) {
-		need = 1;
-		c = b0 & 0x1f;
-	} else if (b0 >= 0xe0 && b0 <= 0xef) {
-		need = 2;
-		c = b0 & 0x0f;
-		if (b0 == 0xe0)
-			lo = 0xa0;
-		else if (b0 == 0xed)
-			hi = 0x9f;
-	} else if (b0 >= 0xf0 && b0 <= 0xf4) {
-		need = 3;
-		c = b0 & 0x07;
-		if (b0 == 0xf0)
-			lo = 0x90;
-		else if (b0 == 0xf4)
-			hi = 0x8f;
-	} else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*cp = 0xfffd;
-			return i;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	*cp = c;
-	return i;
-}
-
-/*
  * Writes a JSON string as Python's json.dumps does by default
  * (ensure_ascii): printable ASCII as it is, the usual short escapes, and
  * everything else as \uXXXX in lower-case hex (a surrogate pair beyond the
@@ -563,10 +513,12 @@ static void put_py_string(FILE *f, const char *str)
 	fputc('"', f);
 	while (n > 0) {
 		uint32_t cp;
-		size_t used = utf8_next(s, n, &cp);
+		size_t used = nono_utf8_next(s, n, &cp);
 
 		s += used;
 		n -= used;
+		if (cp == NONO_UTF8_INVALID)
+			cp = 0xfffd;
 		switch (cp) {
 		case '"':
 			fputs("\\\"", f);

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "sbpl.h"
+#include "util.h"
 
 /* A message names a path by at most this many bytes of it. */
 #define SBPL_PATH_SHOWN 200
@@ -56,96 +57,23 @@
 #define SBPL_MDNS_SOCKET "/private/var/run/mDNSResponder"
 #define SBPL_MDNS_SERVICE "com.apple.mDNSResponder"
 
-/* A growing string. After a failed allocation every later append is a
- * no-op and `oom` stays set, so the caller checks once, at the end. */
-struct sbuf {
-	char *p;
-	size_t len;
-	size_t cap;
-	bool oom;
-};
-
-static bool sbuf_reserve(struct sbuf *b, size_t extra)
-{
-	size_t need, cap;
-	char *p;
-
-	if (b->oom)
-		return false;
-	if (extra > SIZE_MAX - b->len - 1) {
-		b->oom = true;
-		return false;
-	}
-	need = b->len + extra + 1;
-	if (need <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 1024;
-	while (cap < need)
-		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = true;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-static void sbuf_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (!sbuf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sbuf_puts(struct sbuf *b, const char *s)
-{
-	sbuf_putn(b, s, strlen(s));
-}
-
-static void sbuf_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sbuf_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	if (!sbuf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* An SBPL string literal: `s` in quotes, `"` and `\` escaped. The caller
  * has checked `s` with check_path(). */
-static void sbuf_put_string(struct sbuf *b, const char *s)
+static void sbuf_put_string(struct nono_sbuf *b, const char *s)
 {
-	sbuf_putn(b, "\"", 1);
+	nono_sbuf_putn(b, "\"", 1);
 	for (;;) {
 		size_t n = strcspn(s, "\"\\");
 
-		sbuf_putn(b, s, n);
+		nono_sbuf_putn(b, s, n);
 		s += n;
 		if (!*s)
 			break;
-		sbuf_putn(b, "\\", 1);
-		sbuf_putn(b, s, 1);
+		nono_sbuf_putn(b, "\\", 1);
+		nono_sbuf_putn(b, s, 1);
 		s++;
 	}
-	sbuf_putn(b, "\"", 1);
+	nono_sbuf_putn(b, "\"", 1);
 }
 
 /* A copy of at most SBPL_PATH_SHOWN bytes of `path` for a message, with
@@ -168,40 +96,6 @@ static const char *shown(const char *path, char buf[SBPL_PATH_SHOWN + 4])
 }
 
 /*
- * The length of the UTF-8 sequence at `s` (1..4), or 0 when it is not a
- * valid one: overlong forms, UTF-16 surrogates and code points beyond
- * U+10FFFF are refused. Sets *cp to the code point.
- */
-static size_t utf8_seq(const unsigned char *s, unsigned long *cp)
-{
-	size_t n;
-	unsigned long c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		n = 2, c = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3, c = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		/* Also stops at the terminating NUL, which is not 10xxxxxx. */
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-/*
  * Whether a path can be written into the profile: absolute, valid UTF-8
  * (the only names APFS and HFS+ have; SBPL is text), and free of control
  * characters (C0, DEL and C1), which could break a line or read as an
@@ -219,11 +113,13 @@ static int check_path(const char *path, const char *what, size_t index,
 		return nono_diag_set(diag, NONO_EINVAL,
 				     "grant %zu: %s path '%s' is not absolute",
 				     index, what, path ? shown(path, buf) : "");
-	while (s[i]) {
-		unsigned long cp;
-		size_t n = utf8_seq(s + i, &cp);
+	size_t len = strlen(path);
 
-		if (n == 0)
+	while (s[i]) {
+		uint32_t cp;
+		size_t n = nono_utf8_next(s + i, len - i, &cp);
+
+		if (cp == NONO_UTF8_INVALID)
 			return nono_diag_set(diag, NONO_EINVAL,
 					     "grant %zu: %s path '%s' is not "
 					     "valid UTF-8 (at byte %zu)",
@@ -233,8 +129,8 @@ static int check_path(const char *path, const char *what, size_t index,
 					     "grant %zu: %s path '%s' contains "
 					     "the control character U+%04lX "
 					     "(at byte %zu)",
-					     index, what, shown(path, buf), cp,
-					     i);
+					     index, what, shown(path, buf),
+					     (unsigned long)cp, i);
 		i += n;
 	}
 	return 0;
@@ -350,23 +246,23 @@ static int add_ancestors(struct nono_strv *dirs, const char *path)
 }
 
 /* One rule on a grant: (allow OPS (subpath "p") (subpath "q")). */
-static void put_grant_rule(struct sbuf *b, const char *ops,
+static void put_grant_rule(struct nono_sbuf *b, const char *ops,
 			   const struct nono_fs_entry *e,
 			   const struct spellings *sp)
 {
 	const char *filter = e->is_file ? "literal" : "subpath";
 
-	sbuf_printf(b, "(allow %s", ops);
+	nono_sbuf_printf(b, "(allow %s", ops);
 	for (size_t i = 0; i < sp->n; i++) {
-		sbuf_printf(b, " (%s ", filter);
+		nono_sbuf_printf(b, " (%s ", filter);
 		sbuf_put_string(b, sp->v[i]);
-		sbuf_puts(b, ")");
+		nono_sbuf_puts(b, ")");
 	}
-	sbuf_puts(b, ")\n");
+	nono_sbuf_puts(b, ")\n");
 }
 
 /* What every process needs to start and run, whatever its grants. */
-static void put_base(struct sbuf *b, const struct nono_caps *caps)
+static void put_base(struct nono_sbuf *b, const struct nono_caps *caps)
 {
 	static const char base[] =
 		"; What every process needs: fork, its own process, system\n"
@@ -394,25 +290,26 @@ static void put_base(struct sbuf *b, const struct nono_caps *caps)
 		"(allow file-ioctl (regex #\"^/dev/ttys[0-9]+$\"))\n"
 		"(allow file-read* (literal \"/\"))\n";
 
-	sbuf_puts(b, "(version 1)\n(deny default)\n");
-	sbuf_puts(b, base);
+	nono_sbuf_puts(b, "(version 1)\n(deny default)\n");
+	nono_sbuf_puts(b, base);
 	/*
 	 * Landlock's signal scope lets a process signal its own domain and
 	 * the domains nested in it; Seatbelt's nearest is the processes under
 	 * the same profile, which is what every child inherits.
 	 */
 	if (caps->scope_signal == NONO_SCOPE_ALLOWED) {
-		sbuf_puts(b, "; Signals: any process (signal scope allowed).\n"
-			     "(allow signal)\n");
+		nono_sbuf_puts(
+			b, "; Signals: any process (signal scope allowed).\n"
+			   "(allow signal)\n");
 	} else {
-		sbuf_puts(b, "; Signals: this sandbox only (signal scope "
-			     "isolated).\n"
-			     "(allow signal (target self))\n"
-			     "(allow signal (target same-sandbox))\n");
+		nono_sbuf_puts(b, "; Signals: this sandbox only (signal scope "
+				  "isolated).\n"
+				  "(allow signal (target self))\n"
+				  "(allow signal (target same-sandbox))\n");
 	}
 }
 
-static int put_filesystem(struct sbuf *b, const struct nono_caps *caps,
+static int put_filesystem(struct nono_sbuf *b, const struct nono_caps *caps,
 			  nono_diag *diag)
 {
 	struct nono_strv dirs = { 0 };
@@ -444,12 +341,13 @@ static int put_filesystem(struct sbuf *b, const struct nono_caps *caps,
 	}
 
 	if (dirs.len > 0)
-		sbuf_puts(b, "; The directories above the grants: metadata "
-			     "only, to reach them.\n");
+		nono_sbuf_puts(b,
+			       "; The directories above the grants: metadata "
+			       "only, to reach them.\n");
 	for (size_t i = 0; i < dirs.len; i++) {
-		sbuf_puts(b, "(allow file-read-metadata (literal ");
+		nono_sbuf_puts(b, "(allow file-read-metadata (literal ");
 		sbuf_put_string(b, dirs.v[i]);
-		sbuf_puts(b, "))\n");
+		nono_sbuf_puts(b, "))\n");
 	}
 
 	for (size_t i = 0; i < caps->fs_len; i++) {
@@ -459,9 +357,9 @@ static int put_filesystem(struct sbuf *b, const struct nono_caps *caps,
 		rc = spellings_of(e, i, &sp, diag);
 		if (rc)
 			goto clear_dirs;
-		sbuf_printf(b, "; Grant %zu: %s, %s.\n", i,
-			    nono_access_str(e->access),
-			    e->is_file ? "file" : "directory");
+		nono_sbuf_printf(b, "; Grant %zu: %s, %s.\n", i,
+				 nono_access_str(e->access),
+				 e->is_file ? "file" : "directory");
 		if (e->access & NONO_ACCESS_READ) {
 			put_grant_rule(b, "file-read*", e, &sp);
 			put_grant_rule(b, "file-map-executable", e, &sp);
@@ -487,13 +385,13 @@ clear_dirs:
  * "localhost" and a port of "*" or one number, which is exactly what a
  * port exception needs: any host, one port, as Landlock has it.
  */
-static void put_network(struct sbuf *b, const struct nono_caps *caps)
+static void put_network(struct nono_sbuf *b, const struct nono_caps *caps)
 {
 	const struct nono_ports *conn = &caps->tcp_connect;
 	const struct nono_ports *bind = &caps->tcp_bind;
 
 	if (!caps->net_blocked) {
-		sbuf_puts(b, "; Network: allowed.\n(allow network*)\n");
+		nono_sbuf_puts(b, "; Network: allowed.\n(allow network*)\n");
 		return;
 	}
 
@@ -502,30 +400,31 @@ static void put_network(struct sbuf *b, const struct nono_caps *caps)
 	 * names fails in ways that are hard to diagnose, and the resolver
 	 * only answers lookups; the connections themselves stay blocked.
 	 */
-	sbuf_puts(b, "; Network: blocked; name resolution through "
-		     "mDNSResponder kept.\n"
-		     "(deny network*)\n"
-		     "(allow mach-lookup (global-name \"" SBPL_MDNS_SERVICE
-		     "\"))\n"
-		     "(allow network-outbound (literal \"" SBPL_MDNS_SOCKET
-		     "\"))\n");
+	nono_sbuf_puts(b, "; Network: blocked; name resolution through "
+			  "mDNSResponder kept.\n"
+			  "(deny network*)\n"
+			  "(allow mach-lookup (global-name \"" SBPL_MDNS_SERVICE
+			  "\"))\n"
+			  "(allow network-outbound (literal \"" SBPL_MDNS_SOCKET
+			  "\"))\n");
 	if (conn->len > 0)
-		sbuf_puts(b, "; TCP connections allowed to these ports.\n");
+		nono_sbuf_puts(b,
+			       "; TCP connections allowed to these ports.\n");
 	for (size_t i = 0; i < conn->len; i++)
-		sbuf_printf(b,
-			    "(allow network-outbound (remote tcp \"*:%u\"))\n",
-			    (unsigned)conn->v[i]);
+		nono_sbuf_printf(
+			b, "(allow network-outbound (remote tcp \"*:%u\"))\n",
+			(unsigned)conn->v[i]);
 	/* Listening takes the bind, and accepting what arrives. */
 	if (bind->len > 0)
-		sbuf_puts(b, "; TCP listening allowed on these ports.\n");
+		nono_sbuf_puts(b, "; TCP listening allowed on these ports.\n");
 	for (size_t i = 0; i < bind->len; i++)
-		sbuf_printf(b,
-			    "(allow network-bind network-inbound "
-			    "(local tcp \"*:%u\"))\n",
-			    (unsigned)bind->v[i]);
+		nono_sbuf_printf(b,
+				 "(allow network-bind network-inbound "
+				 "(local tcp \"*:%u\"))\n",
+				 (unsigned)bind->v[i]);
 }
 
-static int put_platform_rules(struct sbuf *b, const struct nono_caps *caps,
+static int put_platform_rules(struct nono_sbuf *b, const struct nono_caps *caps,
 			      nono_diag *diag)
 {
 	const struct nono_strv *rules = &caps->platform_rules;
@@ -544,12 +443,13 @@ static int put_platform_rules(struct sbuf *b, const struct nono_caps *caps,
 					     i, rd.message);
 	}
 	if (rules->len > 0)
-		sbuf_puts(b, "; Platform rules, last: the last matching rule "
-			     "wins.\n");
+		nono_sbuf_puts(b,
+			       "; Platform rules, last: the last matching rule "
+			       "wins.\n");
 	/* Each on a line of its own: a rule may end in a ';' comment. */
 	for (size_t i = 0; i < rules->len; i++) {
-		sbuf_puts(b, rules->v[i]);
-		sbuf_puts(b, "\n");
+		nono_sbuf_puts(b, rules->v[i]);
+		nono_sbuf_puts(b, "\n");
 	}
 	return 0;
 }
@@ -610,7 +510,7 @@ int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
 	// cppcheck-suppress ctunullpointer
 	char missing[sizeof(result->dropped_details)] = "";
 	unsigned enforced = NONO_SBPL_FEATURES;
-	struct sbuf b = { 0 };
+	struct nono_sbuf b = { 0 };
 	int rc;
 
 	if (out)

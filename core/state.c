@@ -237,49 +237,6 @@ bool nono_state_net_blocked(const nono_state *state)
 }
 
 /*
- * Decodes one UTF-8 sequence; returns the bytes it takes, with *ok false
- * for an ill-formed one (its maximal subpart, as Rust's from_utf8_lossy
- * counts it).
- */
-static size_t utf8_len(const unsigned char *s, size_t n, bool *ok)
-{
-	unsigned char b0 = s[0];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, i;
-
-	*ok = true;
-	if (b0 < 0x80)
-		return 1;
-	if (b0 >= 0xc2 && b0 <= 0xdf) {
-		need = 1;
-	} else if (b0 >= 0xe0 && b0 <= 0xef) {
-		need = 2;
-		if (b0 == 0xe0)
-			lo = 0xa0;
-		else if (b0 == 0xed)
-			hi = 0x9f;
-	} else if (b0 >= 0xf0 && b0 <= 0xf4) {
-		need = 3;
-		if (b0 == 0xf0)
-			lo = 0x90;
-		else if (b0 == 0xf4)
-			hi = 0x8f;
-	} else {
-		*ok = false;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*ok = false;
-			return i;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return i;
-}
-
-/*
  * Writes a string as serde_json does: '"', '\\' and control characters
  * escaped (short forms where JSON has them, else \u00xx in lower case),
  * everything else as it is. serde cannot hold a path that is not UTF-8 in
@@ -294,11 +251,11 @@ static void put_serde_string(FILE *f, const char *str)
 
 	fputc('"', f);
 	while (n > 0) {
-		bool ok;
-		size_t used = utf8_len(s, n, &ok);
+		uint32_t cp;
+		size_t used = nono_utf8_next(s, n, &cp);
 		unsigned char c = s[0];
 
-		if (!ok) {
+		if (cp == NONO_UTF8_INVALID) {
 			fputs("\xef\xbf\xbd", f);
 		} else if (used > 1) {
 			fwrite(s, 1, used, f);
@@ -686,10 +643,10 @@ static int read_baseline(json_object *root, struct nono_state *st,
 					   : "";
 		size_t i;
 
-		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(modes); i++)
 			if (strcmp(word, nono_unix_mode_str(modes[i])) == 0)
 				break;
-		if (i == sizeof(modes) / sizeof(modes[0]))
+		if (i == ARRAY_SIZE(modes))
 			return type_error(diag, "unix",
 					  "\"granted\", \"none\" or \"all\"",
 					  v);
@@ -814,7 +771,7 @@ static int read_scope(json_object *scopes, const char *key,
 	if (!json_object_object_get_ex(scopes, key, &v))
 		return 0;
 	if (json_object_is_type(v, json_type_string)) {
-		for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
 			if (strcmp(json_object_get_string(v),
 				   nono_scope_mode_str(modes[i])) == 0) {
 				*out = modes[i];
@@ -1123,12 +1080,12 @@ static int check_string(struct json_check *c, enum json_key *key)
 			cp = ch;
 			c->pos++;
 		} else {
-			bool ok;
-			size_t used =
-				utf8_len((const unsigned char *)c->s + c->pos,
-					 c->len - c->pos, &ok);
+			uint32_t u;
+			size_t used = nono_utf8_next(
+				(const unsigned char *)c->s + c->pos,
+				c->len - c->pos, &u);
 
-			if (!ok)
+			if (u == NONO_UTF8_INVALID)
 				return check_fail(c, "text is not UTF-8");
 			c->pos += used;
 			plain = false;
@@ -1141,10 +1098,7 @@ static int check_string(struct json_check *c, enum json_key *key)
 	if (key) {
 		*key = KEY_OTHER;
 		name[n] = '\0';
-		for (size_t i = 1;
-		     plain &&
-		     i < sizeof(json_key_names) / sizeof(json_key_names[0]);
-		     i++)
+		for (size_t i = 1; plain && i < ARRAY_SIZE(json_key_names); i++)
 			if (strcmp(name, json_key_names[i]) == 0)
 				*key = (enum json_key)i;
 	}

@@ -43,6 +43,7 @@
 #endif
 
 #include "libnono.h"
+#include "util.h"
 
 /* The environment the shim reads (docs/libnono_shim.7.in, ENVIRONMENT). */
 #define SHIM_ENV_POLICY "NONO_POLICY"
@@ -79,21 +80,6 @@ static enum shim_level shim_level = SHIM_LOG_ERROR;
 #define SHIM_LOG_DENIALS "denials"
 static bool shim_denials;
 
-static void shim_write_all(const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(STDERR_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		/* Nowhere to report a closed or full stderr: give up. */
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
 /*
  * Writes "nono: <message>\n" in a single write(2), so that lines from
  * several processes under the same shim do not interleave. Control
@@ -121,7 +107,8 @@ static void shim_vsay(const char *fmt, va_list ap)
 	}
 	len += (size_t)n;
 	line[len++] = '\n';
-	shim_write_all(line, len);
+	/* Nowhere to report a closed or full stderr: no check. */
+	(void)nono_write_all(STDERR_FILENO, line, len);
 }
 
 static void shim_log(enum shim_level level, const char *fmt, ...)
@@ -199,7 +186,7 @@ static _Noreturn void shim_die_load(const char *path, int rc,
 	const char *file = diag->file[0] ? diag->file : path;
 
 	if (getenv(SHIM_ENV_APPLIED) && nono_is_confined() &&
-	    strstr(msg, strerror(EACCES)))
+	    diag->step == NONO_STEP_READ_FILE && diag->sys_errno == EACCES)
 		shim_die("%s: %s (this process is inside a sandbox that does "
 			 "not let it read this policy: grant read_file = %s)",
 			 file, msg, file);
@@ -250,8 +237,7 @@ static void shim_read_log_level(void)
 		shim_denials = true;
 		return;
 	}
-	for (size_t i = 0;
-	     i < sizeof(shim_level_names) / sizeof(shim_level_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(shim_level_names); i++) {
 		if (strcmp(value, shim_level_names[i]) == 0) {
 			shim_level = (enum shim_level)i;
 			return;
@@ -585,7 +571,8 @@ __attribute__((constructor)) static void nono_shim_init(void)
 	/* The kernel nests at most 16 sandboxes. Under LD_AUDIT alone every
 	 * child applies the policy again (the auditor cannot leave the
 	 * marker where the program sees it): say how to avoid that. */
-	if (rc == NONO_EAPPLY && strstr(diag.message, strerror(E2BIG)))
+	if (rc == NONO_EAPPLY && diag.step == NONO_STEP_RESTRICT_SELF &&
+	    diag.sys_errno == E2BIG)
 		shim_die("applying the sandbox: %s (too many nested sandboxes; "
 			 "in early mode set LD_PRELOAD to the shim as well as "
 			 "LD_AUDIT, so that children recognise the policy "

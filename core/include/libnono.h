@@ -38,7 +38,14 @@ extern "C" {
 #define NONO_API
 #endif
 
-#define NONO_VERSION_STRING "0.1.0"
+/* NONO_VERSION_MAJOR, _MINOR, _PATCH and _STRING: the version of these
+ * headers, generated from meson.build. nono_version() says the library's. */
+#include "libnono-version.h"
+
+/* The version of the library running ("0.1.0"), which a program compares
+ * with the NONO_VERSION_STRING it was built with. A static string, never
+ * NULL, never to be freed. */
+NONO_API const char *nono_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
@@ -77,13 +84,33 @@ enum nono_error {
  * set. Never NULL, never to be freed. */
 NONO_API const char *nono_strerror(int code);
 
+/* What libnono was doing when a system call failed: nono_diag.step.
+ * Grows only at the end. */
+typedef enum nono_step {
+	NONO_STEP_NONE = 0,	      /* not a system call, or not said */
+	NONO_STEP_READ_FILE = 1,      /* opening or reading a policy file */
+	NONO_STEP_OPEN_PATH = 2,      /* opening a granted path for its rule */
+	NONO_STEP_CREATE_RULESET = 3, /* landlock_create_ruleset */
+	NONO_STEP_ADD_RULE = 4,	      /* landlock_add_rule */
+	NONO_STEP_NO_NEW_PRIVS = 5,   /* prctl(PR_SET_NO_NEW_PRIVS) */
+	NONO_STEP_RESTRICT_SELF = 6,  /* landlock_restrict_self */
+} nono_step;
+
+/* A static name for a step ("landlock_restrict_self"); "unknown step"
+ * outside the set. Never NULL, never to be freed. */
+NONO_API const char *nono_step_str(nono_step step);
+
 /* Where and why something failed. `file` and `message` are always
- * NUL-terminated; a longer file name is cut and ends in "...". */
+ * NUL-terminated; a longer file name is cut and ends in "...". A caller
+ * tells causes apart by `code`, `step` and `sys_errno`, never by the
+ * message's words. */
 typedef struct nono_diag {
 	int code;	 /* the NONO_E* code returned */
 	unsigned line;	 /* 1-based line in `file`; 0 when not from a file */
 	char file[1024]; /* policy or state file; "" when none */
 	char message[1024];
+	nono_step step; /* the step whose system call failed; 0: none */
+	int sys_errno;	/* that call's errno (EACCES, E2BIG...); 0: none */
 } nono_diag;
 
 /* Clears a diag to "no error". Accepts NULL. */

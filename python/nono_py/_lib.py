@@ -96,6 +96,8 @@ class Diag(ctypes.Structure):
         ("line", ctypes.c_uint),
         ("file", ctypes.c_char * 1024),
         ("message", ctypes.c_char * 1024),
+        ("step", ctypes.c_int),
+        ("sys_errno", ctypes.c_int),
     ]
 
 

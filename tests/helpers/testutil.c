@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "testutil.h"
 
+#include <criterion/criterion.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -18,6 +20,24 @@
 
 extern char **environ;
 
+/* Writes all of buf; 0, or -1 with errno. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static int decode_status(int ws)
 {
 	if (WIFEXITED(ws))
@@ -27,7 +47,10 @@ static int decode_status(int ws)
 	return -1;
 }
 
-int tu_in_child(int (*fn)(void *arg), void *arg)
+/* tu_in_child, calling meanwhile(marg) (if not NULL) in the parent while
+ * the child runs. */
+static int in_child(int (*fn)(void *arg), void *arg,
+		    void (*meanwhile)(void *arg), void *marg)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -37,12 +60,19 @@ int tu_in_child(int (*fn)(void *arg), void *arg)
 		int rc = fn(arg);
 		_exit(rc < 0 ? 127 : rc);
 	}
+	if (meanwhile)
+		meanwhile(marg);
 	int ws;
 	while (waitpid(pid, &ws, 0) < 0) {
 		if (errno != EINTR)
 			return -1;
 	}
 	return decode_status(ws);
+}
+
+int tu_in_child(int (*fn)(void *arg), void *arg)
+{
+	return in_child(fn, arg, NULL, NULL);
 }
 
 static void append(char *buf, size_t cap, size_t *len, const char *src,
@@ -208,14 +238,8 @@ void tu_write_file(const char *path, const char *content)
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		abort();
-	size_t len = strlen(content);
-	while (len > 0) {
-		ssize_t w = write(fd, content, len);
-		if (w <= 0)
-			abort();
-		content += w;
-		len -= (size_t)w;
-	}
+	if (write_all(fd, content, strlen(content)) != 0)
+		abort();
 	close(fd);
 }
 
@@ -249,19 +273,10 @@ char *tu_fmt(const char *fmt, ...)
 void tu_write_bytes(const char *path, const void *data, size_t len,
 		    unsigned mode)
 {
-	const char *p = data;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 
-	if (fd < 0)
+	if (fd < 0 || write_all(fd, data, len) != 0)
 		abort();
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w <= 0)
-			abort();
-		p += w;
-		len -= (size_t)w;
-	}
 	if (fchmod(fd, mode) < 0)
 		abort();
 	close(fd);
@@ -292,15 +307,9 @@ void tu_copy_file(const char *from, const char *to, unsigned mode)
 	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (out < 0)
 		abort();
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		for (ssize_t done = 0; done < n;) {
-			ssize_t w = write(out, buf + done, (size_t)(n - done));
-
-			if (w <= 0)
-				abort();
-			done += w;
-		}
-	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write_all(out, buf, (size_t)n) != 0)
+			abort();
 	if (n < 0 || fchmod(out, mode) < 0)
 		abort();
 	close(in);
@@ -341,4 +350,135 @@ size_t tu_count_char(const char *s, char c)
 	for (; *s; s++)
 		n += *s == c;
 	return n;
+}
+
+/* ---- Live tests ---- */
+
+int tu_errno_code(void)
+{
+	int e = errno;
+
+	return e <= 0 || e > TU_CHILD_ERRNO_MAX ? TU_CHILD_ERRNO_MAX : e;
+}
+
+/* In the child of tu_apply_in_child: where its reports go. */
+static int report_fd = -1;
+
+int tu_send_result(int value)
+{
+	return write_all(report_fd, &value, sizeof(value));
+}
+
+static int apply_child(void *arg)
+{
+	const struct tu_apply *a = arg;
+	struct tu_report rep = { 0 };
+	nono_diag diag;
+
+	if (a->pre && a->pre(a->arg) != 0) {
+		/* The parent still expects a report. */
+		(void)write_all(report_fd, &rep, sizeof(rep));
+		return TU_CHILD_SETUP_FAILED;
+	}
+	if (a->control_first && a->op)
+		rep.control = a->op(a->arg);
+	rep.apply_rc = nono_apply(a->caps, a->flags, &rep.result, &diag);
+	if (rep.apply_rc != 0)
+		snprintf(rep.message, sizeof(rep.message), "%s", diag.message);
+	if (write_all(report_fd, &rep, sizeof(rep)) != 0)
+		return TU_CHILD_SETUP_FAILED;
+	if (rep.apply_rc != 0 && !a->op_even_if_apply_fails)
+		return TU_CHILD_APPLY_FAILED;
+	return a->op ? a->op(a->arg) : 0;
+}
+
+int tu_apply_in_child(const struct tu_apply *a, struct tu_report *rep)
+{
+	int p[2];
+	int status;
+	ssize_t n;
+
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0, "pipe2: %s", strerror(errno));
+	report_fd = p[1];
+	status = in_child(apply_child, (void *)a, a->meanwhile, a->arg);
+	report_fd = -1;
+	close(p[1]);
+	memset(rep, 0, sizeof(*rep));
+	n = read(p[0], rep, sizeof(*rep));
+	cr_assert_eq(n, (ssize_t)sizeof(*rep),
+		     "the child sends its apply report (exit status %d)",
+		     status);
+	while (rep->nresults < TU_MAX_RESULTS &&
+	       read(p[0], &rep->results[rep->nresults], sizeof(int)) ==
+		       (ssize_t)sizeof(int))
+		rep->nresults++;
+	close(p[0]);
+	return status;
+}
+
+int tu_apply_ok(const struct tu_apply *a)
+{
+	struct tu_report rep;
+	int status = tu_apply_in_child(a, &rep);
+
+	cr_assert_eq(rep.apply_rc, 0, "nono_apply succeeds: %s (%s)",
+		     nono_strerror(rep.apply_rc), rep.message);
+	return status;
+}
+
+/* ---- Skipping ---- */
+
+const nono_support_info *tu_support(void)
+{
+	static nono_support_info info;
+	static bool read_once;
+
+	if (!read_once) {
+		cr_assert_eq(nono_support_info_get(&info), 0,
+			     "support info must be readable");
+		read_once = true;
+	}
+	return &info;
+}
+
+static bool must_work(void)
+{
+	const char *v = getenv(TU_MUST_WORK_ENV);
+
+	return v && strcmp(v, "1") == 0;
+}
+
+void tu_require_landlock(void)
+{
+	const nono_support_info *s = tu_support();
+
+	if (!s->is_supported)
+		cr_skip_test("Landlock is not available here: %s", s->details);
+}
+
+void tu_require_abi(int abi, const char *what)
+{
+	const nono_support_info *s = tu_support();
+
+	tu_require_landlock();
+	if (s->abi < abi)
+		cr_skip_test("%s needs Landlock ABI %d; this kernel has %d",
+			     what, abi, s->abi);
+}
+
+void tu_skip(unsigned features, const char *fmt, ...)
+{
+	const nono_support_info *s = tu_support();
+	bool has = s->is_supported && (s->features & features) == features;
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (has && must_work())
+		cr_assert_fail("%s=1 and this kernel has what the test needs, "
+			       "so it must not skip: %s",
+			       TU_MUST_WORK_ENV, why);
+	cr_skip_test("%s", why);
 }

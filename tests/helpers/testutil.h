@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "libnono.h"
+
 /*
  * Runs fn(arg) in a forked child, which exits with fn's return value (and
  * with 127 if fn returns a negative value). Returns the child's exit status
@@ -87,5 +89,98 @@ char *tu_subst(const char *text, const char *token, const char *value);
 
 /* How many times `c` occurs in `s`. */
 size_t tu_count_char(const char *s, char c);
+
+/* ---- Live tests: fork, apply in the child, report to the parent ---- */
+
+/*
+ * Exit statuses a child of tu_apply_in_child reserves. An operation run
+ * after the apply exits with 0 or with an errno value, capped at
+ * TU_CHILD_ERRNO_MAX (tu_errno_code).
+ */
+#define TU_CHILD_ERRNO_MAX 119
+#define TU_CHILD_APPLY_FAILED 120
+#define TU_CHILD_SETUP_FAILED 121
+
+/* How many results a child can send with tu_send_result. */
+#define TU_MAX_RESULTS 32
+
+/* errno as an operation's exit status: 1 to TU_CHILD_ERRNO_MAX. */
+int tu_errno_code(void);
+
+/* What a child of tu_apply_in_child tells the parent. */
+struct tu_report {
+	int apply_rc;
+	/* The operation's status before nono_apply, with control_first:
+	 * what the kernel says without the sandbox. */
+	int control;
+	nono_apply_result result;
+	char message[sizeof(((nono_diag *)0)->message)]; /* if apply failed */
+	size_t nresults;
+	int results[TU_MAX_RESULTS]; /* what tu_send_result sent, in order */
+};
+
+/* What to run in the child: pre, nono_apply(caps, flags), op. */
+struct tu_apply {
+	const nono_caps *caps;
+	unsigned flags;
+	/* Before nono_apply (NULL: nothing); non-zero ends the child with
+	 * TU_CHILD_SETUP_FAILED. */
+	int (*pre)(void *arg);
+	/* After nono_apply (NULL: nothing); its return value is the child's
+	 * exit status. Not run when the apply fails, unless
+	 * op_even_if_apply_fails (the child then exits with
+	 * TU_CHILD_APPLY_FAILED). */
+	int (*op)(void *arg);
+	bool op_even_if_apply_fails;
+	/* Run op once before nono_apply too, into tu_report.control. */
+	bool control_first;
+	/* In the parent, while the child runs (NULL: nothing): to act from
+	 * outside the sandbox while the child waits for it. */
+	void (*meanwhile)(void *arg);
+	void *arg; /* given to pre, op and meanwhile */
+};
+
+/*
+ * Forks; the child runs a->pre, nono_apply and a->op, and reports the
+ * apply to the parent through a pipe. Fills *rep (asserting that the report
+ * arrived) and returns the child's exit status, as tu_in_child does.
+ */
+int tu_apply_in_child(const struct tu_apply *a, struct tu_report *rep);
+
+/* As tu_apply_in_child, asserting that nono_apply succeeded; returns the
+ * exit status (op's result). */
+int tu_apply_ok(const struct tu_apply *a);
+
+/* In op, in the child: sends one result to the parent, which finds it in
+ * tu_report.results. Returns 0, or -1 if it could not be sent. */
+int tu_send_result(int value);
+
+/* ---- Skipping live tests, and CI's NONO_MUST_WORK ---- */
+
+/*
+ * The environment variable CI sets (.ci/run) to 1 so that a live test
+ * cannot skip where the kernel has what it needs: these machines run
+ * Landlock, and a skip there hides a broken test or a broken machine.
+ */
+#define TU_MUST_WORK_ENV "NONO_MUST_WORK"
+
+/* This kernel's support info, read once. */
+const nono_support_info *tu_support(void);
+
+/* Skips unless Landlock is usable here (the kernel lacks it: no
+ * failure even under NONO_MUST_WORK). */
+void tu_require_landlock(void);
+
+/* Skips unless the kernel has Landlock ABI `abi`, naming `what` needs it. */
+void tu_require_abi(int abi, const char *what);
+
+/*
+ * Skips the test for a reason of this machine (no namespace, no IPv6, no
+ * privilege). With NONO_MUST_WORK=1 the test fails instead whenever the
+ * kernel has `features` (enum nono_feature bits; 0: Landlock itself): the
+ * skip would then hide something the kernel could have shown.
+ */
+void tu_skip(unsigned features, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 
 #endif

@@ -200,11 +200,7 @@ Test(cli, run_policy_and_flags_combine)
 
 Test(cli, run_block_net_blocks_tcp)
 {
-	nono_support_info info;
-
-	nono_support_info_get(&info);
-	if (!(info.features & NONO_FEATURE_NET_TCP))
-		cr_skip_test("this kernel's Landlock cannot restrict TCP");
+	tu_require_abi(4, "restricting TCP");
 	cr_assert_eq(nono("run", "--read-file", NONO_STATIC_PROBE_PATH,
 			  "--block-net", "--", NONO_STATIC_PROBE_PATH,
 			  "connect-tcp", "127.0.0.1", "9", NULL),
@@ -295,16 +291,11 @@ static int tcp_listener(unsigned *port)
 
 Test(cli, run_connect_tcp_opens_one_port)
 {
-	nono_support_info info;
 	unsigned open_port, other_port;
 	int open_fd, other_fd;
 	char *open_s, *other_s;
 
-	nono_support_info_get(&info);
-	if (info.abi < 4)
-		cr_skip_test("port exceptions need Landlock ABI 4; this kernel "
-			     "has %d",
-			     info.abi);
+	tu_require_abi(4, "port exceptions");
 	open_fd = tcp_listener(&open_port);
 	other_fd = tcp_listener(&other_port);
 	open_s = tu_fmt("%u", open_port);

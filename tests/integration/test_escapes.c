@@ -293,13 +293,7 @@ Test(escapes, control_of_other_processes)
 
 Test(escapes, listen_without_bind)
 {
-	struct nono_support_info info;
-
-	nono_support_info_get(&info);
-	if (info.abi < 4)
-		cr_skip_test("TCP port rules need Landlock ABI 4; this kernel "
-			     "has %d",
-			     info.abi);
+	tu_require_abi(4, "TCP port rules");
 	attack(UNSANDBOXED, NULL, NULL, "listen", NULL);
 	expect_real("listen() without bind()");
 	write_policy("[network]\nblock = true\nconnect_tcp = 1\n");

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Symbol hygiene of what is shipped: libnono.so exports nothing but the
- * public API (nono_ names), and neither it, the shim nor the nono command
- * contains the test-only fault hook (core/landlock-fault.h).
+ * Symbol hygiene of what is shipped: libnono.so exports exactly the
+ * public API (the NONO_API names of libnono.h, read here), and neither it, the
+ * shim nor the nono command contains the test-only fault hook
+ * (core/landlock-fault.h).
  *
  * That the shim exports nothing at all is checked in test_shim.c
  * (shim/exports_no_symbols).
  */
 #include <criterion/criterion.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -58,18 +60,55 @@ static bool contains(const char *path, const char *needle)
 	return found;
 }
 
-Test(symbols, library_exports_only_nono_names)
+/* The names libnono.h declares with NONO_API: the public API, which
+ * libnono.so must export exactly. */
+static size_t public_names(char *names[], size_t cap)
+{
+	size_t len, n = 0;
+	char *text = slurp(NONO_PUBLIC_HEADER, &len);
+
+	for (char *p = strstr(text, "\nNONO_API "); p;
+	     p = strstr(p + 1, "\nNONO_API ")) {
+		char *paren = strchr(p, '(');
+		char *end = paren;
+
+		cr_assert_not_null(paren, "a NONO_API line without '('");
+		while (end > p && end[-1] == ' ')
+			end--;
+		char *begin = end;
+		while (begin > p &&
+		       (isalnum((unsigned char)begin[-1]) || begin[-1] == '_'))
+			begin--;
+		cr_assert_lt(n, cap, "room for another public name");
+		names[n++] = strndup(begin, (size_t)(end - begin));
+	}
+	free(text);
+	return n;
+}
+
+static bool listed(char *const names[], size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+Test(symbols, library_exports_exactly_the_public_api)
 {
 	const char *argv[] = { "nm", "-D", "--defined-only", NONO_LIB_PATH,
 			       NULL };
 	char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+	char *public[256], *exported[256];
+	size_t npublic, nexported = 0;
 	char *save = NULL;
-	size_t n = 0;
-	bool has_apply = false;
 
 	if (!NONO_LIB_PATH[0])
 		cr_skip_test("built without a shared libnono "
 			     "(default_library=static)");
+	npublic = public_names(public, 256);
+	cr_assert_gt(npublic, 10, "too few NONO_API names in %s: %zu",
+		     NONO_PUBLIC_HEADER, npublic);
 	tu_spawn(&proc, (char *const *)argv, env, 60);
 	cr_assert_eq(proc.status, 0, "nm -D %s: status %d, '%s'", NONO_LIB_PATH,
 		     proc.status, proc.err);
@@ -83,14 +122,20 @@ Test(symbols, library_exports_only_nono_names)
 		at = strchr(name, '@');
 		if (at)
 			*at = '\0';
-		n++;
-		has_apply = has_apply || strcmp(name, "nono_apply") == 0;
-		cr_expect(strncmp(name, "nono_", 5) == 0,
-			  "libnono exports '%s', which is not a nono_ name",
+		cr_expect(listed(public, npublic, name),
+			  "libnono exports '%s', which libnono.h does not "
+			  "declare with NONO_API",
 			  line);
+		cr_assert_lt(nexported, 256, "room for another export");
+		exported[nexported++] = name;
 	}
-	cr_assert_gt(n, 10, "too few exports to be the library: %zu", n);
-	cr_assert(has_apply, "nono_apply is not exported");
+	for (size_t i = 0; i < npublic; i++) {
+		cr_expect(listed(exported, nexported, public[i]),
+			  "libnono.h declares %s, which libnono does not "
+			  "export",
+			  public[i]);
+		free(public[i]);
+	}
 }
 
 Test(symbols, library_needs_no_executable_stack)

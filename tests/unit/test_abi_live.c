@@ -26,36 +26,6 @@
 #define CHILD_APPLY_FAILED 10
 #define CHILD_WRONG 11
 
-static int kernel_abi(void)
-{
-	nono_support_info info;
-
-	nono_support_info_get(&info);
-	return info.is_supported ? info.abi : 0;
-}
-
-/* Skips unless the kernel has Landlock ABI `abi`. */
-#define REQUIRE_ABI(abi, what)                                                \
-	do {                                                                  \
-		if (kernel_abi() < (abi))                                     \
-			cr_skip_test("%s needs Landlock ABI %d; this kernel " \
-				     "has %d",                                \
-				     (what), (abi), kernel_abi());            \
-	} while (0)
-
-/* Runs `body` in a child and returns its exit status (or -1). */
-static int in_child(int (*body)(void *), void *arg)
-{
-	int ws;
-	pid_t pid = fork();
-
-	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-	if (pid == 0)
-		_exit(body(arg));
-	cr_assert_eq(waitpid(pid, &ws, 0), pid, "waitpid");
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-}
-
 static nono_caps *new_caps(void)
 {
 	nono_caps *caps;
@@ -79,7 +49,7 @@ static int apply_with_log(void *arg)
 
 Test(abi_live, kernel_log_is_applied_from_abi_7)
 {
-	REQUIRE_ABI(7, "choosing what the audit log records");
+	tu_require_abi(7, "choosing what the audit log records");
 	for (int mode = NONO_KERNEL_LOG_DENIALS; mode <= NONO_KERNEL_LOG_OFF;
 	     mode++) {
 		nono_caps *caps = new_caps();
@@ -87,7 +57,7 @@ Test(abi_live, kernel_log_is_applied_from_abi_7)
 		cr_assert_eq(
 			nono_caps_set_kernel_log(caps, (nono_kernel_log)mode),
 			0, "set");
-		cr_expect_eq(in_child(apply_with_log, caps), CHILD_OK,
+		cr_expect_eq(tu_in_child(apply_with_log, caps), CHILD_OK,
 			     "kernel_log = %s applies and is enforced",
 			     nono_kernel_log_str((nono_kernel_log)mode));
 		nono_caps_free(caps);
@@ -124,17 +94,19 @@ Test(abi_live, udp_exceptions_below_abi_10_keep_udp_refused)
 {
 	nono_caps *caps;
 
-	if (kernel_abi() >= 10)
+	/* A skip for having the feature, not for lacking it: not one that
+	 * NONO_MUST_WORK turns into a failure. */
+	if (tu_support()->abi >= 10)
 		cr_skip_test("this kernel has Landlock ABI %d, which judges "
 			     "UDP ports (udp_ports_by_landlock)",
-			     kernel_abi());
-	REQUIRE_ABI(1, "a sandbox");
+			     tu_support()->abi);
+	tu_require_abi(1, "a sandbox");
 	caps = new_caps();
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
 	cr_assert_eq(nono_caps_allow_udp_connect(caps, 53), 0, "udp 53");
-	cr_expect_eq(in_child(udp_strict, caps), CHILD_OK,
+	cr_expect_eq(tu_in_child(udp_strict, caps), CHILD_OK,
 		     "strict: NONO_EUNSUPPORTED");
-	cr_expect_eq(in_child(udp_best_effort, caps), CHILD_OK,
+	cr_expect_eq(tu_in_child(udp_best_effort, caps), CHILD_OK,
 		     "best effort: UDP dropped and refused with EACCES");
 	nono_caps_free(caps);
 }
@@ -163,10 +135,10 @@ static int apply_threaded(void *arg)
 
 Test(abi_live, a_multithreaded_process_applies_from_abi_8)
 {
-	REQUIRE_ABI(8, "restricting every thread at once");
+	tu_require_abi(8, "restricting every thread at once");
 	nono_caps *caps = new_caps();
 
-	cr_expect_eq(in_child(apply_threaded, caps), CHILD_OK,
+	cr_expect_eq(tu_in_child(apply_threaded, caps), CHILD_OK,
 		     "two threads, no THIS_THREAD_ONLY: applied to both");
 	nono_caps_free(caps);
 }
@@ -207,7 +179,7 @@ static int unix_connect(void *arg)
 
 Test(abi_live, unix_sockets_by_grant_from_abi_9)
 {
-	REQUIRE_ABI(9, "judging UNIX sockets by grant");
+	tu_require_abi(9, "judging UNIX sockets by grant");
 	char *root = tu_tmpdir();
 	char *in = tu_fmt("%s/in", root), *out = tu_fmt("%s/out", root);
 	char *paths[2] = { tu_fmt("%s/s", in), tu_fmt("%s/s", out) };
@@ -227,9 +199,9 @@ Test(abi_live, unix_sockets_by_grant_from_abi_9)
 			  "listen on %s", paths[i]);
 	}
 	struct unix_case ok = { in, paths[0] }, no = { in, paths[1] };
-	cr_expect_eq(in_child(unix_connect, &ok), CHILD_OK,
+	cr_expect_eq(tu_in_child(unix_connect, &ok), CHILD_OK,
 		     "a socket beneath the grant is reachable");
-	cr_expect_eq(in_child(unix_connect, &no), 1,
+	cr_expect_eq(tu_in_child(unix_connect, &no), 1,
 		     "a socket elsewhere is refused with EACCES");
 	close(fds[0]);
 	close(fds[1]);
@@ -263,12 +235,12 @@ static int udp_ports(void *arg)
 
 Test(abi_live, udp_ports_by_landlock_from_abi_10)
 {
-	REQUIRE_ABI(10, "judging UDP ports");
+	tu_require_abi(10, "judging UDP ports");
 	nono_caps *caps = new_caps();
 
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
 	cr_assert_eq(nono_caps_allow_udp_connect(caps, 5353), 0, "udp");
-	cr_expect_eq(in_child(udp_ports, caps), CHILD_OK,
+	cr_expect_eq(tu_in_child(udp_ports, caps), CHILD_OK,
 		     "UDP to 5353 is sent, to 5354 refused with EACCES");
 	nono_caps_free(caps);
 }

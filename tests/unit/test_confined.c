@@ -69,8 +69,7 @@ Test(confined, true_after_apply_and_in_children)
 {
 	int status;
 
-	if (!nono_is_supported())
-		cr_skip_test("this kernel has no Landlock: nothing to apply");
+	tu_require_landlock();
 	status = tu_in_child(true_after_apply, NULL);
 	cr_assert_neq(status, CHILD_APPLY_FAILED,
 		      "nono_apply of an empty set failed in the child");

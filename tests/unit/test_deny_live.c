@@ -37,10 +37,8 @@
 #include "helpers/testutil.h"
 #include "libnono.h"
 
-#define CHILD_APPLY_FAILED 120
-#define CHILD_SETUP_FAILED 121
 #define EXEC_FAILED_BASE 100
-#define MAX_OPS 32
+#define MAX_OPS TU_MAX_RESULTS
 
 #define LDSO "/lib64/ld-linux-x86-64.so.2"
 
@@ -68,24 +66,19 @@ struct op {
 	const char *what; /* for messages */
 };
 
-struct report {
-	int apply_rc;
-	nono_apply_result result;
-	char message[1024];
-};
-
 struct job {
 	const nono_caps *caps;
 	unsigned flags;
 	const struct op *ops;
 	size_t nops;
-	int report_fd;
 	int go_fd;   /* OP_WAIT reads a byte here */
 	int wait_fd; /* OP_WAIT writes a byte here */
 	/* Run in the child before the apply (NULL: nothing); non-zero ends
-	 * the child with CHILD_SETUP_FAILED. */
+	 * the child with TU_CHILD_SETUP_FAILED. */
 	int (*before)(const void *arg);
 	const void *before_arg;
+	/* In the parent while the child runs (NULL: nothing). */
+	void (*meanwhile)(void *arg);
 };
 
 static nono_support_info support;
@@ -136,13 +129,6 @@ static void teardown(void)
 
 TestSuite(deny_live, .init = setup, .fini = teardown);
 
-static void require_landlock(void)
-{
-	if (!support.is_supported)
-		cr_skip_test("Landlock is not available here: %s",
-			     support.details);
-}
-
 static int errno_code(void)
 {
 	return errno > 0 && errno < 100 ? errno : 99;
@@ -155,7 +141,7 @@ static int run_program(const char *const *argv)
 	int ws;
 
 	if (pid < 0)
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	if (pid == 0) {
 		int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
@@ -168,7 +154,7 @@ static int run_program(const char *const *argv)
 		_exit(EXEC_FAILED_BASE + errno_code());
 	}
 	if (waitpid(pid, &ws, 0) < 0)
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
@@ -226,58 +212,47 @@ static int do_op(const struct job *job, const struct op *op)
 	case OP_WAIT:
 		if (write(job->wait_fd, "w", 1) != 1 ||
 		    read(job->go_fd, &c, 1) != 1)
-			return CHILD_SETUP_FAILED;
+			return TU_CHILD_SETUP_FAILED;
 		return 0;
 	}
-	return CHILD_SETUP_FAILED;
+	return TU_CHILD_SETUP_FAILED;
 }
 
-static int child_main(void *arg)
+static int job_before(void *arg)
 {
 	const struct job *job = arg;
-	struct report rep = { 0 };
-	nono_diag diag;
 
-	if (job->before && job->before(job->before_arg) != 0)
-		return CHILD_SETUP_FAILED;
-	rep.apply_rc = nono_apply(job->caps, job->flags, &rep.result, &diag);
-	if (rep.apply_rc != 0)
-		snprintf(rep.message, sizeof(rep.message), "%s", diag.message);
-	if (write(job->report_fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
-		return CHILD_SETUP_FAILED;
-	if (rep.apply_rc != 0)
-		return CHILD_APPLY_FAILED;
-	for (size_t i = 0; i < job->nops; i++) {
-		int r = do_op(job, &job->ops[i]);
+	return job->before(job->before_arg);
+}
 
-		if (write(job->report_fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
-			return CHILD_SETUP_FAILED;
-	}
+/* In the child, after the apply: runs the ops, sending each result. */
+static int job_ops(void *arg)
+{
+	const struct job *job = arg;
+
+	for (size_t i = 0; i < job->nops; i++)
+		if (tu_send_result(do_op(job, &job->ops[i])) != 0)
+			return TU_CHILD_SETUP_FAILED;
 	return 0;
 }
 
-/* Forks, applies in the child, runs the ops; fills rep and results. */
-static int run_job(struct job *job, struct report *rep, int *results)
+/* Forks, applies in the child, runs the ops; fills rep, whose results are
+ * the ops' when the apply worked. */
+static int run_job(struct job *job, struct tu_report *rep)
 {
-	int p[2];
-	int status;
-	ssize_t n;
+	const struct tu_apply a = {
+		.caps = job->caps,
+		.flags = job->flags,
+		.pre = job->before ? job_before : NULL,
+		.op = job_ops,
+		.meanwhile = job->meanwhile,
+		.arg = job,
+	};
+	int status = tu_apply_in_child(&a, rep);
 
-	cr_assert_eq(pipe2(p, O_CLOEXEC), 0, "pipe2");
-	job->report_fd = p[1];
-	status = tu_in_child(child_main, job);
-	close(p[1]);
-	n = read(p[0], rep, sizeof(*rep));
-	cr_assert_eq(n, (ssize_t)sizeof(*rep),
-		     "the child sends its apply report (status %d)", status);
-	for (size_t i = 0; i < job->nops; i++) {
-		results[i] = -1;
-		if (rep->apply_rc == 0)
-			cr_assert_eq(read(p[0], &results[i], sizeof(int)),
-				     (ssize_t)sizeof(int),
-				     "the child reports op %zu", i);
-	}
-	close(p[0]);
+	if (rep->apply_rc == 0)
+		cr_assert_eq(rep->nresults, job->nops,
+			     "the child reports every op (status %d)", status);
 	return status;
 }
 
@@ -288,21 +263,21 @@ static void expect_ops(const nono_caps *caps, unsigned flags,
 	struct job job = {
 		.caps = caps, .flags = flags, .ops = ops, .nops = nops
 	};
-	int results[MAX_OPS];
-	struct report rep;
+	struct tu_report rep;
 	int status;
 
 	cr_assert_leq(nops, (size_t)MAX_OPS, "few enough ops");
-	status = run_job(&job, &rep, results);
+	status = run_job(&job, &rep);
 	cr_assert_eq(rep.apply_rc, 0, "nono_apply succeeds: %s (%s)",
 		     nono_strerror(rep.apply_rc), rep.message);
 	cr_assert_eq(status, 0, "the child ran every op (status %d)", status);
 	/* Results under 100 are errno values, the rest exit statuses. */
 	for (size_t i = 0; i < nops; i++)
-		cr_expect_eq(results[i], ops[i].want,
+		cr_expect_eq(rep.results[i], ops[i].want,
 			     "%s: got %d (%s), want %d (%s)", ops[i].what,
-			     results[i],
-			     results[i] < 100 ? strerror(results[i]) : "status",
+			     rep.results[i],
+			     rep.results[i] < 100 ? strerror(rep.results[i])
+						  : "status",
 			     ops[i].want,
 			     ops[i].want < 100 ? strerror(ops[i].want)
 					       : "status");
@@ -366,7 +341,7 @@ static void grant_system(nono_caps *caps)
 
 Test(deny_live, rest_of_tree_keeps_its_access)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -402,7 +377,7 @@ Test(deny_live, rest_of_tree_keeps_its_access)
 
 Test(deny_live, denied_directory_cannot_be_used)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -432,7 +407,7 @@ Test(deny_live, denied_directory_cannot_be_used)
 
 Test(deny_live, denied_directory_cannot_be_moved_or_replaced)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -471,7 +446,7 @@ Test(deny_live, denied_directory_cannot_be_moved_or_replaced)
  * the denied path, so those directories have none. */
 Test(deny_live, directories_on_the_way_lose_listing_and_creating)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -493,9 +468,29 @@ Test(deny_live, directories_on_the_way_lose_listing_and_creating)
 	nono_caps_free(caps);
 }
 
+/* The pipes of entries_created_later_on_the_way_get_nothing. */
+static int late_wait[2], late_go[2];
+
+/* In the parent while the child runs: waits until it applied, makes the
+ * files from outside the sandbox and lets the child go on. */
+static void make_late_files(void *arg)
+{
+	char c;
+
+	(void)arg;
+	/* The child's ends: a child that dies before it writes must give
+	 * the parent EOF, not a read that never returns. */
+	close(late_wait[1]);
+	close(late_go[0]);
+	cr_assert_eq(read(late_wait[0], &c, 1), 1, "the child applied");
+	tu_write_file(P("home/late.txt"), "late\n");
+	tu_write_file(P("home/docs/late.txt"), "late\n");
+	cr_assert_eq(write(late_go[1], "g", 1), 1, "go");
+}
+
 Test(deny_live, entries_created_later_on_the_way_get_nothing)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -507,55 +502,31 @@ Test(deny_live, entries_created_later_on_the_way_get_nothing)
 		{ OP_READ, P("home/docs/late.txt"), .want = 0,
 		  .what = "a file made after apply in docs" },
 	};
-	int wait_pipe[2], go_pipe[2];
-	cr_assert_eq(pipe2(wait_pipe, O_CLOEXEC), 0, "pipe");
-	cr_assert_eq(pipe2(go_pipe, O_CLOEXEC), 0, "pipe");
+	struct tu_report rep;
 
+	cr_assert_eq(pipe2(late_wait, O_CLOEXEC), 0, "pipe");
+	cr_assert_eq(pipe2(late_go, O_CLOEXEC), 0, "pipe");
 	/* The child applies, tells the parent; the parent creates the
 	 * files from outside the sandbox and lets it go on. */
 	struct job job = { .caps = caps,
 			   .ops = ops,
 			   .nops = 4,
-			   .go_fd = go_pipe[0],
-			   .wait_fd = wait_pipe[1] };
-	int p[2];
-	cr_assert_eq(pipe2(p, O_CLOEXEC), 0, "pipe2");
-	job.report_fd = p[1];
-	fflush(NULL);
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0, "fork");
-	if (pid == 0)
-		_exit(child_main(&job));
-	/* The child's ends: a child that dies before it writes must give
-	 * the parent EOF, not a read that never returns. */
-	close(p[1]);
-	close(wait_pipe[1]);
-	close(go_pipe[0]);
-	char c;
-	cr_assert_eq(read(wait_pipe[0], &c, 1), 1, "the child applied");
-	tu_write_file(P("home/late.txt"), "late\n");
-	tu_write_file(P("home/docs/late.txt"), "late\n");
-	cr_assert_eq(write(go_pipe[1], "g", 1), 1, "go");
-	int ws;
-	cr_assert_eq(waitpid(pid, &ws, 0), pid, "waitpid");
-	struct report rep;
-	cr_assert_eq(read(p[0], &rep, sizeof(rep)), (ssize_t)sizeof(rep),
-		     "report");
+			   .go_fd = late_go[0],
+			   .wait_fd = late_wait[1],
+			   .meanwhile = make_late_files };
+	run_job(&job, &rep);
+	close(late_wait[0]);
+	close(late_go[1]);
 	cr_assert_eq(rep.apply_rc, 0, "apply: %s", rep.message);
-	for (size_t i = 0; i < 4; i++) {
-		int r = -1;
-		cr_assert_eq(read(p[0], &r, sizeof(r)), (ssize_t)sizeof(r),
-			     "result %zu", i);
-		cr_expect_eq(r, ops[i].want, "%s: got %d, want %d", ops[i].what,
-			     r, ops[i].want);
-	}
-	close(p[0]);
+	for (size_t i = 0; i < 4; i++)
+		cr_expect_eq(rep.results[i], ops[i].want, "%s: got %d, want %d",
+			     ops[i].what, rep.results[i], ops[i].want);
 	nono_caps_free(caps);
 }
 
 Test(deny_live, deny_of_one_file)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	tu_write_file(P("home/docs/secret.txt"), "secret\n");
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
@@ -587,7 +558,7 @@ Test(deny_live, deny_of_one_file)
 
 Test(deny_live, several_denies_in_one_tree)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -610,7 +581,7 @@ Test(deny_live, several_denies_in_one_tree)
 
 Test(deny_live, deny_through_a_symlink_denies_its_target)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	nono_deny_cap d;
 	char *real = NULL;
@@ -639,7 +610,7 @@ Test(deny_live, deny_through_a_symlink_denies_its_target)
  * or a link to "." would grant the whole directory back. */
 Test(deny_live, symlink_entries_grant_nothing_back)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	cr_assert_eq(symlink(".", P("home/docs/self")), 0, "symlink");
 	tu_write_file(P("home/docs/secret.txt"), "secret\n");
@@ -660,7 +631,7 @@ Test(deny_live, symlink_entries_grant_nothing_back)
 
 Test(deny_live, grant_beneath_a_deny_stands)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	char *id = P("home/.ssh/id");
 
@@ -683,7 +654,7 @@ Test(deny_live, grant_beneath_a_deny_stands)
 
 Test(deny_live, deny_at_a_granted_path_wins)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	grant(caps, "home/.ssh", NONO_ACCESS_READ);
@@ -699,7 +670,7 @@ Test(deny_live, deny_at_a_granted_path_wins)
 
 Test(deny_live, read_only_grant_with_a_deny)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ);
 	deny(caps, "home/.gnupg");
@@ -719,7 +690,7 @@ Test(deny_live, read_only_grant_with_a_deny)
  * each take a rule. */
 Test(deny_live, deny_beneath_a_grant_of_the_root)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	cr_assert_eq(nono_caps_allow_path(caps, "/", NONO_ACCESS_READ), 0,
 		     "grant /");
@@ -740,7 +711,7 @@ Test(deny_live, deny_beneath_a_grant_of_the_root)
 
 Test(deny_live, deny_outside_every_grant_changes_nothing)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home/docs", NONO_ACCESS_READ_WRITE);
 	deny(caps, "out");
@@ -757,7 +728,7 @@ Test(deny_live, deny_outside_every_grant_changes_nothing)
 
 Test(deny_live, denied_path_removed_before_apply)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.gnupg");
@@ -773,16 +744,15 @@ Test(deny_live, denied_path_removed_before_apply)
 
 Test(deny_live, split_grant_removed_before_apply_fails)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
-	struct report rep;
-	int results[1];
+	struct tu_report rep;
 	grant(caps, "home/docs", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/docs/sub");
 	tu_rm_rf(P("home/docs"));
 
 	struct job job = { .caps = caps };
-	run_job(&job, &rep, results);
+	run_job(&job, &rep);
 	cr_expect_eq(rep.apply_rc, NONO_EAPPLY, "apply fails: %s (%s)",
 		     nono_strerror(rep.apply_rc), rep.message);
 	cr_expect(strstr(rep.message, "home/docs") != NULL,
@@ -792,7 +762,7 @@ Test(deny_live, split_grant_removed_before_apply_fails)
 
 Test(deny_live, hard_link_in_the_same_directory_is_denied_too)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	tu_write_file(P("home/docs/secret.txt"), "secret\n");
 	cr_assert_eq(link(P("home/docs/secret.txt"), P("home/docs/alias")), 0,
@@ -810,10 +780,9 @@ Test(deny_live, hard_link_in_the_same_directory_is_denied_too)
 
 Test(deny_live, hard_link_elsewhere_is_reported)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
-	struct report rep;
-	int results[1];
+	struct tu_report rep;
 	tu_write_file(P("home/docs/secret.txt"), "secret\n");
 	cr_assert_eq(link(P("home/docs/secret.txt"), P("home/alias")), 0,
 		     "link");
@@ -821,7 +790,7 @@ Test(deny_live, hard_link_elsewhere_is_reported)
 	deny(caps, "home/docs/secret.txt");
 
 	struct job job = { .caps = caps };
-	run_job(&job, &rep, results);
+	run_job(&job, &rep);
 	cr_expect_eq(rep.apply_rc, NONO_EUNSUPPORTED,
 		     "strict apply refuses what it cannot enforce exactly: "
 		     "%s (%s)",
@@ -830,7 +799,7 @@ Test(deny_live, hard_link_elsewhere_is_reported)
 		  "the message says why: %s", rep.message);
 
 	job.flags = NONO_APPLY_BEST_EFFORT;
-	run_job(&job, &rep, results);
+	run_job(&job, &rep);
 	cr_expect_eq(rep.apply_rc, 0, "best effort applies: %s", rep.message);
 	cr_expect(strstr(rep.result.dropped_details, "secret.txt") != NULL,
 		  "and reports it: %s", rep.result.dropped_details);
@@ -854,14 +823,13 @@ static void expect_apply(const nono_caps *caps, unsigned flags, int want_rc,
 			   .nops = nops,
 			   .before = before,
 			   .before_arg = before_arg };
-	int results[MAX_OPS];
-	struct report rep;
+	struct tu_report rep;
 	const char *text;
 	int status;
 
 	cr_assert_leq(nops, (size_t)MAX_OPS, "few enough ops");
-	status = run_job(&job, &rep, results);
-	cr_assert_neq(status, CHILD_SETUP_FAILED, "the child's setup works");
+	status = run_job(&job, &rep);
+	cr_assert_neq(status, TU_CHILD_SETUP_FAILED, "the child's setup works");
 	cr_assert_eq(rep.apply_rc, want_rc, "nono_apply: got %s (%s), want %s",
 		     nono_strerror(rep.apply_rc), rep.message,
 		     nono_strerror(want_rc));
@@ -869,10 +837,10 @@ static void expect_apply(const nono_caps *caps, unsigned flags, int want_rc,
 	cr_expect(strstr(text, says) != NULL, "the report says \"%s\": %s",
 		  says, text);
 	for (size_t i = 0; rep.apply_rc == 0 && i < nops; i++)
-		cr_expect_eq(results[i], ops[i].want,
+		cr_expect_eq(rep.results[i], ops[i].want,
 			     "%s: got %d (%s), want %d (%s)", ops[i].what,
-			     results[i], strerror(results[i]), ops[i].want,
-			     strerror(ops[i].want));
+			     rep.results[i], strerror(rep.results[i]),
+			     ops[i].want, strerror(ops[i].want));
 }
 
 #define EXPECT_APPLY(caps, flags, rc, says, before, arg, ...)                  \
@@ -886,7 +854,7 @@ static void expect_apply(const nono_caps *caps, unsigned flags, int want_rc,
  * so with best effort the file is unreachable by either name. */
 Test(deny_live, denied_directory_with_a_hard_link_beside_the_way)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -921,7 +889,7 @@ Test(deny_live, denied_directory_with_a_hard_link_beside_the_way)
  * best effort applies and, as documented, leaves it reachable there. */
 Test(deny_live, denied_directory_with_a_hard_link_deeper_in_the_grant)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -948,7 +916,7 @@ Test(deny_live, denied_directory_with_a_hard_link_deeper_in_the_grant)
  * outside every grant is refused too. */
 Test(deny_live, denied_directory_with_a_hard_link_outside_every_grant)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/.ssh");
@@ -1002,7 +970,7 @@ static int can_unshare(void *arg)
  */
 Test(deny_live, bind_mount_of_what_a_deny_protects_is_refused)
 {
-	require_landlock();
+	tu_require_landlock();
 	if (tu_in_child(can_unshare, NULL) != 0)
 		cr_skip_test("no mount namespace here (needs CAP_SYS_ADMIN)");
 	tu_mkdir(P("home/mnt"));
@@ -1052,7 +1020,7 @@ Test(deny_live, bind_mount_of_what_a_deny_protects_is_refused)
 
 static void require_rm(void)
 {
-	require_landlock();
+	tu_require_landlock();
 	if (!tu_exists("/usr/bin/rm") || !tu_exists("/bin/sh"))
 		cr_skip_test("needs /usr/bin/rm and /bin/sh");
 }
@@ -1252,13 +1220,12 @@ Test(deny_live, taking_execute_from_the_dynamic_loader_is_refused)
 	if (!tu_exists(LDSO))
 		cr_skip_test("no %s here", LDSO);
 	nono_caps *caps = caps_new();
-	struct report rep;
-	int results[1];
+	struct tu_report rep;
 
 	grant_system(caps);
 	cr_assert_eq(nono_caps_block_command(caps, LDSO), 0, "block ld.so");
 	struct job job = { .caps = caps };
-	run_job(&job, &rep, results);
+	run_job(&job, &rep);
 	cr_expect_eq(rep.apply_rc, NONO_EINVAL, "refused: %s (%s)",
 		     nono_strerror(rep.apply_rc), rep.message);
 	cr_expect(strstr(rep.message, "dynamic loader") != NULL,
@@ -1297,14 +1264,14 @@ static int op_apply_timed(void *arg)
 	double ms = now_ms() - t0;
 
 	if (rc != 0)
-		return CHILD_APPLY_FAILED;
+		return TU_CHILD_APPLY_FAILED;
 	/* Generous against a loaded CI machine; bench/ measures it. */
 	return ms < 500 ? 0 : 1;
 }
 
 Test(deny_live, carve_out_in_a_large_directory_applies_quickly)
 {
-	require_landlock();
+	tu_require_landlock();
 	nono_caps *caps = caps_new();
 	char *big = P("home/big");
 

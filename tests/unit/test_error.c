@@ -214,3 +214,11 @@ Test(error, access_parse)
 	cr_assert_eq(nono_access_parse(NULL, &a), NONO_EINVAL, "NULL text");
 	cr_assert_eq(nono_access_parse("read", NULL), NONO_EINVAL, "NULL out");
 }
+
+Test(error, step_names_are_distinct_and_closed)
+{
+	cr_assert_str_eq(nono_step_str(NONO_STEP_RESTRICT_SELF),
+			 "landlock_restrict_self", "a step's name");
+	cr_assert_str_eq(nono_step_str((nono_step)999), "unknown step",
+			 "a step outside the set");
+}

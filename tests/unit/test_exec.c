@@ -24,12 +24,9 @@
 
 static char *root;
 static char *secret;
-static nono_support_info support;
 
 static void setup(void)
 {
-	cr_assert_eq(nono_support_info_get(&support), 0,
-		     "support info must be readable");
 	root = tu_tmpdir();
 	secret = tu_fmt("%s/secret.txt", root);
 	tu_write_file(secret, "hunter2\n");
@@ -43,13 +40,6 @@ static void teardown(void)
 }
 
 TestSuite(exec, .init = setup, .fini = teardown);
-
-static void require_sandbox(void)
-{
-	if (!support.is_supported)
-		cr_skip_test("Landlock is not available here: %s",
-			     support.details);
-}
 
 /* What the programs here need to start: the system's files, read-only.
  * The test's own directory is not in it. */
@@ -103,7 +93,7 @@ static bool all_bytes(const char *buf, size_t len, const char *pattern)
 
 Test(exec, captures_megabytes_on_both_streams_without_deadlock)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	/* stderr first: a parent that read stdout to its end before
@@ -133,7 +123,7 @@ Test(exec, captures_megabytes_on_both_streams_without_deadlock)
 
 Test(exec, exit_status_and_empty_output)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/bin/sh", "-c", "exit 42", NULL };
@@ -150,7 +140,7 @@ Test(exec, exit_status_and_empty_output)
 
 Test(exec, signalled_child_reports_its_signal)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/bin/sh", "-c", "kill -TERM $$", NULL };
@@ -185,7 +175,7 @@ static char proc_state(pid_t pid)
 
 Test(exec, timeout_kills_the_child_and_its_group)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	struct timespec t0, t1;
@@ -224,7 +214,7 @@ Test(exec, timeout_kills_the_child_and_its_group)
 
 Test(exec, setup_failure_exits_126_with_one_line)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/bin/true", NULL };
@@ -245,7 +235,7 @@ Test(exec, setup_failure_exits_126_with_one_line)
 
 Test(exec, apply_failure_exits_126_with_the_reason)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/bin/true", NULL };
@@ -267,7 +257,7 @@ Test(exec, apply_failure_exits_126_with_the_reason)
 
 Test(exec, exec_failure_exits_127)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/nonexistent/program", "x", NULL };
@@ -285,7 +275,7 @@ Test(exec, exec_failure_exits_127)
 
 Test(exec, child_is_sandboxed_and_caller_is_not)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/bin/cat", secret, NULL };
@@ -321,7 +311,7 @@ Test(exec, child_is_sandboxed_and_caller_is_not)
 
 Test(exec, other_descriptors_are_closed_in_the_child)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	/* Not close-on-exec, as a careless caller would leave it. */
@@ -342,7 +332,7 @@ Test(exec, other_descriptors_are_closed_in_the_child)
 
 Test(exec, environment_and_working_directory)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_opts opts;
 	nono_exec_output out;
@@ -377,7 +367,7 @@ Test(exec, environment_and_working_directory)
 
 Test(exec, nono_exec_gives_the_descriptors_and_the_pid)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_opts opts;
 	char *const argv[] = { "/bin/sh", "-c", "echo out; echo err >&2",
@@ -411,7 +401,7 @@ Test(exec, nono_exec_gives_the_descriptors_and_the_pid)
 
 Test(exec, stdin_minus_one_is_dev_null)
 {
-	require_sandbox();
+	tu_require_landlock();
 	nono_caps *caps = system_caps();
 	nono_exec_output out;
 	char *const argv[] = { "/bin/cat", NULL };

@@ -236,8 +236,6 @@ ParameterizedTestParameters(filter_live, decision)
 				   sizeof(cases) / sizeof(cases[0]));
 }
 
-static nono_support_info support;
-
 static char *grant_dir;
 static char *file_path;
 static char buf[4096];
@@ -329,14 +327,9 @@ static int make_call(void *arg)
 
 ParameterizedTest(const struct fcase *c, filter_live, decision)
 {
-	cr_assert_eq(nono_support_info_get(&support), 0, "support info");
-	if (!support.is_supported)
-		cr_skip_test("Landlock is not available here: %s",
-			     support.details);
-	if (c->setup >= S_CONNECT && support.abi < 4)
-		cr_skip_test("%s: TCP ports need Landlock ABI 4; this kernel "
-			     "has %d",
-			     c->name, support.abi);
+	tu_require_landlock();
+	if (c->setup >= S_CONNECT)
+		tu_require_abi(4, "TCP ports");
 	grant_dir = tu_tmpdir();
 	file_path = tu_fmt("%s/file", grant_dir);
 	tu_write_file(file_path, "x");
@@ -380,13 +373,10 @@ static uint64_t cap_effective(void)
 
 static void require_root(void)
 {
-	cr_assert_eq(nono_support_info_get(&support), 0, "support info");
-	if (!support.is_supported)
-		cr_skip_test("Landlock is not available here: %s",
-			     support.details);
+	tu_require_landlock();
 	if (!(cap_effective() & (UINT64_C(1) << CAP_SYS_ADMIN)))
-		cr_skip_test("the tests run without CAP_SYS_ADMIN: there are "
-			     "no capabilities to drop");
+		tu_skip(0, "the tests run without CAP_SYS_ADMIN: there are "
+			   "no capabilities to drop");
 }
 
 static int apply_caps(uint64_t keep)

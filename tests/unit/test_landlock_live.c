@@ -6,8 +6,8 @@
  * itself is never sandboxed.
  *
  * A child exits with 0 when the operation worked, with the errno when it
- * failed (EACCES = 13, EXDEV = 18, ...), with CHILD_APPLY_FAILED when
- * nono_apply failed and with CHILD_SETUP_FAILED when the test's own set-up
+ * failed (EACCES = 13, EXDEV = 18, ...), with TU_CHILD_APPLY_FAILED when
+ * nono_apply failed and with TU_CHILD_SETUP_FAILED when the test's own set-up
  * inside the child failed.
  */
 #include <criterion/criterion.h>
@@ -30,17 +30,6 @@
 #include "libnono.h"
 #include "helpers/testutil.h"
 
-#define CHILD_ERRNO_MAX 119
-#define CHILD_APPLY_FAILED 120
-#define CHILD_SETUP_FAILED 121
-
-/* What the child tells the parent about nono_apply. */
-struct report {
-	int apply_rc;
-	nono_apply_result result;
-	char message[sizeof(((nono_diag *)0)->message)];
-};
-
 struct job {
 	const nono_caps *caps;
 	unsigned flags;
@@ -53,7 +42,6 @@ struct job {
 	const char *a;
 	const char *b;
 	int port;
-	int report_fd;
 };
 
 /* Per-test fixture: a fresh tree under /tmp with granted and ungranted
@@ -96,72 +84,47 @@ static void teardown(void)
 
 TestSuite(landlock_live, .init = setup, .fini = teardown);
 
-static void require_abi(int abi, const char *what)
-{
-	if (!support.is_supported)
-		cr_skip_test("Landlock is not available here: %s",
-			     support.details);
-	if (support.abi < abi)
-		cr_skip_test("%s needs Landlock ABI %d; this kernel has %d",
-			     what, abi, support.abi);
-}
-
-static int errno_code(void)
-{
-	int e = errno;
-	if (e <= 0 || e > CHILD_ERRNO_MAX)
-		return CHILD_ERRNO_MAX;
-	return e;
-}
-
-static int child_main(void *arg)
+static int job_pre(void *arg)
 {
 	const struct job *job = arg;
-	struct report rep;
-	nono_diag diag;
 
-	memset(&rep, 0, sizeof(rep));
-	if (job->pre && job->pre(job) != 0) {
-		/* The parent still expects a report. */
-		if (write(job->report_fd, &rep, sizeof(rep)) < 0)
-			return CHILD_SETUP_FAILED;
-		return CHILD_SETUP_FAILED;
-	}
-	rep.apply_rc = nono_apply(job->caps, job->flags, &rep.result, &diag);
-	if (rep.apply_rc != 0)
-		snprintf(rep.message, sizeof(rep.message), "%s", diag.message);
-	if (write(job->report_fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
-		return CHILD_SETUP_FAILED;
-	if (rep.apply_rc != 0 && !job->op_even_if_apply_fails)
-		return CHILD_APPLY_FAILED;
-	return job->op ? job->op(job) : 0;
+	return job->pre(job);
+}
+
+static int job_op(void *arg)
+{
+	const struct job *job = arg;
+
+	return job->op(job);
+}
+
+/* The job as the shared harness runs it (tests/helpers/testutil.h). */
+static struct tu_apply as_apply(struct job *job)
+{
+	return (struct tu_apply){
+		.caps = job->caps,
+		.flags = job->flags,
+		.pre = job->pre ? job_pre : NULL,
+		.op = job->op ? job_op : NULL,
+		.op_even_if_apply_fails = job->op_even_if_apply_fails,
+		.arg = job,
+	};
 }
 
 /* Runs the job in a child; fills *rep and returns the exit status. */
-static int run_job(struct job *job, struct report *rep)
+static int run_job(struct job *job, struct tu_report *rep)
 {
-	int p[2];
-	cr_assert_eq(pipe2(p, O_CLOEXEC), 0, "pipe2: %s", strerror(errno));
-	job->report_fd = p[1];
-	int status = tu_in_child(child_main, job);
-	close(p[1]);
-	memset(rep, 0, sizeof(*rep));
-	ssize_t n = read(p[0], rep, sizeof(*rep));
-	close(p[0]);
-	cr_assert_eq(n, (ssize_t)sizeof(*rep),
-		     "the child sends its apply report (exit status %d)",
-		     status);
-	return status;
+	const struct tu_apply a = as_apply(job);
+
+	return tu_apply_in_child(&a, rep);
 }
 
 /* Runs a job that must apply, and returns the operation's exit status. */
 static int run_applied(struct job *job)
 {
-	struct report rep;
-	int status = run_job(job, &rep);
-	cr_assert_eq(rep.apply_rc, 0, "nono_apply succeeds: %s (%s)",
-		     nono_strerror(rep.apply_rc), rep.message);
-	return status;
+	const struct tu_apply a = as_apply(job);
+
+	return tu_apply_ok(&a);
 }
 
 static nono_caps *caps_new(void)
@@ -208,9 +171,9 @@ static int op_read_a(const struct job *job)
 	char c;
 	int fd = open(job->a, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno_code();
+		return tu_errno_code();
 	ssize_t n = read(fd, &c, 1);
-	int rc = n == 1 ? 0 : errno_code();
+	int rc = n == 1 ? 0 : tu_errno_code();
 	close(fd);
 	return rc;
 }
@@ -219,12 +182,13 @@ static int op_list_a(const struct job *job)
 {
 	DIR *d = opendir(job->a);
 	if (!d)
-		return errno_code();
+		return tu_errno_code();
 	errno = 0;
 	int count = 0;
 	while (readdir(d))
 		count++;
-	int rc = errno ? errno_code() : (count > 0 ? 0 : CHILD_SETUP_FAILED);
+	int rc = errno ? tu_errno_code()
+		       : (count > 0 ? 0 : TU_CHILD_SETUP_FAILED);
 	closedir(d);
 	return rc;
 }
@@ -233,9 +197,9 @@ static int op_write_a(const struct job *job)
 {
 	int fd = open(job->a, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
-		return errno_code();
+		return tu_errno_code();
 	ssize_t n = write(fd, "more\n", 5);
-	int rc = n == 5 ? 0 : errno_code();
+	int rc = n == 5 ? 0 : tu_errno_code();
 	close(fd);
 	return rc;
 }
@@ -244,31 +208,31 @@ static int op_create_a(const struct job *job)
 {
 	int fd = open(job->a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return errno_code();
+		return tu_errno_code();
 	close(fd);
 	return 0;
 }
 
 static int op_mkdir_a(const struct job *job)
 {
-	return mkdir(job->a, 0755) == 0 ? 0 : errno_code();
+	return mkdir(job->a, 0755) == 0 ? 0 : tu_errno_code();
 }
 
 static int op_rename_a_b(const struct job *job)
 {
-	return rename(job->a, job->b) == 0 ? 0 : errno_code();
+	return rename(job->a, job->b) == 0 ? 0 : tu_errno_code();
 }
 
 static int op_truncate_a(const struct job *job)
 {
-	return truncate(job->a, 0) == 0 ? 0 : errno_code();
+	return truncate(job->a, 0) == 0 ? 0 : tu_errno_code();
 }
 
 static int op_open_trunc_a(const struct job *job)
 {
 	int fd = open(job->a, O_RDONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
-		return errno_code();
+		return tu_errno_code();
 	close(fd);
 	return 0;
 }
@@ -278,14 +242,14 @@ static int op_exec_a(const struct job *job)
 	char *const argv[] = { (char *)job->a, NULL };
 	char *const envp[] = { NULL };
 	execve(job->a, argv, envp);
-	return errno_code();
+	return tu_errno_code();
 }
 
 static int op_connect_port(const struct job *job)
 {
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return errno_code();
+		return tu_errno_code();
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = htons((uint16_t)job->port),
@@ -293,7 +257,7 @@ static int op_connect_port(const struct job *job)
 	};
 	int rc = connect(s, (struct sockaddr *)&sin, sizeof(sin)) == 0
 			 ? 0
-			 : errno_code();
+			 : tu_errno_code();
 	close(s);
 	return rc;
 }
@@ -303,7 +267,7 @@ static int op_bind_any_port(const struct job *job)
 	(void)job;
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return errno_code();
+		return tu_errno_code();
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = 0,
@@ -311,7 +275,7 @@ static int op_bind_any_port(const struct job *job)
 	};
 	int rc = bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0
 			 ? 0
-			 : errno_code();
+			 : tu_errno_code();
 	close(s);
 	return rc;
 }
@@ -329,17 +293,17 @@ static int op_grandchild(const struct job *job)
 {
 	pid_t pid = fork();
 	if (pid < 0)
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	if (pid == 0) {
 		struct job inner = *job;
 		if (op_read_a(&inner) != 0)
-			_exit(CHILD_SETUP_FAILED);
+			_exit(TU_CHILD_SETUP_FAILED);
 		inner.a = job->b;
 		_exit(op_read_a(&inner));
 	}
 	int ws;
 	if (waitpid(pid, &ws, 0) < 0 || !WIFEXITED(ws))
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	return WEXITSTATUS(ws);
 }
 
@@ -347,7 +311,7 @@ static int op_grandchild(const struct job *job)
 
 Test(landlock_live, read_allowed_file_in_granted_dir)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 
@@ -359,7 +323,7 @@ Test(landlock_live, read_allowed_file_in_granted_dir)
 
 Test(landlock_live, read_outside_grants_denied)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 
@@ -371,7 +335,7 @@ Test(landlock_live, read_outside_grants_denied)
 
 Test(landlock_live, list_granted_dir_only)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 
@@ -385,7 +349,7 @@ Test(landlock_live, list_granted_dir_only)
 
 Test(landlock_live, write_in_read_grant_denied)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 	char *newfile = tu_fmt("%s/new", dir_a);
@@ -407,7 +371,7 @@ Test(landlock_live, write_in_read_grant_denied)
 
 Test(landlock_live, write_and_create_in_write_grant)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_WRITE);
 	char *newfile = tu_fmt("%s/new", dir_a);
@@ -446,7 +410,7 @@ Test(landlock_live, write_and_create_in_write_grant)
 
 Test(landlock_live, rename_across_write_grants)
 {
-	require_abi(2, "renaming across directories (REFER)");
+	tu_require_abi(2, "renaming across directories (REFER)");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ_WRITE);
 	grant_dir(caps, dir_b, NONO_ACCESS_READ_WRITE);
@@ -465,7 +429,7 @@ Test(landlock_live, rename_across_write_grants)
 
 Test(landlock_live, rename_out_of_grants_denied)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ_WRITE);
 	char *dest = tu_fmt("%s/moved", dir_c);
@@ -483,7 +447,7 @@ Test(landlock_live, rename_out_of_grants_denied)
 
 Test(landlock_live, truncate_denied_in_read_grant)
 {
-	require_abi(3, "restricting truncate");
+	tu_require_abi(3, "restricting truncate");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 
@@ -500,7 +464,7 @@ Test(landlock_live, truncate_denied_in_read_grant)
 
 Test(landlock_live, truncate_allowed_in_write_grant)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ_WRITE);
 
@@ -527,7 +491,7 @@ static void grant_system(nono_caps *caps)
 
 Test(landlock_live, exec_under_read_grant)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	cr_assert(exists("/usr/bin/true"), "/usr/bin/true exists");
 	nono_caps *caps = caps_new();
 	grant_system(caps);
@@ -542,7 +506,7 @@ Test(landlock_live, exec_under_read_grant)
 
 Test(landlock_live, exec_outside_grants_denied)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	char *copy = tu_fmt("%s/true", dir_c);
 	char *cmd =
 		tu_fmt("cp /usr/bin/true '%s' && chmod 755 '%s'", copy, copy);
@@ -567,7 +531,7 @@ Test(landlock_live, exec_outside_grants_denied)
 
 Test(landlock_live, allow_file_grants_one_file)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	char *sibling = tu_fmt("%s/sibling", dir_a);
 	tu_write_file(sibling, "sibling\n");
 	nono_caps *caps = caps_new();
@@ -588,7 +552,7 @@ Test(landlock_live, allow_file_grants_one_file)
 
 Test(landlock_live, allow_file_read_write)
 {
-	require_abi(3, "truncate on a file grant");
+	tu_require_abi(3, "truncate on a file grant");
 	nono_caps *caps = caps_new();
 	grant_file(caps, file_a, NONO_ACCESS_READ_WRITE);
 	grant_file(caps, "/dev/null", NONO_ACCESS_READ_WRITE);
@@ -608,7 +572,7 @@ Test(landlock_live, allow_file_read_write)
 
 Test(landlock_live, dev_dir_grant_applies)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, "/dev", NONO_ACCESS_READ_WRITE);
 
@@ -621,7 +585,7 @@ Test(landlock_live, dev_dir_grant_applies)
 
 Test(landlock_live, grandchild_is_confined)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 
@@ -632,7 +596,7 @@ Test(landlock_live, grandchild_is_confined)
 		     "a process forked after apply is denied outside the "
 		     "grants (exit %d would mean the granted file did not "
 		     "read)",
-		     CHILD_SETUP_FAILED);
+		     TU_CHILD_SETUP_FAILED);
 	nono_caps_free(caps);
 }
 
@@ -659,7 +623,7 @@ static int loopback_listener(int *port)
 
 Test(landlock_live, tcp_connect_denied_when_blocked)
 {
-	require_abi(4, "blocking TCP");
+	tu_require_abi(4, "blocking TCP");
 	int port;
 	int listener = loopback_listener(&port);
 	nono_caps *caps = caps_new();
@@ -678,7 +642,7 @@ Test(landlock_live, tcp_connect_denied_when_blocked)
 
 Test(landlock_live, tcp_connect_allowed_by_default)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	int port;
 	int listener = loopback_listener(&port);
 	nono_caps *caps = caps_new();
@@ -700,15 +664,15 @@ static int pre_nnp_clear(const struct job *job)
 
 Test(landlock_live, sets_no_new_privs)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps,
 			   .pre = pre_nnp_clear,
 			   .op = op_nnp_set };
 	int status = run_job(&job, &rep);
-	if (status == CHILD_SETUP_FAILED)
-		cr_skip_test("no_new_privs is already set by the environment");
+	if (status == TU_CHILD_SETUP_FAILED)
+		tu_skip(0, "no_new_privs is already set by the environment");
 	cr_expect_eq(rep.apply_rc, 0, "apply succeeds: %s", rep.message);
 	cr_expect_eq(status, 0, "no_new_privs is set after apply");
 	nono_caps_free(caps);
@@ -731,12 +695,12 @@ static int pre_spawn_thread(const struct job *job)
 
 Test(landlock_live, second_thread_needs_this_thread_only)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 	bool tsync = support.features & NONO_FEATURE_ALL_THREADS;
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps,
 			   .pre = pre_spawn_thread,
 			   .op = op_read_a,
@@ -758,7 +722,8 @@ Test(landlock_live, second_thread_needs_this_thread_only)
 			     rep.message);
 		cr_expect(strstr(rep.message, "thread") != NULL,
 			  "the message speaks of threads: %s", rep.message);
-		cr_expect_eq(status, CHILD_APPLY_FAILED, "nothing was applied");
+		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
+			     "nothing was applied");
 	}
 
 	job.flags = NONO_APPLY_THIS_THREAD_ONLY;
@@ -783,13 +748,13 @@ Test(landlock_live, second_thread_needs_this_thread_only)
  * them applies strictly, and the rest of the sandbox holds. */
 Test(landlock_live, command_lists_apply_strictly)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ);
 	cr_assert_eq(nono_caps_block_command(caps, "rm"), 0, "block_command");
 	cr_assert_eq(nono_caps_allow_command(caps, "ls"), 0, "allow_command");
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps, .op = op_read_a, .a = file_b };
 	int status = run_job(&job, &rep);
 	cr_expect_eq(rep.apply_rc, 0, "command lists apply strictly: %s (%s)",
@@ -810,12 +775,12 @@ static unsigned asked_features(void)
 
 Test(landlock_live, best_effort_result_fields)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ_WRITE);
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block_network");
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps,
 			   .flags = NONO_APPLY_BEST_EFFORT,
 			   .op = op_read_a,
@@ -853,12 +818,12 @@ Test(landlock_live, best_effort_result_fields)
 
 Test(landlock_live, strict_result_fields)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, dir_a, NONO_ACCESS_READ_WRITE);
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block_network");
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps, .op = op_read_a, .a = file_b };
 	int status = run_job(&job, &rep);
 	if ((asked_features() & ~support.features) == 0) {
@@ -875,7 +840,8 @@ Test(landlock_live, strict_result_fields)
 		cr_expect_eq(rep.apply_rc, NONO_EUNSUPPORTED,
 			     "ABI %d cannot enforce it all: %s", support.abi,
 			     rep.message);
-		cr_expect_eq(status, CHILD_APPLY_FAILED, "nothing was applied");
+		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
+			     "nothing was applied");
 	}
 	nono_caps_free(caps);
 }
@@ -884,7 +850,7 @@ Test(landlock_live, strict_result_fields)
 
 Test(landlock_live, removed_grant_fails_and_names_it)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	char *gone = tu_fmt("%s/gone", root);
 	cr_assert_eq(mkdir(gone, 0755), 0, "mkdir");
 	nono_caps *caps = caps_new();
@@ -892,7 +858,7 @@ Test(landlock_live, removed_grant_fails_and_names_it)
 	grant_dir(caps, gone, NONO_ACCESS_READ);
 	cr_assert_eq(rmdir(gone), 0, "rmdir");
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps,
 			   .op = op_read_a,
 			   .a = file_b,
@@ -911,7 +877,7 @@ Test(landlock_live, removed_grant_fails_and_names_it)
 
 Test(landlock_live, dir_grant_replaced_by_file_fails)
 {
-	require_abi(1, "filesystem rules");
+	tu_require_abi(1, "filesystem rules");
 	char *swapped = tu_fmt("%s/swapped", root);
 	cr_assert_eq(mkdir(swapped, 0755), 0, "mkdir");
 	nono_caps *caps = caps_new();
@@ -919,7 +885,7 @@ Test(landlock_live, dir_grant_replaced_by_file_fails)
 	cr_assert_eq(rmdir(swapped), 0, "rmdir");
 	tu_write_file(swapped, "now a file\n");
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps };
 	run_job(&job, &rep);
 	cr_expect_eq(rep.apply_rc, NONO_EAPPLY, "apply fails: %s",
@@ -934,7 +900,7 @@ Test(landlock_live, dir_grant_replaced_by_file_fails)
 
 Test(landlock_live, invalid_arguments)
 {
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = NULL,
 			   .op = op_read_a,
 			   .a = file_b,

@@ -8,8 +8,8 @@
  * process to signal) is made by the parent, outside the sandbox.
  *
  * A child exits with 0 when the operation worked, with the errno when it
- * failed (EACCES = 13, EPERM = 1, ...), with CHILD_APPLY_FAILED when
- * nono_apply failed and with CHILD_SETUP_FAILED when the test's own set-up
+ * failed (EACCES = 13, EPERM = 1, ...), with TU_CHILD_APPLY_FAILED when
+ * nono_apply failed and with TU_CHILD_SETUP_FAILED when the test's own set-up
  * inside the child failed. A child killed by a signal shows as 128 + the
  * signal number (tu_in_child), which no expected value matches.
  */
@@ -60,24 +60,10 @@
 #define __NR_io_uring_setup 425
 #endif
 
-#define CHILD_ERRNO_MAX 119
-#define CHILD_APPLY_FAILED 120
-#define CHILD_SETUP_FAILED 121
-
 /* How long the parent waits for something that must not arrive. Whatever
  * the child sent over loopback is queued before the child exits, so this
  * only has to cover scheduling, not the network. */
 #define NOTHING_ARRIVES_MS 50
-
-/* What the child tells the parent about nono_apply. */
-struct report {
-	int apply_rc;
-	/* The operation's result before nono_apply, when the job asks for
-	 * it: what the kernel says without the sandbox. */
-	int control;
-	nono_apply_result result;
-	char message[sizeof(((nono_diag *)0)->message)];
-};
 
 struct job {
 	const nono_caps *caps;
@@ -96,7 +82,6 @@ struct job {
 	int port;
 	pid_t target;	  /* the process op_kill signals */
 	const char *name; /* an abstract UNIX socket name, without the NUL */
-	int report_fd;
 };
 
 static nono_support_info support;
@@ -109,79 +94,53 @@ static void setup(void)
 
 TestSuite(net_live, .init = setup);
 
-static void require_abi(int abi, const char *what)
-{
-	if (!support.is_supported)
-		cr_skip_test("Landlock is not available here: %s",
-			     support.details);
-	if (support.abi < abi)
-		cr_skip_test("%s needs Landlock ABI %d; this kernel has %d",
-			     what, abi, support.abi);
-}
-
-static int errno_code(void)
-{
-	int e = errno;
-	if (e <= 0 || e > CHILD_ERRNO_MAX)
-		return CHILD_ERRNO_MAX;
-	return e;
-}
-
 static int job_family(const struct job *job)
 {
 	return job->family ? job->family : AF_INET;
 }
 
-static int child_main(void *arg)
+static int job_pre(void *arg)
 {
 	const struct job *job = arg;
-	struct report rep;
-	nono_diag diag;
 
-	memset(&rep, 0, sizeof(rep));
-	if (job->pre && job->pre(job) != 0) {
-		/* The parent still expects a report. */
-		if (write(job->report_fd, &rep, sizeof(rep)) < 0)
-			return CHILD_SETUP_FAILED;
-		return CHILD_SETUP_FAILED;
-	}
-	if (job->control_first && job->op)
-		rep.control = job->op(job);
-	rep.apply_rc = nono_apply(job->caps, job->flags, &rep.result, &diag);
-	if (rep.apply_rc != 0)
-		snprintf(rep.message, sizeof(rep.message), "%s", diag.message);
-	if (write(job->report_fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
-		return CHILD_SETUP_FAILED;
-	if (rep.apply_rc != 0 && !job->op_even_if_apply_fails)
-		return CHILD_APPLY_FAILED;
-	return job->op ? job->op(job) : 0;
+	return job->pre(job);
+}
+
+static int job_op(void *arg)
+{
+	const struct job *job = arg;
+
+	return job->op(job);
+}
+
+/* The job as the shared harness runs it (tests/helpers/testutil.h). */
+static struct tu_apply as_apply(struct job *job)
+{
+	return (struct tu_apply){
+		.caps = job->caps,
+		.flags = job->flags,
+		.pre = job->pre ? job_pre : NULL,
+		.op = job->op ? job_op : NULL,
+		.op_even_if_apply_fails = job->op_even_if_apply_fails,
+		.control_first = job->control_first,
+		.arg = job,
+	};
 }
 
 /* Runs the job in a child; fills *rep and returns the exit status. */
-static int run_job(struct job *job, struct report *rep)
+static int run_job(struct job *job, struct tu_report *rep)
 {
-	int p[2];
-	cr_assert_eq(pipe2(p, O_CLOEXEC), 0, "pipe2: %s", strerror(errno));
-	job->report_fd = p[1];
-	int status = tu_in_child(child_main, job);
-	close(p[1]);
-	memset(rep, 0, sizeof(*rep));
-	ssize_t n = read(p[0], rep, sizeof(*rep));
-	close(p[0]);
-	cr_assert_eq(n, (ssize_t)sizeof(*rep),
-		     "the child sends its apply report (exit status %d)",
-		     status);
-	return status;
+	const struct tu_apply a = as_apply(job);
+
+	return tu_apply_in_child(&a, rep);
 }
 
 /* Runs a job that must apply, and returns the operation's exit status. */
 static int run_applied(struct job *job)
 {
-	struct report rep;
-	int status = run_job(job, &rep);
-	cr_assert_eq(rep.apply_rc, 0, "nono_apply succeeds: %s (%s)",
-		     nono_strerror(rep.apply_rc), rep.message);
-	return status;
+	const struct tu_apply a = as_apply(job);
+
+	return tu_apply_ok(&a);
 }
 
 static nono_caps *caps_new(void)
@@ -385,7 +344,7 @@ static int op_socket(const struct job *job)
 	int s = socket(job_family(job), job->type | SOCK_CLOEXEC,
 		       job->protocol);
 	if (s < 0)
-		return errno_code();
+		return tu_errno_code();
 	close(s);
 	return 0;
 }
@@ -397,9 +356,9 @@ static int op_tcp_connect(const struct job *job)
 	int s = socket(job_family(job), SOCK_STREAM | SOCK_CLOEXEC,
 		       job->protocol);
 	if (s < 0)
-		return errno_code();
-	int rc =
-		connect(s, (struct sockaddr *)&ss, len) == 0 ? 0 : errno_code();
+		return tu_errno_code();
+	int rc = connect(s, (struct sockaddr *)&ss, len) == 0 ? 0
+							      : tu_errno_code();
 	close(s);
 	return rc;
 }
@@ -411,11 +370,11 @@ static int op_tcp_bind(const struct job *job)
 	int one = 1;
 	int s = socket(job_family(job), SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return errno_code();
-	int rc = CHILD_SETUP_FAILED;
+		return tu_errno_code();
+	int rc = TU_CHILD_SETUP_FAILED;
 	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 		goto close_socket;
-	rc = bind(s, (struct sockaddr *)&ss, len) == 0 ? 0 : errno_code();
+	rc = bind(s, (struct sockaddr *)&ss, len) == 0 ? 0 : tu_errno_code();
 close_socket:
 	close(s);
 	return rc;
@@ -428,10 +387,10 @@ static int op_udp_send(const struct job *job)
 	socklen_t len = loopback_addr(job_family(job), job->port, &ss);
 	int s = socket(job_family(job), SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return errno_code();
+		return tu_errno_code();
 	ssize_t n = sendto(s, payload, sizeof(payload), 0,
 			   (struct sockaddr *)&ss, len);
-	int rc = n == (ssize_t)sizeof(payload) ? 0 : errno_code();
+	int rc = n == (ssize_t)sizeof(payload) ? 0 : tu_errno_code();
 	close(s);
 	return rc;
 }
@@ -444,10 +403,10 @@ static int op_socketpair(const struct job *job)
 	char c = 0;
 	if (socketpair(job_family(job), job->type | SOCK_CLOEXEC, job->protocol,
 		       sv) < 0)
-		return errno_code();
+		return tu_errno_code();
 	int rc = 0;
 	if (write(sv[0], "x", 1) != 1 || read(sv[1], &c, 1) != 1 || c != 'x')
-		rc = CHILD_SETUP_FAILED;
+		rc = TU_CHILD_SETUP_FAILED;
 	close(sv[0]);
 	close(sv[1]);
 	return rc;
@@ -459,7 +418,7 @@ static int io_uring_try(void)
 	memset(&params, 0, sizeof(params));
 	long fd = syscall(__NR_io_uring_setup, 4, &params);
 	if (fd < 0)
-		return errno_code();
+		return tu_errno_code();
 	close((int)fd);
 	return 0;
 }
@@ -477,21 +436,21 @@ static int op_refused_then_continue(const struct job *job)
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s >= 0) {
 		close(s);
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	}
-	int refused = errno_code();
+	int refused = tu_errno_code();
 	struct job pair = *job;
 	pair.family = AF_UNIX;
 	pair.type = SOCK_STREAM;
 	pair.protocol = 0;
 	if (op_socketpair(&pair) != 0)
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	return refused;
 }
 
 static int op_kill(const struct job *job)
 {
-	return kill(job->target, SIGTERM) == 0 ? 0 : errno_code();
+	return kill(job->target, SIGTERM) == 0 ? 0 : tu_errno_code();
 }
 
 /* Signals a process forked inside the sandbox: the same domain. Exits with
@@ -501,21 +460,22 @@ static int op_kill_own_child(const struct job *job)
 	(void)job;
 	pid_t pid = fork();
 	if (pid < 0)
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	if (pid == 0) {
 		/* Ends it, should the signal not. */
 		alarm(3);
 		for (;;)
 			pause();
 	}
-	int rc = kill(pid, SIGTERM) == 0 ? 0 : errno_code();
+	int rc = kill(pid, SIGTERM) == 0 ? 0 : tu_errno_code();
 	int ws;
 	if (waitpid(pid, &ws, 0) < 0)
-		return CHILD_SETUP_FAILED;
+		return TU_CHILD_SETUP_FAILED;
 	if (rc != 0)
 		return rc;
-	return WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM ? 0
-							  : CHILD_SETUP_FAILED;
+	return WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM
+		       ? 0
+		       : TU_CHILD_SETUP_FAILED;
 }
 
 /* Connects (SOCK_STREAM) or sends a datagram (SOCK_DGRAM) to the abstract
@@ -526,16 +486,16 @@ static int op_abstract_reach(const struct job *job)
 	socklen_t len = abstract_addr(job->name, &sun);
 	int s = socket(AF_UNIX, job->type | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return errno_code();
+		return tu_errno_code();
 	int rc;
 	if (job->type == SOCK_DGRAM)
 		rc = sendto(s, "x", 1, 0, (struct sockaddr *)&sun, len) == 1
 			     ? 0
-			     : errno_code();
+			     : tu_errno_code();
 	else
 		rc = connect(s, (struct sockaddr *)&sun, len) == 0
 			     ? 0
-			     : errno_code();
+			     : tu_errno_code();
 	close(s);
 	return rc;
 }
@@ -546,10 +506,10 @@ static int op_abstract_inside(const struct job *job)
 {
 	struct sockaddr_un sun;
 	socklen_t len = abstract_addr(job->name, &sun);
-	int rc = CHILD_SETUP_FAILED;
+	int rc = TU_CHILD_SETUP_FAILED;
 	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (l < 0)
-		return errno_code();
+		return tu_errno_code();
 	if (bind(l, (struct sockaddr *)&sun, len) < 0 || listen(l, 1) < 0)
 		goto close_listener;
 	struct job reach = *job;
@@ -649,7 +609,7 @@ static void check_kinds(const nono_caps *caps, const struct sock_kind *kinds,
 			size_t n, int want, const char *what)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct report rep;
+		struct tu_report rep;
 		struct job job = { .caps = caps,
 				   .pre = kinds[i].needs_ping ? pre_enable_ping
 							      : NULL,
@@ -679,7 +639,7 @@ static void check_kinds(const nono_caps *caps, const struct sock_kind *kinds,
 
 Test(net_live, blocked_tcp_connect_denied)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	int port;
 	int listener = parent_socket(AF_INET, SOCK_STREAM, true, &port);
 	nono_caps *caps = caps_blocked();
@@ -706,7 +666,7 @@ Test(net_live, blocked_tcp_connect_denied)
 
 Test(net_live, blocked_tcp_bind_denied)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	int port;
 	int reserved = parent_socket(AF_INET, SOCK_STREAM, false, &port);
 	nono_caps *caps = caps_blocked();
@@ -724,7 +684,7 @@ Test(net_live, blocked_tcp_bind_denied)
 
 Test(net_live, blocked_udp_send_denied_nothing_arrives)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	int port;
 	int receiver = parent_socket(AF_INET, SOCK_DGRAM, false, &port);
 	nono_caps *caps = caps_blocked();
@@ -741,9 +701,10 @@ Test(net_live, blocked_udp_send_denied_nothing_arrives)
 
 Test(net_live, blocked_ipv6_tcp_and_udp_denied)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	if (!ipv6_loopback_usable())
-		cr_skip_test("[::1] cannot be bound here (IPv6 disabled)");
+		tu_skip(NONO_FEATURE_NET_TCP,
+			"[::1] cannot be bound here (IPv6 disabled)");
 	int tport, uport;
 	int listener = parent_socket(AF_INET6, SOCK_STREAM, true, &tport);
 	int receiver = parent_socket(AF_INET6, SOCK_DGRAM, false, &uport);
@@ -770,7 +731,7 @@ Test(net_live, blocked_ipv6_tcp_and_udp_denied)
 
 Test(net_live, blocked_refuses_every_non_unix_socket)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	nono_caps *caps = caps_blocked();
 	check_kinds(caps, non_tcp_kinds, N_ELEMS(non_tcp_kinds), EACCES,
 		    "blocked");
@@ -780,9 +741,9 @@ Test(net_live, blocked_refuses_every_non_unix_socket)
 
 Test(net_live, blocked_refuses_non_unix_socketpair)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	nono_caps *caps = caps_blocked();
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps,
 			   .op = op_socketpair,
 			   .control_first = true,
@@ -802,7 +763,7 @@ Test(net_live, blocked_refuses_non_unix_socketpair)
 
 Test(net_live, blocked_unix_socketpair_works)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	nono_caps *caps = caps_blocked();
 	struct job job = { .caps = caps,
 			   .op = op_socketpair,
@@ -830,12 +791,13 @@ Test(net_live, blocked_unix_socketpair_works)
 
 Test(net_live, blocked_io_uring_refused)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	int control = io_uring_try();
 	if (control != 0)
-		cr_skip_test("io_uring_setup fails here even without a "
-			     "sandbox (%s); refusing it would prove nothing",
-			     strerror(control));
+		tu_skip(0,
+			"io_uring_setup fails here even without a "
+			"sandbox (%s); refusing it would prove nothing",
+			strerror(control));
 	nono_caps *caps = caps_blocked();
 	struct job job = { .caps = caps, .op = op_io_uring };
 	cr_expect_eq(run_applied(&job), EPERM,
@@ -846,7 +808,7 @@ Test(net_live, blocked_io_uring_refused)
 
 Test(net_live, refused_call_is_an_error_not_a_signal)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	nono_caps *caps = caps_blocked();
 	struct job job = { .caps = caps, .op = op_refused_then_continue };
 	int status = run_applied(&job);
@@ -864,7 +826,7 @@ Test(net_live, refused_call_is_an_error_not_a_signal)
 
 Test(net_live, connect_exception_reaches_only_its_port)
 {
-	require_abi(4, "TCP port exceptions");
+	tu_require_abi(4, "TCP port exceptions");
 	int p, q;
 	int allowed = parent_socket(AF_INET, SOCK_STREAM, true, &p);
 	int other = parent_socket(AF_INET, SOCK_STREAM, true, &q);
@@ -900,9 +862,10 @@ Test(net_live, connect_exception_reaches_only_its_port)
 
 Test(net_live, connect_exception_over_ipv6)
 {
-	require_abi(4, "TCP port exceptions");
+	tu_require_abi(4, "TCP port exceptions");
 	if (!ipv6_loopback_usable())
-		cr_skip_test("[::1] cannot be bound here (IPv6 disabled)");
+		tu_skip(NONO_FEATURE_NET_TCP,
+			"[::1] cannot be bound here (IPv6 disabled)");
 	int p, q;
 	int allowed = parent_socket(AF_INET6, SOCK_STREAM, true, &p);
 	int other = parent_socket(AF_INET6, SOCK_STREAM, true, &q);
@@ -929,7 +892,7 @@ Test(net_live, connect_exception_over_ipv6)
 
 Test(net_live, bind_exception_allows_only_its_port)
 {
-	require_abi(4, "TCP port exceptions");
+	tu_require_abi(4, "TCP port exceptions");
 	int q, r;
 	int reserved_q = parent_socket(AF_INET, SOCK_STREAM, false, &q);
 	int reserved_r = parent_socket(AF_INET, SOCK_STREAM, false, &r);
@@ -957,7 +920,7 @@ Test(net_live, bind_exception_allows_only_its_port)
 
 Test(net_live, exceptions_leave_udp_refused)
 {
-	require_abi(4, "TCP port exceptions");
+	tu_require_abi(4, "TCP port exceptions");
 	int port;
 	int receiver = parent_socket(AF_INET, SOCK_DGRAM, false, &port);
 	nono_caps *caps = caps_blocked();
@@ -976,7 +939,7 @@ Test(net_live, exceptions_leave_udp_refused)
 
 Test(net_live, exceptions_leave_non_tcp_sockets_refused)
 {
-	require_abi(4, "TCP port exceptions");
+	tu_require_abi(4, "TCP port exceptions");
 	nono_caps *caps = caps_blocked();
 	allow_connect(caps, 443);
 	allow_bind(caps, 8080);
@@ -990,13 +953,13 @@ Test(net_live, exceptions_leave_non_tcp_sockets_refused)
 
 Test(net_live, exceptions_without_block_are_invalid)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	int port;
 	int listener = parent_socket(AF_INET, SOCK_STREAM, true, &port);
 	nono_caps *caps = caps_new();
 	allow_connect(caps, port);
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps,
 			   .op = op_tcp_connect,
 			   .port = port,
@@ -1026,7 +989,7 @@ Test(net_live, exceptions_without_block_are_invalid)
 
 Test(net_live, unblocked_network_works)
 {
-	require_abi(1, "applying a sandbox");
+	tu_require_abi(1, "applying a sandbox");
 	int tport, uport;
 	int listener = parent_socket(AF_INET, SOCK_STREAM, true, &tport);
 	int receiver = parent_socket(AF_INET, SOCK_DGRAM, false, &uport);
@@ -1058,7 +1021,7 @@ Test(net_live, unblocked_network_works)
 
 Test(net_live, signal_outside_denied_by_default)
 {
-	require_abi(6, "signal scoping");
+	tu_require_abi(6, "signal scoping");
 	nono_caps *caps = caps_new();
 	pid_t sleeper = spawn_sleeper();
 
@@ -1073,7 +1036,7 @@ Test(net_live, signal_outside_denied_by_default)
 
 Test(net_live, signal_to_own_child_allowed)
 {
-	require_abi(6, "signal scoping");
+	tu_require_abi(6, "signal scoping");
 	nono_caps *caps = caps_new();
 	struct job job = { .caps = caps, .op = op_kill_own_child };
 	cr_expect_eq(run_applied(&job), 0,
@@ -1084,7 +1047,7 @@ Test(net_live, signal_to_own_child_allowed)
 
 Test(net_live, signal_outside_allowed_when_not_isolated)
 {
-	require_abi(6, "signal scoping");
+	tu_require_abi(6, "signal scoping");
 	nono_caps *caps = caps_new();
 	set_scope(caps, NONO_SCOPE_SIGNAL, NONO_SCOPE_ALLOWED);
 	pid_t sleeper = spawn_sleeper();
@@ -1119,7 +1082,7 @@ Test(net_live, signal_outside_allowed_when_not_isolated)
 
 Test(net_live, abstract_unix_outside_denied_by_default)
 {
-	require_abi(6, "abstract UNIX socket scoping");
+	tu_require_abi(6, "abstract UNIX socket scoping");
 	char name[64];
 	int listener = parent_abstract(
 		abstract_name(name, sizeof(name), "stream"), SOCK_STREAM);
@@ -1140,7 +1103,7 @@ Test(net_live, abstract_unix_outside_denied_by_default)
 
 Test(net_live, abstract_unix_datagram_outside_denied)
 {
-	require_abi(6, "abstract UNIX socket scoping");
+	tu_require_abi(6, "abstract UNIX socket scoping");
 	char name[64];
 	int receiver = parent_abstract(
 		abstract_name(name, sizeof(name), "dgram"), SOCK_DGRAM);
@@ -1161,7 +1124,7 @@ Test(net_live, abstract_unix_datagram_outside_denied)
 
 Test(net_live, abstract_unix_inside_works)
 {
-	require_abi(6, "abstract UNIX socket scoping");
+	tu_require_abi(6, "abstract UNIX socket scoping");
 	char name[64];
 	nono_caps *caps = caps_new();
 	struct job job = { .caps = caps,
@@ -1175,7 +1138,7 @@ Test(net_live, abstract_unix_inside_works)
 
 Test(net_live, abstract_unix_allowed_when_not_isolated)
 {
-	require_abi(6, "abstract UNIX socket scoping");
+	tu_require_abi(6, "abstract UNIX socket scoping");
 	char name[64];
 	int listener = parent_abstract(
 		abstract_name(name, sizeof(name), "allowed"), SOCK_STREAM);
@@ -1205,7 +1168,7 @@ Test(net_live, abstract_unix_allowed_when_not_isolated)
 
 Test(net_live, isolated_explicit_applies)
 {
-	require_abi(6, "scopes");
+	tu_require_abi(6, "scopes");
 	char name[64];
 	int listener = parent_abstract(
 		abstract_name(name, sizeof(name), "isolated"), SOCK_STREAM);
@@ -1214,7 +1177,7 @@ Test(net_live, isolated_explicit_applies)
 	set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX, NONO_SCOPE_ISOLATED);
 	pid_t sleeper = spawn_sleeper();
 
-	struct report rep;
+	struct tu_report rep;
 	struct job job = { .caps = caps, .op = op_kill, .target = sleeper };
 	int status = run_job(&job, &rep);
 	cr_assert_eq(rep.apply_rc, 0,

@@ -728,9 +728,7 @@ Test(policy, system_profile_runs_python3)
 	char errbuf[4096];
 	int status;
 
-	if (!nono_is_supported())
-		cr_skip_test(
-			"this kernel cannot apply a sandbox (no Landlock)");
+	tu_require_landlock();
 	if (access("/usr/bin/python3", X_OK) != 0)
 		cr_skip_test("/usr/bin/python3 is not installed");
 
@@ -1525,4 +1523,34 @@ Test(policy, every_key_in_docs_and_in_errors)
 		free(want);
 		free(text);
 	}
+}
+
+/* The cause is in the diag, so that no caller matches message text. */
+Test(policy, a_file_that_cannot_be_read_names_the_step_and_errno)
+{
+	nono_policy *pol = NULL;
+	nono_diag d;
+	char *dir = tu_tmpdir();
+	char *missing = tu_fmt("%s/missing.ini", dir);
+	char *includer = tu_fmt("%s/includer.ini", dir);
+	char *text = tu_fmt("[policy]\ninclude = %s\n", missing);
+
+	cr_assert_eq(nono_policy_load(missing, &pol, &d), NONO_ENOENT,
+		     "a missing file: %s", d.message);
+	cr_expect_eq(d.step, NONO_STEP_READ_FILE, "the step: %s",
+		     nono_step_str(d.step));
+	cr_expect_eq(d.sys_errno, ENOENT, "the errno: %d", d.sys_errno);
+
+	tu_write_file(includer, text);
+	cr_assert_neq(nono_policy_load(includer, &pol, &d), 0,
+		      "a missing include");
+	cr_expect_eq(d.step, NONO_STEP_READ_FILE, "the include's step: %s (%s)",
+		     nono_step_str(d.step), d.message);
+	cr_expect_eq(d.sys_errno, ENOENT, "the include's errno: %d",
+		     d.sys_errno);
+	tu_rm_rf(dir);
+	free(text);
+	free(includer);
+	free(missing);
+	free(dir);
 }

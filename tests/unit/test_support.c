@@ -111,3 +111,15 @@ Test(support, stable_across_calls)
 	cr_expect_eq(a.features, b.features, "features stable");
 	cr_expect_str_eq(a.details, b.details, "details stable");
 }
+
+Test(support, version_is_the_one_of_meson_build)
+{
+	char parts[64];
+
+	snprintf(parts, sizeof(parts), "%d.%d.%d", NONO_VERSION_MAJOR,
+		 NONO_VERSION_MINOR, NONO_VERSION_PATCH);
+	cr_assert_str_eq(nono_version(), NONO_VERSION_STRING,
+			 "the library and its headers agree");
+	cr_assert_str_eq(parts, NONO_VERSION_STRING,
+			 "the parts make the string");
+}

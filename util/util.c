@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The internal utility module: util.h says what each function does. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+size_t nono_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	unsigned char b0 = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	uint32_t dummy, c;
+	size_t need, i;
+
+	if (!cp)
+		cp = &dummy;
+	if (b0 < 0x80) {
+		*cp = b0;
+		return 1;
+	}
+	if (b0 >= 0xc2 && b0 <= 0xdf) {
+		need = 1;
+		c = b0 & 0x1f;
+	} else if (b0 >= 0xe0 && b0 <= 0xef) {
+		need = 2;
+		c = b0 & 0x0f;
+		if (b0 == 0xe0)
+			lo = 0xa0; /* no overlong form */
+		else if (b0 == 0xed)
+			hi = 0x9f; /* no surrogate */
+	} else if (b0 >= 0xf0 && b0 <= 0xf4) {
+		need = 3;
+		c = b0 & 0x07;
+		if (b0 == 0xf0)
+			lo = 0x90; /* no overlong form */
+		else if (b0 == 0xf4)
+			hi = 0x8f; /* nothing past U+10FFFF */
+	} else {
+		*cp = NONO_UTF8_INVALID;
+		return 1;
+	}
+	for (i = 1; i <= need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*cp = NONO_UTF8_INVALID;
+			return i;
+		}
+		c = (c << 6) | (s[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = c;
+	return i;
+}
+
+static bool sbuf_reserve(struct nono_sbuf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	if (extra > SIZE_MAX - b->len - 1) {
+		b->oom = true;
+		return false;
+	}
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 1024;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+void nono_sbuf_putn(struct nono_sbuf *b, const char *s, size_t n)
+{
+	if (!sbuf_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void nono_sbuf_puts(struct nono_sbuf *b, const char *s)
+{
+	nono_sbuf_putn(b, s, strlen(s));
+}
+
+void nono_sbuf_printf(struct nono_sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	if (!sbuf_reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+int nono_port_parse(const char *text, unsigned *port)
+{
+	size_t n = strspn(text, "0123456789");
+	unsigned long v;
+
+	if (n == 0 || text[n] != '\0')
+		return -1;
+	/* More than five digits is out of range whatever they are. */
+	v = n > 5 ? 100000 : strtoul(text, NULL, 10);
+	if (v < 1 || v > 65535)
+		return -2;
+	*port = (unsigned)v;
+	return 0;
+}
+
+int nono_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

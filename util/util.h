@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one internal utility module: what core, conf, the shim and the CLI
+ * each used to do for themselves. It depends on the C library only, is
+ * never installed, and exports nothing from libnono (hidden visibility);
+ * every part of the tree may include it, beside the public libnono.h.
+ */
+#ifndef NONO_UTIL_H
+#define NONO_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The number of elements of an array (not a pointer). */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- UTF-8 ---- */
+
+/* What nono_utf8_next gives for an ill-formed sequence. */
+#define NONO_UTF8_INVALID UINT32_MAX
+
+/*
+ * Decodes one UTF-8 sequence from s[0..n) (n >= 1). Returns the bytes it
+ * takes and sets *cp (if not NULL) to the code point, or to
+ * NONO_UTF8_INVALID for an ill-formed sequence, of which it takes the
+ * maximal subpart (as Rust's from_utf8_lossy and WHATWG do). Overlong
+ * forms, UTF-16 surrogates and code points past U+10FFFF are ill-formed.
+ */
+size_t nono_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* ---- A growing string ---- */
+
+/* Zero-initialise. After a failed allocation every later append is a
+ * no-op and `oom` stays set, so the caller checks once, at the end. `p` is
+ * NUL-terminated once anything was appended; the caller frees it. */
+struct nono_sbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+	bool oom;
+};
+
+void nono_sbuf_putn(struct nono_sbuf *b, const char *s, size_t n);
+void nono_sbuf_puts(struct nono_sbuf *b, const char *s);
+void nono_sbuf_printf(struct nono_sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- Ports ---- */
+
+/*
+ * Parses a TCP or UDP port: decimal digits only (no sign, no blank),
+ * 1..65535. Returns 0 and sets *port; -1 when the text is not a number;
+ * -2 when it is one, out of range.
+ */
+int nono_port_parse(const char *text, unsigned *port);
+
+/* ---- Writing ---- */
+
+/*
+ * Writes all of buf[0..len) to fd, retrying after EINTR and short writes.
+ * Returns 0, or -1 with errno set (EIO when write() wrote nothing).
+ */
+int nono_write_all(int fd, const void *buf, size_t len);
+
+#endif
