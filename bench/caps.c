@@ -21,7 +21,7 @@
  * query: nono_query_path() against SIZE grants, for four kinds of path:
  * granted and existing, granted with a missing tail, not granted and
  * existing, not granted and missing. Each query canonicalises its path
- * first (nono_path_canonical_lenient, a few system calls); that step is
+ * first (nono__path_canonical_lenient, a few system calls); that step is
  * also timed alone on the same paths, and the difference is the part the
  * index lookup takes.
  *
@@ -73,20 +73,20 @@
 
 #ifdef NONO_BENCH_HAVE_WRAP
 /*
- * The library's calls to nono_path_canonical_lenient land here (the link
+ * The library's calls to nono__path_canonical_lenient land here (the link
  * wraps them). While `canon_copies` is set, the path is copied instead of
  * canonicalised, so that a query times its index lookup alone; the paths
  * the benchmark gives are canonical already, so the answers stay the same.
  */
 static bool canon_copies;
 
-int __real_nono_path_canonical_lenient(const char *path, char **out);
-int __wrap_nono_path_canonical_lenient(const char *path, char **out);
+int __real_nono__path_canonical_lenient(const char *path, char **out);
+int __wrap_nono__path_canonical_lenient(const char *path, char **out);
 
-int __wrap_nono_path_canonical_lenient(const char *path, char **out)
+int __wrap_nono__path_canonical_lenient(const char *path, char **out)
 {
 	if (!canon_copies)
-		return __real_nono_path_canonical_lenient(path, out);
+		return __real_nono__path_canonical_lenient(path, out);
 	*out = strdup(path);
 	return *out ? 0 : NONO_ENOMEM;
 }
@@ -539,7 +539,7 @@ static struct timing time_queries(const nono_query *q, char **paths,
 		if (canon_only) {
 			char *canon = NULL;
 
-			rc = nono_path_canonical_lenient(p, &canon);
+			rc = nono__path_canonical_lenient(p, &canon);
 			free(canon);
 		} else {
 			rc = nono_query_path(q, p, NONO_ACCESS_READ, &res);
@@ -853,7 +853,7 @@ static int cmd_floor(const char *file)
 {
 	nono_policy *policy;
 	nono_support_info info;
-	struct nono_ll_plan plan;
+	struct nono__ll_plan plan;
 	nono_diag diag;
 	const nono_caps *caps;
 	size_t n;
@@ -865,7 +865,7 @@ static int cmd_floor(const char *file)
 	}
 	caps = nono_policy_caps(policy);
 	nono_support_info_get(&info);
-	nono_ll_plan_make(caps, info.abi, &plan);
+	nono__ll_plan_make(caps, info.abi, &plan);
 	printf("%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%x,%x,%x", plan.handled_fs,
 	       plan.handled_net, plan.scoped, plan.restrict_flags, plan.filters,
 	       (unsigned)info.abi);

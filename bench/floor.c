@@ -13,7 +13,7 @@
  * ";ACCESS:PATH" per rule. The constructor then makes:
  *   landlock_create_ruleset; per rule open(O_PATH) and landlock_add_rule;
  *   one close_range for every rule's descriptor; for root, what
- *   nono_capabilities_drop() makes (capget, one prctl per capability of
+ *   nono__capabilities_drop() makes (capget, one prctl per capability of
  *   the bounding set, the ambient set, capset); prctl(no_new_privs);
  *   landlock_restrict_self; close; one seccomp() with the same
  *   precompiled program as the shim.
@@ -59,7 +59,7 @@ static uint64_t floor_hex(const char **p)
 __attribute__((constructor)) static void floor_init(void)
 {
 	const char *p = getenv(FLOOR_ENV);
-	struct nono_ll_ruleset_attr attr = { 0 };
+	struct nono__ll_ruleset_attr attr = { 0 };
 	int first_fd = -1, last_fd = -1;
 	uint64_t restrict_flags, filters, abi;
 	nono_diag diag;
@@ -73,8 +73,8 @@ __attribute__((constructor)) static void floor_init(void)
 	filters = floor_hex(&p);
 	abi = floor_hex(&p);
 
-	int ruleset = nono_ll_create_ruleset(
-		&attr, nono_ll_ruleset_attr_size((int)abi), 0);
+	int ruleset = nono__ll_create_ruleset(
+		&attr, nono__ll_ruleset_attr_size((int)abi), 0);
 	if (ruleset < 0)
 		floor_die("landlock_create_ruleset");
 	while (*p) {
@@ -95,22 +95,22 @@ __attribute__((constructor)) static void floor_init(void)
 		if (first_fd < 0)
 			first_fd = rule.parent_fd;
 		last_fd = rule.parent_fd;
-		if (nono_ll_add_rule(ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule,
-				     0) < 0)
+		if (nono__ll_add_rule(ruleset, LANDLOCK_RULE_PATH_BENEATH,
+				      &rule, 0) < 0)
 			floor_die("landlock_add_rule");
 	}
 	if (first_fd >= 0 &&
 	    close_range((unsigned)first_fd, (unsigned)last_fd, 0) < 0)
 		floor_die("close_range");
-	if (nono_capabilities_drop(NONO_CAPABILITIES_DEFAULT, &diag) < 0)
+	if (nono__capabilities_drop(NONO_CAPABILITIES_DEFAULT, &diag) < 0)
 		floor_die(diag.message);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		floor_die("no_new_privs");
-	if (nono_ll_restrict_self(ruleset, (__u32)restrict_flags) < 0)
+	if (nono__ll_restrict_self(ruleset, (__u32)restrict_flags) < 0)
 		floor_die("landlock_restrict_self");
 	close(ruleset);
-	if (nono_filters_load((unsigned)filters,
-			      restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
-			      &diag) < 0)
+	if (nono__filters_load((unsigned)filters,
+			       restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC,
+			       &diag) < 0)
 		floor_die(diag.message);
 }

@@ -72,7 +72,8 @@ static bool check_trial_apply(const nono_caps *caps, unsigned flags,
 
 		close(fds[0]);
 		mine.rc = nono_apply(caps, flags, &mine.result, &mine.diag);
-		_exit(nono_write_all(fds[1], &mine, sizeof(mine)) == 0 ? 0 : 1);
+		_exit(nono__write_all(fds[1], &mine, sizeof(mine)) == 0 ? 0
+									: 1);
 	}
 	close(fds[1]);
 	ok = check_read_all(fds[0], trial, sizeof(*trial));

@@ -729,7 +729,7 @@ static int explain_build_caps(const struct explain_args *args,
 			unsigned port;
 
 			rc = NONO_ERANGE;
-			if (nono_port_parse(v, &port) == 0 &&
+			if (nono__port_parse(v, &port) == 0 &&
 			    nono_caps_is_network_blocked(caps))
 				rc = o == EXPLAIN_OPT_CONNECT_TCP
 					     ? nono_caps_allow_tcp_connect(caps,

@@ -136,7 +136,7 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 						   : "--bind-tcp";
 			unsigned port;
 
-			if (nono_port_parse(optarg, &port) != 0)
+			if (nono__port_parse(optarg, &port) != 0)
 				return cli_usage_error(
 					"run",
 					"%s: '%s' is not a port (1..65535)",

@@ -112,7 +112,7 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 			if (args->tcp_op)
 				return cli_usage_error(
 					"why", "give one TCP port question");
-			if (nono_port_parse(optarg, &port) != 0)
+			if (nono__port_parse(optarg, &port) != 0)
 				return cli_usage_error(
 					"why", "'%s' is not a port (1..65535)",
 					optarg);

@@ -523,7 +523,7 @@ static int wrap_write(const char *out, const char *text, bool force)
 			  strerror(errno));
 		goto free_tmp;
 	}
-	if (nono_write_all(fd, text, len) != 0) {
+	if (nono__write_all(fd, text, len) != 0) {
 		cli_error("wrap: writing %s: %s", tmp, strerror(errno));
 		goto unlink_tmp;
 	}

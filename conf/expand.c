@@ -31,7 +31,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Appends n bytes; false when the result would not fit with its NUL. */
-static bool put(struct nono_expanded *out, size_t *len, const char *s, size_t n)
+static bool put(struct nono__expanded *out, size_t *len, const char *s,
+		size_t n)
 {
 	if (n >= sizeof(out->path) - *len)
 		return false;
@@ -54,8 +55,8 @@ static bool var_name_ok(const char *name, size_t len)
 	return true;
 }
 
-int nono_expand_path(const char *value, struct nono_expanded *out, char *err,
-		     size_t errlen)
+int nono__expand_path(const char *value, struct nono__expanded *out, char *err,
+		      size_t errlen)
 {
 	const char *p = value;
 	size_t len = 0;

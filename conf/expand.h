@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct nono_expanded {
+struct nono__expanded {
 	char path[PATH_MAX]; /* absolute, NUL-terminated */
 	bool optional;	     /* the value began with '-' */
 };
@@ -27,7 +27,7 @@ struct nono_expanded {
  * Returns 0, or -1 with a one-line reason in err (always NUL-terminated
  * when errlen > 0). The environment is read with getenv().
  */
-int nono_expand_path(const char *value, struct nono_expanded *out, char *err,
-		     size_t errlen);
+int nono__expand_path(const char *value, struct nono__expanded *out, char *err,
+		      size_t errlen);
 
 #endif /* NONO_CONF_EXPAND_H */

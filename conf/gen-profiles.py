@@ -77,7 +77,7 @@ def main():
         out.extend(lines)
         out.append('\t"";')
         out.append('')
-    out.append('const struct nono_profile nono_profiles[] = {')
+    out.append('const struct nono__profile nono__profiles[] = {')
     for name, doc, _ in profiles:
         out.append('\t{')
         out.append('\t\t.name = "%s",' % name)

@@ -166,7 +166,7 @@ free_doc:
 
 int main(int argc, char **argv)
 {
-	char *md = nono_keys_markdown();
+	char *md = nono__keys_markdown();
 	char *doc, *begin, *end;
 	size_t len = 0;
 	int rc = 1;

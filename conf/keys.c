@@ -21,12 +21,12 @@
 #define HANDLER(fn) fn
 #endif
 
-#define KEY_PATH(sec, key, kind_, mode, doc_)                             \
-	{                                                                 \
-		.section = (sec), .name = (key), .kind = (kind_),         \
-		.repeatable = true, .status = NONO_KEY_SUPPORTED,         \
-		.access = (mode), .handler = HANDLER(nono_policy_h_path), \
-		.doc = (doc_),                                            \
+#define KEY_PATH(sec, key, kind_, mode, doc_)                              \
+	{                                                                  \
+		.section = (sec), .name = (key), .kind = (kind_),          \
+		.repeatable = true, .status = NONO_KEY_SUPPORTED,          \
+		.access = (mode), .handler = HANDLER(nono__policy_h_path), \
+		.doc = (doc_),                                             \
 	}
 
 #define KEY_LATER(sec, key, kind_, repeat, choices_, doc_)             \
@@ -36,13 +36,13 @@
 		.choices = (choices_), .handler = NULL, .doc = (doc_), \
 	}
 
-const struct nono_key nono_keys[] = {
+const struct nono__key nono__keys[] = {
 	{
 		.section = "policy",
 		.name = "version",
 		.kind = NONO_KIND_VERSION,
 		.repeatable = false,
-		.handler = HANDLER(nono_policy_h_version),
+		.handler = HANDLER(nono__policy_h_version),
 		.doc = "Format version; optional. Any value but `1` is an "
 		       "error.",
 	},
@@ -51,7 +51,7 @@ const struct nono_key nono_keys[] = {
 		.name = "include",
 		.kind = NONO_KIND_INCLUDE,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_include),
+		.handler = HANDLER(nono__policy_h_include),
 		.doc = "Adds a built-in profile (a bare word, e.g. `system`) "
 		       "or another policy file (an absolute path). Nests to "
 		       "depth 8; a cycle is an error.",
@@ -62,7 +62,7 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,
 		.choices = "fail|warn",
-		.handler = HANDLER(nono_policy_h_on_unsupported),
+		.handler = HANDLER(nono__policy_h_on_unsupported),
 		.doc = "What to do when the kernel cannot enforce all that is "
 		       "asked: `fail` (default) or `warn` and apply the rest.",
 	},
@@ -72,7 +72,7 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,
 		.choices = "denials|off",
-		.handler = HANDLER(nono_policy_h_kernel_log),
+		.handler = HANDLER(nono__policy_h_kernel_log),
 		.doc = "What the kernel's audit log records of the program's "
 		       "denials, where audit is enabled (Landlock ABI 7+): "
 		       "`denials` logs them after `exec` too, `off` logs "
@@ -97,7 +97,7 @@ const struct nono_key nono_keys[] = {
 		.name = "deny",
 		.kind = NONO_KIND_PATH,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_deny),
+		.handler = HANDLER(nono__policy_h_deny),
 		.doc = "Takes a directory (and all beneath it) or a file back "
 		       "out of what the grants above it give: it cannot be "
 		       "read, listed, written, renamed or replaced. The "
@@ -110,7 +110,7 @@ const struct nono_key nono_keys[] = {
 		.name = "exec_writable",
 		.kind = NONO_KIND_BOOL,
 		.repeatable = false,
-		.handler = HANDLER(nono_policy_h_exec_writable),
+		.handler = HANDLER(nono__policy_h_exec_writable),
 		.doc = "`false` withholds execute from every writable grant "
 		       "and what lies beneath it, so that nothing the program "
 		       "writes can be executed; default `true` (nono's "
@@ -121,7 +121,7 @@ const struct nono_key nono_keys[] = {
 		.name = "private_tmp",
 		.kind = NONO_KIND_BOOL,
 		.repeatable = false,
-		.handler = HANDLER(nono_policy_h_private_tmp),
+		.handler = HANDLER(nono__policy_h_private_tmp),
 		.doc = "`true`: a temporary directory of the program's own "
 		       "(`$TMPDIR/nono-UID/HASH`, else under `/tmp`; one per "
 		       "user and policy, mode 0700, made when missing), "
@@ -135,7 +135,7 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,
 		.choices = "allow|protect",
-		.handler = HANDLER(nono_policy_h_metadata),
+		.handler = HANDLER(nono__policy_h_metadata),
 		.doc = "`protect` refuses changing modes, owners, times, "
 		       "extended attributes and inode flags of any file "
 		       "(Landlock has no right for them); it breaks `cp -p`, "
@@ -148,7 +148,7 @@ const struct nono_key nono_keys[] = {
 		.name = "block",
 		.kind = NONO_KIND_BOOL,
 		.repeatable = false,
-		.handler = HANDLER(nono_policy_h_block),
+		.handler = HANDLER(nono__policy_h_block),
 		.doc = "`true` denies all network access; default `false`.",
 	},
 	{
@@ -156,7 +156,7 @@ const struct nono_key nono_keys[] = {
 		.name = "connect_tcp",
 		.kind = NONO_KIND_PORT,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_tcp),
+		.handler = HANDLER(nono__policy_h_tcp),
 		.doc = "With `block = true`, still allows outbound TCP to this "
 		       "port (repeatable; Landlock ABI 4+).",
 	},
@@ -165,7 +165,7 @@ const struct nono_key nono_keys[] = {
 		.name = "bind_tcp",
 		.kind = NONO_KIND_PORT,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_tcp),
+		.handler = HANDLER(nono__policy_h_tcp),
 		.doc = "With `block = true`, still allows listening on this "
 		       "TCP "
 		       "port (repeatable; Landlock ABI 4+).",
@@ -175,7 +175,7 @@ const struct nono_key nono_keys[] = {
 		.name = "connect_udp",
 		.kind = NONO_KIND_PORT,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_tcp),
+		.handler = HANDLER(nono__policy_h_tcp),
 		.doc = "With `block = true`, still allows sending UDP to this "
 		       "port, from an ephemeral local port (repeatable; "
 		       "Landlock ABI 10+; on older kernels UDP stays blocked "
@@ -186,7 +186,7 @@ const struct nono_key nono_keys[] = {
 		.name = "bind_udp",
 		.kind = NONO_KIND_PORT,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_tcp),
+		.handler = HANDLER(nono__policy_h_tcp),
 		.doc = "With `block = true`, still allows binding this UDP "
 		       "port (repeatable; Landlock ABI 10+, as `connect_udp`).",
 	},
@@ -196,7 +196,7 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,
 		.choices = "granted|none|all",
-		.handler = HANDLER(nono_policy_h_unix),
+		.handler = HANDLER(nono__policy_h_unix),
 		.doc = "Pathname UNIX sockets. `granted`: connect and send "
 		       "only to sockets beneath a write grant (Landlock ABI "
 		       "9); on older kernels no UNIX socket can be created "
@@ -211,7 +211,7 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,
 		.choices = "isolated|allow",
-		.handler = HANDLER(nono_policy_h_scope),
+		.handler = HANDLER(nono__policy_h_scope),
 		.doc = "`isolated`: no signals to processes outside the "
 		       "sandbox "
 		       "(Landlock ABI 6+). Default: isolated where the kernel "
@@ -223,7 +223,7 @@ const struct nono_key nono_keys[] = {
 		.kind = NONO_KIND_CHOICE,
 		.repeatable = false,
 		.choices = "isolated|allow",
-		.handler = HANDLER(nono_policy_h_scope),
+		.handler = HANDLER(nono__policy_h_scope),
 		.doc = "`isolated`: no connecting to abstract UNIX sockets "
 		       "outside the sandbox (Landlock ABI 6+). Default as for "
 		       "`signals`.",
@@ -233,7 +233,7 @@ const struct nono_key nono_keys[] = {
 		.name = "capabilities",
 		.kind = NONO_KIND_CAPABILITIES,
 		.repeatable = false,
-		.handler = HANDLER(nono_policy_h_capabilities),
+		.handler = HANDLER(nono__policy_h_capabilities),
 		.doc = "The Linux capabilities a program run as root keeps; "
 		       "all others are dropped from every set. `default`: "
 		       "chown, dac_override, fowner, fsetid, kill, setgid, "
@@ -246,7 +246,7 @@ const struct nono_key nono_keys[] = {
 		.name = "allow",
 		.kind = NONO_KIND_COMMAND,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_command),
+		.handler = HANDLER(nono__policy_h_command),
 		.doc = "A command that may run: wins over `block` (compared by "
 		       "the files both resolve to).",
 	},
@@ -255,7 +255,7 @@ const struct nono_key nono_keys[] = {
 		.name = "block",
 		.kind = NONO_KIND_COMMAND,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_command),
+		.handler = HANDLER(nono__policy_h_command),
 		.doc = "A command that may not run, by the program or any "
 		       "child: every match on `PATH` at load time (or the "
 		       "absolute path) loses execute and read.",
@@ -265,43 +265,43 @@ const struct nono_key nono_keys[] = {
 		.name = "seatbelt",
 		.kind = NONO_KIND_SEATBELT,
 		.repeatable = true,
-		.handler = HANDLER(nono_policy_h_seatbelt),
+		.handler = HANDLER(nono__policy_h_seatbelt),
 		.doc = "A raw Seatbelt rule; checked on every platform, used "
 		       "on macOS only.",
 	},
 };
 
-const size_t nono_key_count = ARRAY_SIZE(nono_keys);
+const size_t nono__key_count = ARRAY_SIZE(nono__keys);
 
-const struct nono_key *nono_key_find(const char *section, const char *name)
+const struct nono__key *nono__key_find(const char *section, const char *name)
 {
 	if (!section || !name)
 		return NULL;
-	for (size_t i = 0; i < nono_key_count; i++) {
-		if (strcmp(nono_keys[i].section, section) == 0 &&
-		    strcmp(nono_keys[i].name, name) == 0)
-			return &nono_keys[i];
+	for (size_t i = 0; i < nono__key_count; i++) {
+		if (strcmp(nono__keys[i].section, section) == 0 &&
+		    strcmp(nono__keys[i].name, name) == 0)
+			return &nono__keys[i];
 	}
 	return NULL;
 }
 
-bool nono_section_known(const char *section)
+bool nono__section_known(const char *section)
 {
 	if (!section)
 		return false;
-	for (size_t i = 0; i < nono_key_count; i++) {
-		if (strcmp(nono_keys[i].section, section) == 0)
+	for (size_t i = 0; i < nono__key_count; i++) {
+		if (strcmp(nono__keys[i].section, section) == 0)
 			return true;
 	}
 	return false;
 }
 
-size_t nono_key_index(const struct nono_key *key)
+size_t nono__key_index(const struct nono__key *key)
 {
-	return (size_t)(key - nono_keys);
+	return (size_t)(key - nono__keys);
 }
 
-bool nono_key_choice_ok(const char *choices, const char *word)
+bool nono__key_choice_ok(const char *choices, const char *word)
 {
 	size_t wlen = strlen(word);
 
@@ -320,7 +320,7 @@ bool nono_key_choice_ok(const char *choices, const char *word)
 	return false;
 }
 
-const char *nono_key_kind_str(const struct nono_key *key)
+const char *nono__key_kind_str(const struct nono__key *key)
 {
 	switch (key->kind) {
 	case NONO_KIND_VERSION:
@@ -350,16 +350,16 @@ const char *nono_key_kind_str(const struct nono_key *key)
 }
 
 /* The value column: each choice in backticks, "or" between them. */
-static void sb_value(struct nono_sbuf *sb, const struct nono_key *key)
+static void sb_value(struct nono__sbuf *sb, const struct nono__key *key)
 {
 	const char *p;
 
 	switch (key->kind) {
 	case NONO_KIND_VERSION:
-		nono_sbuf_printf(sb, "`1`");
+		nono__sbuf_printf(sb, "`1`");
 		return;
 	case NONO_KIND_BOOL:
-		nono_sbuf_printf(sb, "`true` or `false`");
+		nono__sbuf_printf(sb, "`true` or `false`");
 		return;
 	case NONO_KIND_CHOICE:
 		p = key->choices;
@@ -367,9 +367,9 @@ static void sb_value(struct nono_sbuf *sb, const struct nono_key *key)
 			const char *bar = strchr(p, '|');
 			int len = bar ? (int)(bar - p) : (int)strlen(p);
 
-			nono_sbuf_printf(sb, "%s`%.*s`",
-					 p == key->choices ? "" : " or ", len,
-					 p);
+			nono__sbuf_printf(sb, "%s`%.*s`",
+					  p == key->choices ? "" : " or ", len,
+					  p);
 			if (!bar)
 				break;
 			p = bar + 1;
@@ -378,41 +378,41 @@ static void sb_value(struct nono_sbuf *sb, const struct nono_key *key)
 	case NONO_KIND_DIR:
 	case NONO_KIND_FILE:
 	case NONO_KIND_PATH:
-		nono_sbuf_printf(sb, "%s (`-` prefix: optional)",
-				 nono_key_kind_str(key));
+		nono__sbuf_printf(sb, "%s (`-` prefix: optional)",
+				  nono__key_kind_str(key));
 		return;
 	default:
-		nono_sbuf_printf(sb, "%s", nono_key_kind_str(key));
+		nono__sbuf_printf(sb, "%s", nono__key_kind_str(key));
 		return;
 	}
 }
 
-char *nono_keys_markdown(void)
+char *nono__keys_markdown(void)
 {
-	struct nono_sbuf sb = { 0 };
+	struct nono__sbuf sb = { 0 };
 	const char *section = NULL;
 
-	for (size_t i = 0; i < nono_key_count; i++) {
-		const struct nono_key *k = &nono_keys[i];
+	for (size_t i = 0; i < nono__key_count; i++) {
+		const struct nono__key *k = &nono__keys[i];
 
 		if (!section || strcmp(section, k->section) != 0) {
 			section = k->section;
-			nono_sbuf_printf(&sb, "%s### `[%s]`\n\n", i ? "\n" : "",
-					 section);
-			nono_sbuf_printf(
+			nono__sbuf_printf(&sb, "%s### `[%s]`\n\n",
+					  i ? "\n" : "", section);
+			nono__sbuf_printf(
 				&sb, "| key | value | repeatable | status | "
 				     "meaning |\n");
-			nono_sbuf_printf(&sb,
-					 "| --- | --- | --- | --- | --- |\n");
+			nono__sbuf_printf(&sb,
+					  "| --- | --- | --- | --- | --- |\n");
 		}
-		nono_sbuf_printf(&sb, "| `%s` | ", k->name);
+		nono__sbuf_printf(&sb, "| `%s` | ", k->name);
 		sb_value(&sb, k);
-		nono_sbuf_printf(&sb, " | %s | %s | %s |\n",
-				 k->repeatable ? "yes" : "no",
-				 k->status == NONO_KEY_SUPPORTED
-					 ? "supported"
-					 : "not supported yet",
-				 k->doc);
+		nono__sbuf_printf(&sb, " | %s | %s | %s |\n",
+				  k->repeatable ? "yes" : "no",
+				  k->status == NONO_KEY_SUPPORTED
+					  ? "supported"
+					  : "not supported yet",
+				  k->doc);
 	}
 	if (sb.oom || !sb.p) {
 		free(sb.p);

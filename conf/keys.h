@@ -15,7 +15,7 @@
 
 /* What a key's value must look like; the loader checks it before it calls
  * the key's handler. */
-enum nono_key_kind {
+enum nono__key_kind {
 	NONO_KIND_VERSION,  /* "1" */
 	NONO_KIND_INCLUDE,  /* a built-in profile name or an absolute path */
 	NONO_KIND_CHOICE,   /* one of the words in .choices */
@@ -33,68 +33,71 @@ enum nono_key_kind {
  * table already, so that their names are known (a typo of them is still an
  * "unknown key") and their values are checked; flipping this field is all it
  * takes to turn one on, once its handler does the work. */
-enum nono_key_status {
+enum nono__key_status {
 	NONO_KEY_SUPPORTED,
 	NONO_KEY_NOT_YET,
 };
 
 /* The loader's state; defined in policy.c. */
-struct nono_policy_loader;
-struct nono_key;
+struct nono__policy_loader;
+struct nono__key;
 
 /* Applies one checked value. Returns 0, or a NONO_E* code after recording
  * the error in the loader. */
-typedef int (*nono_key_handler)(struct nono_policy_loader *ld,
-				const struct nono_key *key, const char *value);
+typedef int (*nono__key_handler)(struct nono__policy_loader *ld,
+				 const struct nono__key *key,
+				 const char *value);
 
-struct nono_key {
+struct nono__key {
 	const char *section; /* without brackets, lower case */
 	const char *name;    /* lower case */
-	enum nono_key_kind kind;
+	enum nono__key_kind kind;
 	bool repeatable; /* false: once per file, and the same in all */
-	enum nono_key_status status;
-	nono_access access;	  /* NONO_KIND_DIR and NONO_KIND_FILE */
-	const char *choices;	  /* NONO_KIND_CHOICE: "fail|warn" */
-	nono_key_handler handler; /* NULL while .status is NONO_KEY_NOT_YET */
-	const char *doc;	  /* one line, Markdown */
+	enum nono__key_status status;
+	nono_access access;	   /* NONO_KIND_DIR and NONO_KIND_FILE */
+	const char *choices;	   /* NONO_KIND_CHOICE: "fail|warn" */
+	nono__key_handler handler; /* NULL while .status is NONO_KEY_NOT_YET */
+	const char *doc;	   /* one line, Markdown */
 };
 
-extern const struct nono_key nono_keys[];
-extern const size_t nono_key_count;
+extern const struct nono__key nono__keys[];
+extern const size_t nono__key_count;
 
 /* The handlers, defined in policy.c. */
-int nono_policy_h_version(struct nono_policy_loader *ld,
-			  const struct nono_key *key, const char *value);
-int nono_policy_h_include(struct nono_policy_loader *ld,
-			  const struct nono_key *key, const char *value);
-int nono_policy_h_on_unsupported(struct nono_policy_loader *ld,
-				 const struct nono_key *key, const char *value);
-int nono_policy_h_path(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value);
-int nono_policy_h_block(struct nono_policy_loader *ld,
-			const struct nono_key *key, const char *value);
-int nono_policy_h_tcp(struct nono_policy_loader *ld, const struct nono_key *key,
-		      const char *value);
-int nono_policy_h_scope(struct nono_policy_loader *ld,
-			const struct nono_key *key, const char *value);
-int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
-			   const struct nono_key *key, const char *value);
-int nono_policy_h_deny(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value);
-int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
-				const struct nono_key *key, const char *value);
-int nono_policy_h_command(struct nono_policy_loader *ld,
-			  const struct nono_key *key, const char *value);
-int nono_policy_h_metadata(struct nono_policy_loader *ld,
-			   const struct nono_key *key, const char *value);
-int nono_policy_h_kernel_log(struct nono_policy_loader *ld,
-			     const struct nono_key *key, const char *value);
-int nono_policy_h_unix(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value);
-int nono_policy_h_capabilities(struct nono_policy_loader *ld,
-			       const struct nono_key *key, const char *value);
-int nono_policy_h_private_tmp(struct nono_policy_loader *ld,
-			      const struct nono_key *key, const char *value);
+int nono__policy_h_version(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value);
+int nono__policy_h_include(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value);
+int nono__policy_h_on_unsupported(struct nono__policy_loader *ld,
+				  const struct nono__key *key,
+				  const char *value);
+int nono__policy_h_path(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value);
+int nono__policy_h_block(struct nono__policy_loader *ld,
+			 const struct nono__key *key, const char *value);
+int nono__policy_h_tcp(struct nono__policy_loader *ld,
+		       const struct nono__key *key, const char *value);
+int nono__policy_h_scope(struct nono__policy_loader *ld,
+			 const struct nono__key *key, const char *value);
+int nono__policy_h_seatbelt(struct nono__policy_loader *ld,
+			    const struct nono__key *key, const char *value);
+int nono__policy_h_deny(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value);
+int nono__policy_h_exec_writable(struct nono__policy_loader *ld,
+				 const struct nono__key *key,
+				 const char *value);
+int nono__policy_h_command(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value);
+int nono__policy_h_metadata(struct nono__policy_loader *ld,
+			    const struct nono__key *key, const char *value);
+int nono__policy_h_kernel_log(struct nono__policy_loader *ld,
+			      const struct nono__key *key, const char *value);
+int nono__policy_h_unix(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value);
+int nono__policy_h_capabilities(struct nono__policy_loader *ld,
+				const struct nono__key *key, const char *value);
+int nono__policy_h_private_tmp(struct nono__policy_loader *ld,
+			       const struct nono__key *key, const char *value);
 
 /*
  * Reads a value of `[process] capabilities`: `default`, `keep` (all),
@@ -102,31 +105,31 @@ int nono_policy_h_private_tmp(struct nono_policy_loader *ld,
  * separated by commas, into a mask (bit n: capability n). Returns 0, or -1
  * with why the value is bad in `why`.
  */
-int nono_capabilities_parse(const char *value, uint64_t *mask, char *why,
-			    size_t why_len);
+int nono__capabilities_parse(const char *value, uint64_t *mask, char *why,
+			     size_t why_len);
 
 /* The key `name` in [section], or NULL. Case-sensitive: names are lower
  * case, and an upper-case spelling is an unknown key. */
-const struct nono_key *nono_key_find(const char *section, const char *name);
+const struct nono__key *nono__key_find(const char *section, const char *name);
 
 /* Whether some key lives in [section]. */
-bool nono_section_known(const char *section);
+bool nono__section_known(const char *section);
 
-/* The index of `key` in nono_keys (for per-key loader state). */
-size_t nono_key_index(const struct nono_key *key);
+/* The index of `key` in nono__keys (for per-key loader state). */
+size_t nono__key_index(const struct nono__key *key);
 
 /* Whether `word` is one of the '|'-separated words in `choices`. */
-bool nono_key_choice_ok(const char *choices, const char *word);
+bool nono__key_choice_ok(const char *choices, const char *word);
 
 /* The value a key takes, in words, for messages and the docs:
  * "directory path", "true or false", "fail or warn", ... Static. */
-const char *nono_key_kind_str(const struct nono_key *key);
+const char *nono__key_kind_str(const struct nono__key *key);
 
 /*
  * The key list as Markdown, one table per section in table order; this is
  * what docs/policy.md holds between its keys markers. A string to free(),
  * or NULL when out of memory.
  */
-char *nono_keys_markdown(void);
+char *nono__keys_markdown(void);
 
 #endif /* NONO_CONF_KEYS_H */

@@ -61,7 +61,7 @@ struct nono_policy {
 /* One file (or built-in profile) being parsed. They form a stack through
  * `parent`, which is how cycles and depth are found. */
 struct ld_file {
-	struct nono_policy_loader *ld;
+	struct nono__policy_loader *ld;
 	struct ld_file *parent;
 	const char *name; /* as messages name it */
 	unsigned id;	  /* tells files apart, even the same file twice */
@@ -84,7 +84,7 @@ struct seen_value {
 	char *value;
 };
 
-struct nono_policy_loader {
+struct nono__policy_loader {
 	struct nono_policy *pol;
 	nono_diag *diag;
 	int err; /* the first error; 0 while there is none */
@@ -92,7 +92,7 @@ struct nono_policy_loader {
 	size_t entries;
 	size_t files;
 	unsigned next_id;
-	struct seen_value *seen; /* nono_key_count entries */
+	struct seen_value *seen; /* nono__key_count entries */
 	/* Where the first TCP port exception was given, for the error when
 	 * the network turns out not to be blocked (known only at the end,
 	 * since `block` may come later or from another file). */
@@ -159,11 +159,11 @@ static int diag_set(nono_diag *diag, int code, const char *file, unsigned line,
  * returns its code. Later errors (an including file failing because its
  * include failed) keep the first one's place and words.
  */
-static int ld_error_at(struct nono_policy_loader *ld, int code, unsigned line,
+static int ld_error_at(struct nono__policy_loader *ld, int code, unsigned line,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static int ld_error_at(struct nono_policy_loader *ld, int code, unsigned line,
+static int ld_error_at(struct nono__policy_loader *ld, int code, unsigned line,
 		       const char *fmt, ...)
 {
 	va_list ap;
@@ -403,7 +403,7 @@ static const char *check_bytes(const char *line, size_t len, char *tmp,
 		return "NUL byte";
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = nono_utf8_next(s + i, len - i, &cp);
+		size_t n = nono__utf8_next(s + i, len - i, &cp);
 
 		if (cp == NONO_UTF8_INVALID)
 			return "not valid UTF-8";
@@ -478,7 +478,7 @@ static const char *check_ini_line(const char *line, size_t len, char *tmp,
 		/* The length check above bounds the name. */
 		memcpy(name, line + 1, end - 1);
 		name[end - 1] = '\0';
-		if (!nono_section_known(name)) {
+		if (!nono__section_known(name)) {
 			snprintf(tmp, tmplen, "unknown section [%.100s]", name);
 			return tmp;
 		}
@@ -499,7 +499,7 @@ static const char *check_ini_line(const char *line, size_t len, char *tmp,
 static char *policy_reader(char *str, int num, void *stream)
 {
 	struct ld_file *f = stream;
-	struct nono_policy_loader *ld = f->ld;
+	struct nono__policy_loader *ld = f->ld;
 	const char *start, *nl, *why;
 	size_t linelen, take;
 	char tmp[192];
@@ -561,10 +561,10 @@ static bool has_hash_comment(const char *value)
 
 /* Checks a value against its key's kind, so that a bad value is reported
  * the same way whether the key is supported yet or not. */
-static int check_value(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value)
+static int check_value(struct nono__policy_loader *ld,
+		       const struct nono__key *key, const char *value)
 {
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	char why[256];
 	nono_diag d;
 
@@ -578,10 +578,10 @@ static int check_value(struct nono_policy_loader *ld,
 		return 0;
 	case NONO_KIND_BOOL:
 	case NONO_KIND_CHOICE:
-		if (!nono_key_choice_ok(key->kind == NONO_KIND_BOOL
-						? "true|false"
-						: key->choices,
-					value)) {
+		if (!nono__key_choice_ok(key->kind == NONO_KIND_BOOL
+						 ? "true|false"
+						 : key->choices,
+					 value)) {
 			choices_words(key->kind == NONO_KIND_BOOL
 					      ? "true|false"
 					      : key->choices,
@@ -593,7 +593,7 @@ static int check_value(struct nono_policy_loader *ld,
 		return 0;
 	case NONO_KIND_PORT: {
 		unsigned port;
-		int prc = nono_port_parse(value, &port);
+		int prc = nono__port_parse(value, &port);
 
 		if (prc == -1)
 			return ld_error(ld, NONO_EPARSE,
@@ -616,7 +616,7 @@ static int check_value(struct nono_policy_loader *ld,
 					"at the start of a line (inline "
 					"comments start with ' ;')",
 					key->name, QUOTE_MAX, value);
-		if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+		if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
 			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
 					key->name, QUOTE_MAX, value, why);
 		return 0;
@@ -638,7 +638,8 @@ static int check_value(struct nono_policy_loader *ld,
 	case NONO_KIND_CAPABILITIES: {
 		uint64_t mask;
 
-		if (nono_capabilities_parse(value, &mask, why, sizeof(why)) < 0)
+		if (nono__capabilities_parse(value, &mask, why, sizeof(why)) <
+		    0)
 			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
 					key->name, QUOTE_MAX, value, why);
 		return 0;
@@ -652,11 +653,11 @@ static int check_value(struct nono_policy_loader *ld,
  * sets them, so that an included file cannot quietly turn off what the
  * including one turned on (or the other way round).
  */
-static int check_single(struct nono_policy_loader *ld,
-			const struct nono_key *key, const char *value)
+static int check_single(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value)
 {
 	struct ld_file *f = ld->cur;
-	size_t idx = nono_key_index(key);
+	size_t idx = nono__key_index(key);
 	struct seen_value *s = &ld->seen[idx];
 
 	if (f->seen_at[idx])
@@ -686,8 +687,8 @@ static int check_single(struct nono_policy_loader *ld,
 static int policy_handler(void *user, const char *section, const char *name,
 			  const char *value)
 {
-	struct nono_policy_loader *ld = user;
-	const struct nono_key *key;
+	struct nono__policy_loader *ld = user;
+	const struct nono__key *key;
 
 	if (ld->err)
 		return 0;
@@ -706,11 +707,11 @@ static int policy_handler(void *user, const char *section, const char *name,
 			 name);
 		return 0;
 	}
-	if (!nono_section_known(section)) {
+	if (!nono__section_known(section)) {
 		ld_error(ld, NONO_EPARSE, "unknown section [%s]", section);
 		return 0;
 	}
-	key = nono_key_find(section, name);
+	key = nono__key_find(section, name);
 	if (!key) {
 		ld_error(ld, NONO_EPARSE, "unknown key '%s' in [%s]", name,
 			 section);
@@ -747,7 +748,7 @@ static unsigned line_of(const char *buf, size_t off)
 	return line;
 }
 
-static int parse_json(struct nono_policy_loader *ld, struct ld_file *f)
+static int parse_json(struct nono__policy_loader *ld, struct ld_file *f)
 {
 	nono_state *state = NULL;
 	nono_caps *caps = NULL;
@@ -786,11 +787,11 @@ static int parse_json(struct nono_policy_loader *ld, struct ld_file *f)
 	return 0;
 }
 
-static int parse_ini(struct nono_policy_loader *ld, struct ld_file *f)
+static int parse_ini(struct nono__policy_loader *ld, struct ld_file *f)
 {
 	int rc;
 
-	f->seen_at = calloc(nono_key_count, sizeof(*f->seen_at));
+	f->seen_at = calloc(nono__key_count, sizeof(*f->seen_at));
 	if (!f->seen_at)
 		return ld_error_at(ld, NONO_ENOMEM, 0, "out of memory");
 	rc = ini_parse_stream(policy_reader, f, policy_handler, ld);
@@ -812,7 +813,7 @@ static int parse_ini(struct nono_policy_loader *ld, struct ld_file *f)
  * profile) into the loader's capability set. `f` is filled in by the caller
  * but for the fields set here.
  */
-static int parse_document(struct nono_policy_loader *ld, struct ld_file *f)
+static int parse_document(struct nono__policy_loader *ld, struct ld_file *f)
 {
 	size_t i = 0;
 	int rc;
@@ -881,7 +882,7 @@ static bool include_cycle(const struct ld_file *f, const char *name,
 	return false;
 }
 
-static int include_document(struct nono_policy_loader *ld, struct ld_file *f,
+static int include_document(struct nono__policy_loader *ld, struct ld_file *f,
 			    const struct stat *st)
 {
 	char chain[768];
@@ -912,8 +913,8 @@ static int include_document(struct nono_policy_loader *ld, struct ld_file *f,
 /* Handlers (named in keys.c)                                           */
 /* ------------------------------------------------------------------ */
 
-int nono_policy_h_version(struct nono_policy_loader *ld,
-			  const struct nono_key *key, const char *value)
+int nono__policy_h_version(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value)
 {
 	/* check_value allowed "1" only; there is nothing to record. */
 	(void)ld;
@@ -922,16 +923,17 @@ int nono_policy_h_version(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_on_unsupported(struct nono_policy_loader *ld,
-				 const struct nono_key *key, const char *value)
+int nono__policy_h_on_unsupported(struct nono__policy_loader *ld,
+				  const struct nono__key *key,
+				  const char *value)
 {
 	(void)key;
 	ld->pol->best_effort = strcmp(value, "warn") == 0;
 	return 0;
 }
 
-int nono_policy_h_block(struct nono_policy_loader *ld,
-			const struct nono_key *key, const char *value)
+int nono__policy_h_block(struct nono__policy_loader *ld,
+			 const struct nono__key *key, const char *value)
 {
 	int rc;
 
@@ -944,8 +946,8 @@ int nono_policy_h_block(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_tcp(struct nono_policy_loader *ld, const struct nono_key *key,
-		      const char *value)
+int nono__policy_h_tcp(struct nono__policy_loader *ld,
+		       const struct nono__key *key, const char *value)
 {
 	/* The value was checked to be 1..65535 already. */
 	unsigned port = (unsigned)strtoul(value, NULL, 10);
@@ -974,8 +976,8 @@ int nono_policy_h_tcp(struct nono_policy_loader *ld, const struct nono_key *key,
 	return 0;
 }
 
-int nono_policy_h_scope(struct nono_policy_loader *ld,
-			const struct nono_key *key, const char *value)
+int nono__policy_h_scope(struct nono__policy_loader *ld,
+			 const struct nono__key *key, const char *value)
 {
 	nono_scope scope = strcmp(key->name, "signals") == 0
 				   ? NONO_SCOPE_SIGNAL
@@ -993,8 +995,8 @@ int nono_policy_h_scope(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
-			   const struct nono_key *key, const char *value)
+int nono__policy_h_seatbelt(struct nono__policy_loader *ld,
+			    const struct nono__key *key, const char *value)
 {
 	nono_diag d;
 	int rc;
@@ -1011,7 +1013,7 @@ int nono_policy_h_seatbelt(struct nono_policy_loader *ld,
 }
 
 /* "~/x (/root/x)" where expansion changed the spelling, else "/x". */
-static void value_shown(const char *value, const struct nono_expanded *ex,
+static void value_shown(const char *value, const struct nono__expanded *ex,
 			char *buf, size_t len)
 {
 	const char *bare = ex->optional ? value + 1 : value;
@@ -1050,8 +1052,8 @@ static bool proc_pid_path(const char *path)
  * and the grant would reach neither the program's children nor, under
  * nono run, the program itself. Returns 0, or the error recorded.
  */
-static int refuse_per_process_as(struct nono_policy_loader *ld,
-				 const struct nono_key *key, const char *value,
+static int refuse_per_process_as(struct nono__policy_loader *ld,
+				 const struct nono__key *key, const char *value,
 				 const char *path, const char *resolved)
 {
 	static const char *const proc[] = { "/proc/self", "/proc/thread-self" };
@@ -1084,8 +1086,8 @@ static int refuse_per_process_as(struct nono_policy_loader *ld,
 
 /* As refuse_per_process_as, with the path resolved here (realpath(3); a
  * path that does not resolve is judged by its spelling alone). */
-static int refuse_per_process(struct nono_policy_loader *ld,
-			      const struct nono_key *key, const char *value,
+static int refuse_per_process(struct nono__policy_loader *ld,
+			      const struct nono__key *key, const char *value,
 			      const char *path)
 {
 	char *resolved = realpath(path, NULL);
@@ -1095,22 +1097,22 @@ static int refuse_per_process(struct nono_policy_loader *ld,
 	return rc;
 }
 
-int nono_policy_h_private_tmp(struct nono_policy_loader *ld,
-			      const struct nono_key *key, const char *value)
+int nono__policy_h_private_tmp(struct nono__policy_loader *ld,
+			       const struct nono__key *key, const char *value)
 {
 	(void)key;
 	ld->private_tmp = strcmp(value, "true") == 0;
 	return 0;
 }
 
-int nono_policy_h_path(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value)
+int nono__policy_h_path(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value)
 {
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	char why[256], shown[2 * QUOTE_MAX + 8];
 	int rc;
 
-	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
 	/*
@@ -1155,16 +1157,16 @@ int nono_policy_h_path(struct nono_policy_loader *ld,
 			nono_strerror(rc));
 }
 
-int nono_policy_h_deny(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value)
+int nono__policy_h_deny(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value)
 {
 	size_t before = nono_caps_deny_count(ld->pol->caps);
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	char why[256], shown[2 * QUOTE_MAX + 8];
 	char **where;
 	int rc;
 
-	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
 	if (refuse_per_process(ld, key, value, ex.path) != 0)
@@ -1196,8 +1198,8 @@ int nono_policy_h_deny(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
-				const struct nono_key *key, const char *value)
+int nono__policy_h_exec_writable(struct nono__policy_loader *ld,
+				 const struct nono__key *key, const char *value)
 {
 	int rc = nono_caps_set_exec_writable(ld->pol->caps,
 					     strcmp(value, "true") == 0);
@@ -1208,8 +1210,8 @@ int nono_policy_h_exec_writable(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_metadata(struct nono_policy_loader *ld,
-			   const struct nono_key *key, const char *value)
+int nono__policy_h_metadata(struct nono__policy_loader *ld,
+			    const struct nono__key *key, const char *value)
 {
 	int rc = nono_caps_set_protect_metadata(ld->pol->caps,
 						strcmp(value, "protect") == 0);
@@ -1220,8 +1222,8 @@ int nono_policy_h_metadata(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_unix(struct nono_policy_loader *ld,
-		       const struct nono_key *key, const char *value)
+int nono__policy_h_unix(struct nono__policy_loader *ld,
+			const struct nono__key *key, const char *value)
 {
 	nono_unix_mode mode = strcmp(value, "granted") == 0 ? NONO_UNIX_GRANTED
 			      : strcmp(value, "none") == 0  ? NONO_UNIX_NONE
@@ -1234,8 +1236,8 @@ int nono_policy_h_unix(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_kernel_log(struct nono_policy_loader *ld,
-			     const struct nono_key *key, const char *value)
+int nono__policy_h_kernel_log(struct nono__policy_loader *ld,
+			      const struct nono__key *key, const char *value)
 {
 	nono_kernel_log mode = strcmp(value, "denials") == 0
 				       ? NONO_KERNEL_LOG_DENIALS
@@ -1248,8 +1250,8 @@ int nono_policy_h_kernel_log(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_capabilities_parse(const char *value, uint64_t *mask, char *why,
-			    size_t why_len)
+int nono__capabilities_parse(const char *value, uint64_t *mask, char *why,
+			     size_t why_len)
 {
 	const char *p = value;
 
@@ -1298,15 +1300,15 @@ int nono_capabilities_parse(const char *value, uint64_t *mask, char *why,
 	}
 }
 
-int nono_policy_h_capabilities(struct nono_policy_loader *ld,
-			       const struct nono_key *key, const char *value)
+int nono__policy_h_capabilities(struct nono__policy_loader *ld,
+				const struct nono__key *key, const char *value)
 {
 	char why[128];
 	uint64_t mask;
 	int rc;
 
 	/* check_value has read the value already. */
-	if (nono_capabilities_parse(value, &mask, why, sizeof(why)) < 0)
+	if (nono__capabilities_parse(value, &mask, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
 	rc = nono_caps_set_capabilities(ld->pol->caps, mask);
@@ -1316,8 +1318,8 @@ int nono_policy_h_capabilities(struct nono_policy_loader *ld,
 	return 0;
 }
 
-int nono_policy_h_command(struct nono_policy_loader *ld,
-			  const struct nono_key *key, const char *value)
+int nono__policy_h_command(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value)
 {
 	bool block = strcmp(key->name, "block") == 0;
 	const nono_caps *caps = ld->pol->caps;
@@ -1370,7 +1372,7 @@ static bool path_beneath(const char *path, const char *dir)
  * no grant reaches it, and nothing for a grant beneath it, which stands as
  * an explicit carve-in. Both are said at debug level, never silently.
  */
-static int deny_notes(struct nono_policy_loader *ld)
+static int deny_notes(struct nono__policy_loader *ld)
 {
 	const nono_caps *caps = ld->pol->caps;
 	size_t ngrants = nono_caps_fs_count(caps);
@@ -1423,10 +1425,10 @@ static bool is_profile_name(const char *value)
 	return value[0] != '-' && !strpbrk(value, "/~$");
 }
 
-static int include_profile(struct nono_policy_loader *ld,
-			   const struct nono_key *key, const char *value)
+static int include_profile(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value)
 {
-	const struct nono_profile *p = nono_profile_find(value);
+	const struct nono__profile *p = nono__profile_find(value);
 	char name[128];
 	struct ld_file f = { 0 };
 
@@ -1434,10 +1436,10 @@ static int include_profile(struct nono_policy_loader *ld,
 		char known[256] = "";
 		size_t o = 0;
 
-		for (size_t i = 0; i < nono_profile_count && o < sizeof(known);
+		for (size_t i = 0; i < nono__profile_count && o < sizeof(known);
 		     i++) {
 			int w = snprintf(known + o, sizeof(known) - o, "%s%s",
-					 i ? ", " : "", nono_profiles[i].name);
+					 i ? ", " : "", nono__profiles[i].name);
 			if (w < 0)
 				break;
 			o += (size_t)w;
@@ -1454,10 +1456,10 @@ static int include_profile(struct nono_policy_loader *ld,
 	return include_document(ld, &f, NULL);
 }
 
-int nono_policy_h_include(struct nono_policy_loader *ld,
-			  const struct nono_key *key, const char *value)
+int nono__policy_h_include(struct nono__policy_loader *ld,
+			   const struct nono__key *key, const char *value)
 {
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	struct read_failure rf;
 	struct ld_file f = { 0 };
 	char why[256];
@@ -1474,7 +1476,7 @@ int nono_policy_h_include(struct nono_policy_loader *ld,
 				"start of a line (inline comments start with "
 				"' ;')",
 				key->name, QUOTE_MAX, value);
-	if (nono_expand_path(value, &ex, why, sizeof(why)) < 0)
+	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
 		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
 				QUOTE_MAX, value, why);
 
@@ -1522,11 +1524,11 @@ void nono_policy_free(nono_policy *policy)
 	free(policy);
 }
 
-static void loader_free(struct nono_policy_loader *ld)
+static void loader_free(struct nono__policy_loader *ld)
 {
 	if (!ld->seen)
 		return;
-	for (size_t i = 0; i < nono_key_count; i++) {
+	for (size_t i = 0; i < nono__key_count; i++) {
 		free(ld->seen[i].file);
 		free(ld->seen[i].value);
 	}
@@ -1671,11 +1673,12 @@ free_paths:
 }
 
 /* Makes and grants the private temporary directory, when asked for. */
-static int private_tmp_grant(struct nono_policy_loader *ld, const char *name,
+static int private_tmp_grant(struct nono__policy_loader *ld, const char *name,
 			     const char *data, size_t len, bool is_file)
 {
-	const struct nono_key *key = nono_key_find("filesystem", "private_tmp");
-	const struct seen_value *where = &ld->seen[nono_key_index(key)];
+	const struct nono__key *key =
+		nono__key_find("filesystem", "private_tmp");
+	const struct seen_value *where = &ld->seen[nono__key_index(key)];
 	char why[512];
 	int rc;
 
@@ -1704,7 +1707,7 @@ static int load(const char *name, const char *data, size_t len,
 		const struct stat *st, bool keep_fds, nono_policy **out,
 		nono_diag *diag)
 {
-	struct nono_policy_loader ld = { .diag = diag };
+	struct nono__policy_loader ld = { .diag = diag };
 	struct ld_file f = { .name = name, .buf = data, .len = len };
 	nono_policy *pol;
 	int rc;
@@ -1720,7 +1723,7 @@ static int load(const char *name, const char *data, size_t len,
 		goto free_policy;
 	}
 	ld.pol = pol;
-	ld.seen = calloc(nono_key_count, sizeof(*ld.seen));
+	ld.seen = calloc(nono__key_count, sizeof(*ld.seen));
 	if (!ld.seen) {
 		rc = diag_set(diag, NONO_ENOMEM, name, 0, "out of memory");
 		goto free_policy;
@@ -1880,15 +1883,15 @@ const char *const *nono_private_tmp_vars(void)
 
 size_t nono_builtin_profile_count(void)
 {
-	return nono_profile_count;
+	return nono__profile_count;
 }
 
 const char *nono_builtin_profile_name(size_t index)
 {
-	return index < nono_profile_count ? nono_profiles[index].name : NULL;
+	return index < nono__profile_count ? nono__profiles[index].name : NULL;
 }
 
 const char *nono_builtin_profile_description(size_t index)
 {
-	return index < nono_profile_count ? nono_profiles[index].doc : NULL;
+	return index < nono__profile_count ? nono__profiles[index].doc : NULL;
 }

@@ -41,13 +41,13 @@
 /* The profiles themselves, generated from conf/profiles/NAME.ini. */
 #include "profiles-data.h"
 
-const size_t nono_profile_count = ARRAY_SIZE(nono_profiles);
+const size_t nono__profile_count = ARRAY_SIZE(nono__profiles);
 
-const struct nono_profile *nono_profile_find(const char *name)
+const struct nono__profile *nono__profile_find(const char *name)
 {
-	for (size_t i = 0; i < nono_profile_count; i++) {
-		if (strcmp(nono_profiles[i].name, name) == 0)
-			return &nono_profiles[i];
+	for (size_t i = 0; i < nono__profile_count; i++) {
+		if (strcmp(nono__profiles[i].name, name) == 0)
+			return &nono__profiles[i];
 	}
 	return NULL;
 }

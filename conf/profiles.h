@@ -8,16 +8,16 @@
 
 #include <stddef.h>
 
-struct nono_profile {
+struct nono__profile {
 	const char *name; /* the bare word: "system" */
 	const char *doc;  /* one line */
 	const char *text; /* INI, format 1 */
 };
 
-extern const struct nono_profile nono_profiles[];
-extern const size_t nono_profile_count;
+extern const struct nono__profile nono__profiles[];
+extern const size_t nono__profile_count;
 
 /* The profile called `name`, or NULL. */
-const struct nono_profile *nono_profile_find(const char *name);
+const struct nono__profile *nono__profile_find(const char *name);
 
 #endif /* NONO_CONF_PROFILES_H */

@@ -26,43 +26,43 @@ NONO_API int nono_apply(const nono_caps *caps, unsigned flags,
 	nono_diag_clear(diag);
 
 	if (!caps)
-		return nono_diag_set(diag, NONO_EINVAL, "caps is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "caps is NULL");
 	if (flags & ~(unsigned)NONO_APPLY_KNOWN_FLAGS)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "unknown apply flags 0x%x",
-				     flags & ~(unsigned)NONO_APPLY_KNOWN_FLAGS);
+		return nono__diag_set(
+			diag, NONO_EINVAL, "unknown apply flags 0x%x",
+			flags & ~(unsigned)NONO_APPLY_KNOWN_FLAGS);
 	/* The rules every backend relies on, checked here once: a backend
 	 * gets a set that keeps them. */
 	int rc = nono_caps_check(caps, diag);
 	if (rc)
 		return rc;
 
-	return nono_backend_apply(caps, flags, result, diag);
+	return nono__backend_apply(caps, flags, result, diag);
 }
 
 NONO_API int nono_feature_abi(unsigned feature)
 {
-	return nono_backend_feature_abi(feature);
+	return nono__backend_feature_abi(feature);
 }
 
 NONO_API int nono_support_info_get(nono_support_info *out)
 {
 	if (!out)
 		return NONO_EINVAL;
-	nono_backend_support(out);
+	nono__backend_support(out);
 	return 0;
 }
 
 NONO_API bool nono_is_supported(void)
 {
 	nono_support_info info;
-	nono_backend_support(&info);
+	nono__backend_support(&info);
 	return info.is_supported;
 }
 
 NONO_API bool nono_is_confined(void)
 {
-	return nono_backend_is_confined();
+	return nono__backend_is_confined();
 }
 
 NONO_API const char *nono_version(void)

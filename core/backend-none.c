@@ -10,7 +10,7 @@
 
 #include "backend.h"
 
-void nono_backend_support(nono_support_info *out)
+void nono__backend_support(nono_support_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->is_supported = false;
@@ -20,23 +20,23 @@ void nono_backend_support(nono_support_info *out)
 		 "supports Linux with Landlock and macOS with Seatbelt)");
 }
 
-int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
-		       nono_apply_result *result, nono_diag *diag)
+int nono__backend_apply(const struct nono_caps *caps, unsigned flags,
+			nono_apply_result *result, nono_diag *diag)
 {
 	(void)caps;
 	(void)flags;
 	(void)result;
-	return nono_diag_set(diag, NONO_ENOSYS,
-			     "no sandbox backend for this operating system");
+	return nono__diag_set(diag, NONO_ENOSYS,
+			      "no sandbox backend for this operating system");
 }
 
-bool nono_backend_is_confined(void)
+bool nono__backend_is_confined(void)
 {
 	/* No backend here: nothing libnono made can confine this process. */
 	return false;
 }
 
-int nono_backend_feature_abi(unsigned feature)
+int nono__backend_feature_abi(unsigned feature)
 {
 	(void)feature;
 	return 0;

@@ -11,22 +11,22 @@
 #include "caps-internal.h"
 
 /* Fills support information; never fails for a non-NULL out. */
-void nono_backend_support(nono_support_info *out);
+void nono__backend_support(nono_support_info *out);
 
 /* Applies caps to the calling process, as nono_apply documents. `result`
  * and `diag` are never NULL here (nono_apply passes scratch ones). */
-int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
-		       nono_apply_result *result, nono_diag *diag);
+int nono__backend_apply(const struct nono_caps *caps, unsigned flags,
+			nono_apply_result *result, nono_diag *diag);
 
 /*
  * Whether the calling process is already inside a sandbox, by the evidence
  * the system gives (nono_is_confined() documents what that is on each
  * system). Never fails; false where a backend cannot tell.
  */
-bool nono_backend_is_confined(void);
+bool nono__backend_is_confined(void);
 
 /* The Landlock ABI that brings an enum nono_feature bit; 0 for an unknown
  * bit and on backends without Landlock (nono_feature_abi). */
-int nono_backend_feature_abi(unsigned feature);
+int nono__backend_feature_abi(unsigned feature);
 
 #endif /* NONO_BACKEND_H */

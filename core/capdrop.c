@@ -20,7 +20,7 @@
 #define CAP_SET(data, field) \
 	((uint64_t)(data)[0].field | (uint64_t)(data)[1].field << 32)
 
-int nono_capabilities_drop(uint64_t keep, nono_diag *diag)
+int nono__capabilities_drop(uint64_t keep, nono_diag *diag)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -31,9 +31,9 @@ int nono_capabilities_drop(uint64_t keep, nono_diag *diag)
 		return 0;
 	/* glibc has no wrappers for capget and capset. */
 	if (syscall(SYS_capget, &hdr, data) < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "reading the capabilities (capget): %s",
-				     strerror(errno));
+		return nono__diag_set(diag, NONO_EAPPLY,
+				      "reading the capabilities (capget): %s",
+				      strerror(errno));
 	uint64_t effective = CAP_SET(data, effective);
 
 	/* Dropping what is already gone succeeds, so no PR_CAPBSET_READ:
@@ -47,18 +47,18 @@ int nono_capabilities_drop(uint64_t keep, nono_diag *diag)
 				continue;
 			if (errno == EINVAL)
 				break;
-			return nono_diag_set(diag, NONO_EAPPLY,
-					     "dropping capability %u from the "
-					     "bounding set: %s",
-					     cap, strerror(errno));
+			return nono__diag_set(diag, NONO_EAPPLY,
+					      "dropping capability %u from the "
+					      "bounding set: %s",
+					      cap, strerror(errno));
 		}
 	}
 	/* EINVAL: a kernel older than 4.3, which has no ambient set. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "clearing the ambient capabilities: %s",
-				     strerror(errno));
+		return nono__diag_set(diag, NONO_EAPPLY,
+				      "clearing the ambient capabilities: %s",
+				      strerror(errno));
 
 	uint64_t held = effective | CAP_SET(data, permitted) |
 			CAP_SET(data, inheritable);
@@ -72,8 +72,8 @@ int nono_capabilities_drop(uint64_t keep, nono_diag *diag)
 		data[i].inheritable &= k;
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "dropping capabilities (capset): %s",
-				     strerror(errno));
+		return nono__diag_set(diag, NONO_EAPPLY,
+				      "dropping capabilities (capset): %s",
+				      strerror(errno));
 	return 0;
 }

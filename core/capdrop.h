@@ -20,6 +20,6 @@
  * nothing: exec can no longer add capabilities. Nothing is done for
  * NONO_CAPABILITIES_ALL. Returns 0 or NONO_EAPPLY with the step in diag.
  */
-int nono_capabilities_drop(uint64_t keep, nono_diag *diag);
+int nono__capabilities_drop(uint64_t keep, nono_diag *diag);
 
 #endif

@@ -12,24 +12,24 @@
 #include "util.h"
 
 /* A growable vector of owned strings. */
-struct nono_strv {
+struct nono__strv {
 	char **v;
 	size_t len;
 	size_t cap;
 };
 
-int nono_strv_push(struct nono_strv *sv, const char *s);
-int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src);
-void nono_strv_clear(struct nono_strv *sv);
+int nono__strv_push(struct nono__strv *sv, const char *s);
+int nono__strv_copy(struct nono__strv *dst, const struct nono__strv *src);
+void nono__strv_clear(struct nono__strv *sv);
 
 /* A growable list of distinct ports, in the order given. */
-struct nono_ports {
+struct nono__ports {
 	uint16_t *v;
 	size_t len;
 	size_t cap;
 };
 
-struct nono_fs_entry {
+struct nono__fs_entry {
 	char *original; /* owned: one block with resolved */
 	char *resolved; /* canonical, absolute; in original's block, or
 			 * original itself where the spelling is canonical */
@@ -43,30 +43,30 @@ struct nono_fs_entry {
 };
 
 /* A path taken out of the grants above it (nono_caps_deny_path). */
-struct nono_deny_entry {
+struct nono__deny_entry {
 	char *original; /* owned */
 	char *resolved; /* owned, canonical, absolute */
 	bool is_file;
 };
 
 struct nono_caps {
-	struct nono_fs_entry *fs;
+	struct nono__fs_entry *fs;
 	size_t fs_len;
 	size_t fs_cap;
 	bool net_blocked;
-	struct nono_strv allow_cmds;
-	struct nono_strv block_cmds;
-	struct nono_strv platform_rules;
-	struct nono_ports tcp_connect;
-	struct nono_ports tcp_bind;
+	struct nono__strv allow_cmds;
+	struct nono__strv block_cmds;
+	struct nono__strv platform_rules;
+	struct nono__ports tcp_connect;
+	struct nono__ports tcp_bind;
 	nono_scope_mode scope_signal;
 	nono_scope_mode scope_abstract_unix;
-	struct nono_deny_entry *deny;
+	struct nono__deny_entry *deny;
 	size_t deny_len;
 	size_t deny_cap;
 	/* The canonical files the command lists resolved to, each once. */
-	struct nono_strv allow_files;
-	struct nono_strv block_files;
+	struct nono__strv allow_files;
+	struct nono__strv block_files;
 	/* false (a new set's) is nono's mapping: execute with READ in
 	 * writable grants too. */
 	bool no_exec_writable;
@@ -74,8 +74,8 @@ struct nono_caps {
 	/* The Linux capabilities kept (nono_caps_set_capabilities). */
 	uint64_t keep_capabilities;
 	bool protect_metadata;
-	struct nono_ports udp_connect;
-	struct nono_ports udp_bind;
+	struct nono__ports udp_connect;
+	struct nono__ports udp_bind;
 	nono_kernel_log kernel_log;
 	/* nono_caps_set_keep_fds: grants keep their O_PATH descriptor, as
 	 * long as it is below fd_limit (0: not known yet). */
@@ -84,11 +84,11 @@ struct nono_caps {
 };
 
 /* Whether the set has port exceptions of any kind (TCP or UDP). */
-bool nono_caps_has_ports(const struct nono_caps *caps);
+bool nono__caps_has_ports(const struct nono_caps *caps);
 
 /* Whether `file` (canonical) is withheld from execution: the block list
  * resolved to it and the allow list did not. */
-bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file);
+bool nono__caps_file_blocked(const struct nono_caps *caps, const char *file);
 
 /*
  * Closes an open_memstream() stream and returns its buffer, or frees the
@@ -96,28 +96,28 @@ bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file);
  * memory). `bufp` is the pointer given to open_memstream(), which fclose()
  * updates: it is read only after the stream is closed.
  */
-char *nono_memstream_finish(FILE *f, char **bufp);
+char *nono__memstream_finish(FILE *f, char **bufp);
 
 /* Fills a diag (which may be NULL) and returns code. printf-style. */
-int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
+int nono__diag_set(nono_diag *diag, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* As nono_diag_set, for a failed system call: records the step and its
+/* As nono__diag_set, for a failed system call: records the step and its
  * errno `err` in the diag too, for callers that must tell causes apart. */
-int nono_diag_set_sys(nono_diag *diag, int code, nono_step step, int err,
-		      const char *fmt, ...)
+int nono__diag_set_sys(nono_diag *diag, int code, nono_step step, int err,
+		       const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* As nono_diag_set, with the file and line. */
-int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,
-		     const char *fmt, ...)
+/* As nono__diag_set, with the file and line. */
+int nono__diag_set_at(nono_diag *diag, int code, const char *file,
+		      unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /*
  * Canonicalises `path` into a new string (free()): realpath(3) on the
  * whole path. Returns 0, NONO_ENOENT, NONO_ECANON or NONO_ENOMEM.
  */
-int nono_path_canonical(const char *path, char **out);
+int nono__path_canonical(const char *path, char **out);
 
 /*
  * Canonicalises as far as the path exists: the longest existing prefix
@@ -125,7 +125,7 @@ int nono_path_canonical(const char *path, char **out);
  * Used by queries, where the path need not exist. 0, NONO_EINVAL,
  * NONO_ENOMEM.
  */
-int nono_path_canonical_lenient(const char *path, char **out);
+int nono__path_canonical_lenient(const char *path, char **out);
 
 /*
  * Opens `path` with O_PATH (and O_DIRECTORY when `want_dir`), refusing
@@ -138,14 +138,14 @@ int nono_path_canonical_lenient(const char *path, char **out);
  * on the way, any other error, a kernel or filter without openat2): the
  * full path then gives the exact answer, errors included.
  */
-int nono_path_open_plain(const char *path, bool want_dir, int *fd);
+int nono__path_open_plain(const char *path, bool want_dir, int *fd);
 
-/* Closes the descriptors the grants keep (nono_fs_entry.fd >= 0): one
+/* Closes the descriptors the grants keep (nono__fs_entry.fd >= 0): one
  * close_range(2) per run of consecutive ones. */
-void nono_path_close_fds(const struct nono_fs_entry *fs, size_t n);
+void nono__path_close_fds(const struct nono__fs_entry *fs, size_t n);
 
 /* Whether directory `dir` (canonical) is `path` or a component-wise prefix
  * of it: "/tmp" covers "/tmp" and "/tmp/a", not "/tmpx"; "/" covers all. */
-bool nono_path_is_beneath(const char *path, const char *dir);
+bool nono__path_is_beneath(const char *path, const char *dir);
 
 #endif /* NONO_CAPS_INTERNAL_H */

@@ -13,7 +13,7 @@
 
 /* ---- string vectors -------------------------------------------------- */
 
-int nono_strv_push(struct nono_strv *sv, const char *s)
+int nono__strv_push(struct nono__strv *sv, const char *s)
 {
 	if (sv->len == sv->cap) {
 		size_t cap = sv->cap ? sv->cap * 2 : 4;
@@ -30,10 +30,10 @@ int nono_strv_push(struct nono_strv *sv, const char *s)
 	return 0;
 }
 
-int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src)
+int nono__strv_copy(struct nono__strv *dst, const struct nono__strv *src)
 {
 	for (size_t i = 0; i < src->len; i++) {
-		int rc = nono_strv_push(dst, src->v[i]);
+		int rc = nono__strv_push(dst, src->v[i]);
 		if (rc)
 			return rc;
 	}
@@ -41,7 +41,7 @@ int nono_strv_copy(struct nono_strv *dst, const struct nono_strv *src)
 }
 
 /* Whether `s` is in `sv`. */
-static bool strv_has(const struct nono_strv *sv, const char *s)
+static bool strv_has(const struct nono__strv *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->len; i++)
 		if (strcmp(sv->v[i], s) == 0)
@@ -51,18 +51,18 @@ static bool strv_has(const struct nono_strv *sv, const char *s)
 
 /* Drops the entries from `len` on, so that a step that failed half way
  * leaves the vector as it was. */
-static void strv_truncate(struct nono_strv *sv, size_t len)
+static void strv_truncate(struct nono__strv *sv, size_t len)
 {
 	while (sv->len > len)
 		free(sv->v[--sv->len]);
 }
 
-void nono_strv_clear(struct nono_strv *sv)
+void nono__strv_clear(struct nono__strv *sv)
 {
 	for (size_t i = 0; i < sv->len; i++)
 		free(sv->v[i]);
 	free(sv->v);
-	*sv = (struct nono_strv){ 0 };
+	*sv = (struct nono__strv){ 0 };
 }
 
 /* ---- access modes ---------------------------------------------------- */
@@ -113,7 +113,7 @@ NONO_API int nono_caps_new(nono_caps **out)
 	return 0;
 }
 
-static void fs_entry_free(struct nono_fs_entry *e)
+static void fs_entry_free(struct nono__fs_entry *e)
 {
 	/* resolved lives in original's block. */
 	free(e->original);
@@ -137,17 +137,17 @@ NONO_API void nono_caps_free(nono_caps *caps)
 	if (!caps)
 		return;
 	/* The descriptors first, with one system call where it can. */
-	nono_path_close_fds(caps->fs, caps->fs_len);
+	nono__path_close_fds(caps->fs, caps->fs_len);
 	for (size_t i = 0; i < caps->fs_len; i++) {
 		caps->fs[i].fd = -1;
 		fs_entry_free(&caps->fs[i]);
 	}
 	free(caps->fs);
-	nono_strv_clear(&caps->allow_cmds);
-	nono_strv_clear(&caps->block_cmds);
-	nono_strv_clear(&caps->platform_rules);
-	nono_strv_clear(&caps->allow_files);
-	nono_strv_clear(&caps->block_files);
+	nono__strv_clear(&caps->allow_cmds);
+	nono__strv_clear(&caps->block_cmds);
+	nono__strv_clear(&caps->platform_rules);
+	nono__strv_clear(&caps->allow_files);
+	nono__strv_clear(&caps->block_files);
 	deny_free_all(caps);
 	free(caps->tcp_connect.v);
 	free(caps->tcp_bind.v);
@@ -173,7 +173,8 @@ static int fs_push(struct nono_caps *caps, const char *original,
 
 	if (caps->fs_len == caps->fs_cap) {
 		size_t cap = caps->fs_cap ? caps->fs_cap * 2 : 64;
-		struct nono_fs_entry *fs = realloc(caps->fs, cap * sizeof(*fs));
+		struct nono__fs_entry *fs =
+			realloc(caps->fs, cap * sizeof(*fs));
 		if (!fs)
 			goto fail;
 		caps->fs = fs;
@@ -185,7 +186,7 @@ static int fs_push(struct nono_caps *caps, const char *original,
 	memcpy(block, original, olen);
 	if (rlen)
 		memcpy(block + olen, resolved, rlen);
-	caps->fs[caps->fs_len++] = (struct nono_fs_entry){
+	caps->fs[caps->fs_len++] = (struct nono__fs_entry){
 		.original = block,
 		.resolved = rlen ? block + olen : block,
 		.access = access,
@@ -207,7 +208,7 @@ static int deny_push(struct nono_caps *caps, char *original, char *resolved,
 {
 	if (caps->deny_len == caps->deny_cap) {
 		size_t cap = caps->deny_cap ? caps->deny_cap * 2 : 4;
-		struct nono_deny_entry *d =
+		struct nono__deny_entry *d =
 			realloc(caps->deny, cap * sizeof(*d));
 		if (!d) {
 			free(original);
@@ -217,7 +218,7 @@ static int deny_push(struct nono_caps *caps, char *original, char *resolved,
 		caps->deny = d;
 		caps->deny_cap = cap;
 	}
-	caps->deny[caps->deny_len++] = (struct nono_deny_entry){
+	caps->deny[caps->deny_len++] = (struct nono__deny_entry){
 		.original = original,
 		.resolved = resolved,
 		.is_file = is_file,
@@ -225,7 +226,7 @@ static int deny_push(struct nono_caps *caps, char *original, char *resolved,
 	return 0;
 }
 
-static int ports_push(struct nono_ports *p, uint16_t port)
+static int ports_push(struct nono__ports *p, uint16_t port)
 {
 	for (size_t i = 0; i < p->len; i++)
 		if (p->v[i] == port)
@@ -242,7 +243,7 @@ static int ports_push(struct nono_ports *p, uint16_t port)
 	return 0;
 }
 
-static int ports_copy(struct nono_ports *dst, const struct nono_ports *src)
+static int ports_copy(struct nono__ports *dst, const struct nono__ports *src)
 {
 	for (size_t i = 0; i < src->len; i++) {
 		int rc = ports_push(dst, src->v[i]);
@@ -263,7 +264,7 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 	/* Descriptors are not copied: the copy's rules open their paths
 	 * when applied. */
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 
 		rc = fs_push(c, e->original, e->resolved, e->access, e->is_file,
 			     e->mode, -1);
@@ -272,7 +273,7 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 	}
 	c->net_blocked = caps->net_blocked;
 	for (size_t i = 0; i < caps->deny_len; i++) {
-		const struct nono_deny_entry *d = &caps->deny[i];
+		const struct nono__deny_entry *d = &caps->deny[i];
 		char *o = strdup(d->original);
 		char *r = strdup(d->resolved);
 		if (!o || !r) {
@@ -286,11 +287,11 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 			goto fail;
 	}
 	c->no_exec_writable = caps->no_exec_writable;
-	if ((rc = nono_strv_copy(&c->allow_cmds, &caps->allow_cmds)) ||
-	    (rc = nono_strv_copy(&c->block_cmds, &caps->block_cmds)) ||
-	    (rc = nono_strv_copy(&c->allow_files, &caps->allow_files)) ||
-	    (rc = nono_strv_copy(&c->block_files, &caps->block_files)) ||
-	    (rc = nono_strv_copy(&c->platform_rules, &caps->platform_rules)) ||
+	if ((rc = nono__strv_copy(&c->allow_cmds, &caps->allow_cmds)) ||
+	    (rc = nono__strv_copy(&c->block_cmds, &caps->block_cmds)) ||
+	    (rc = nono__strv_copy(&c->allow_files, &caps->allow_files)) ||
+	    (rc = nono__strv_copy(&c->block_files, &caps->block_files)) ||
+	    (rc = nono__strv_copy(&c->platform_rules, &caps->platform_rules)) ||
 	    (rc = ports_copy(&c->tcp_connect, &caps->tcp_connect)) ||
 	    (rc = ports_copy(&c->tcp_bind, &caps->tcp_bind)) ||
 	    (rc = ports_copy(&c->udp_connect, &caps->udp_connect)) ||
@@ -317,7 +318,7 @@ fail:
  */
 static int resolve_full(const char *path, char **resolved, struct stat *st)
 {
-	int rc = nono_path_canonical(path, resolved);
+	int rc = nono__path_canonical(path, resolved);
 
 	if (rc)
 		return rc;
@@ -365,11 +366,11 @@ static int add_fs(nono_caps *caps, const char *path, nono_access mode,
 
 	/*
 	 * The fast way: a path spelled canonically with no symlink on the
-	 * way is opened once, and that proves both (nono_path_open_plain);
+	 * way is opened once, and that proves both (nono__path_open_plain);
 	 * O_DIRECTORY checks a directory's kind, an fstat a file's. Any
 	 * failure takes the full way, which gives the exact error.
 	 */
-	rc = nono_path_open_plain(path, !want_file, &fd);
+	rc = nono__path_open_plain(path, !want_file, &fd);
 	if (rc == NONO_ENOENT)
 		return rc;
 	if (rc == 0 && want_file && fstat(fd, &st) != 0) {
@@ -436,22 +437,22 @@ NONO_API bool nono_caps_is_network_blocked(const nono_caps *caps)
 
 /* ---- Port exceptions and scopes ------------------------------------- */
 
-static struct nono_ports *ports_of(const nono_caps *caps, nono_tcp_op op)
+static struct nono__ports *ports_of(const nono_caps *caps, nono_tcp_op op)
 {
 	switch (op) {
 	case NONO_TCP_CONNECT:
-		return (struct nono_ports *)&caps->tcp_connect;
+		return (struct nono__ports *)&caps->tcp_connect;
 	case NONO_TCP_BIND:
-		return (struct nono_ports *)&caps->tcp_bind;
+		return (struct nono__ports *)&caps->tcp_bind;
 	case NONO_UDP_CONNECT:
-		return (struct nono_ports *)&caps->udp_connect;
+		return (struct nono__ports *)&caps->udp_connect;
 	case NONO_UDP_BIND:
-		return (struct nono_ports *)&caps->udp_bind;
+		return (struct nono__ports *)&caps->udp_bind;
 	}
 	return NULL;
 }
 
-bool nono_caps_has_ports(const struct nono_caps *caps)
+bool nono__caps_has_ports(const struct nono_caps *caps)
 {
 	return caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0 ||
 	       caps->udp_connect.len > 0 || caps->udp_bind.len > 0;
@@ -504,39 +505,39 @@ NONO_API int nono_caps_check(const nono_caps *caps, nono_diag *diag)
 	};
 
 	if (!caps)
-		return nono_diag_set(diag, NONO_EINVAL, "caps is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "caps is NULL");
 	/* Port exceptions reopen single ports of a blocked network; without
 	 * the block they would mean nothing, which is surely a mistake. */
-	if (!caps->net_blocked && nono_caps_has_ports(caps))
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "%s port exceptions are given but the "
-				     "network is not blocked",
-				     caps->tcp_connect.len > 0 ||
-						     caps->tcp_bind.len > 0
-					     ? "TCP"
-					     : "UDP");
+	if (!caps->net_blocked && nono__caps_has_ports(caps))
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "%s port exceptions are given but the "
+				      "network is not blocked",
+				      caps->tcp_connect.len > 0 ||
+						      caps->tcp_bind.len > 0
+					      ? "TCP"
+					      : "UDP");
 	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-		const struct nono_ports *p = ports_of(caps, lists[l].op);
+		const struct nono__ports *p = ports_of(caps, lists[l].op);
 
 		for (size_t i = 0; i < p->len; i++)
 			if (p->v[i] == 0)
-				return nono_diag_set(diag, NONO_EINVAL,
-						     "%s port 0 is not a port",
-						     lists[l].what);
+				return nono__diag_set(diag, NONO_EINVAL,
+						      "%s port 0 is not a port",
+						      lists[l].what);
 	}
 	return 0;
 }
 
 NONO_API size_t nono_caps_tcp_port_count(const nono_caps *caps, nono_tcp_op op)
 {
-	const struct nono_ports *p = caps ? ports_of(caps, op) : NULL;
+	const struct nono__ports *p = caps ? ports_of(caps, op) : NULL;
 	return p ? p->len : 0;
 }
 
 NONO_API int nono_caps_tcp_port_at(const nono_caps *caps, nono_tcp_op op,
 				   size_t index)
 {
-	const struct nono_ports *p = caps ? ports_of(caps, op) : NULL;
+	const struct nono__ports *p = caps ? ports_of(caps, op) : NULL;
 	if (!p || index >= p->len)
 		return NONO_EINVAL;
 	return p->v[index];
@@ -590,11 +591,11 @@ NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
  * file not listed yet. A candidate that does not resolve (missing, not
  * searchable, a loop) is no match: execvp would not run it either.
  */
-static int add_match(struct nono_strv *files, const char *candidate)
+static int add_match(struct nono__strv *files, const char *candidate)
 {
 	char *canon = NULL;
 	struct stat st;
-	int rc = nono_path_canonical(candidate, &canon);
+	int rc = nono__path_canonical(candidate, &canon);
 
 	if (rc == NONO_ENOMEM)
 		return rc;
@@ -603,7 +604,7 @@ static int add_match(struct nono_strv *files, const char *candidate)
 	rc = 0;
 	if (stat(canon, &st) == 0 && S_ISREG(st.st_mode) &&
 	    !strv_has(files, canon))
-		rc = nono_strv_push(files, canon);
+		rc = nono__strv_push(files, canon);
 	free(canon);
 	return rc;
 }
@@ -614,7 +615,7 @@ static int add_match(struct nono_strv *files, const char *candidate)
  * or relative one means the working directory, which is no anchor for a
  * sandbox set up once for a whole process tree.
  */
-static int resolve_command(struct nono_strv *files, const char *name)
+static int resolve_command(struct nono__strv *files, const char *name)
 {
 	const char *path;
 	char *dflt = NULL;
@@ -658,7 +659,7 @@ static int resolve_command(struct nono_strv *files, const char *name)
 
 /* Keeps `name` in `names` and what it resolves to in `files`; all or
  * nothing. */
-static int add_command(struct nono_strv *names, struct nono_strv *files,
+static int add_command(struct nono__strv *names, struct nono__strv *files,
 		       const char *name)
 {
 	size_t old_files;
@@ -669,7 +670,7 @@ static int add_command(struct nono_strv *names, struct nono_strv *files,
 	old_files = files->len;
 	rc = resolve_command(files, name);
 	if (rc == 0)
-		rc = nono_strv_push(names, name);
+		rc = nono__strv_push(names, name);
 	if (rc)
 		strv_truncate(files, old_files);
 	return rc;
@@ -687,7 +688,7 @@ NONO_API int nono_caps_block_command(nono_caps *caps, const char *name)
 		    : NONO_EINVAL;
 }
 
-bool nono_caps_file_blocked(const struct nono_caps *caps, const char *file)
+bool nono__caps_file_blocked(const struct nono_caps *caps, const char *file)
 {
 	/* Allow wins, compared by the files both names lead to: `allow =
 	 * /bin/rm` lifts `block = rm` where /bin/rm is /usr/bin/rm. */
@@ -705,17 +706,17 @@ NONO_API int nono_caps_command_blocked(const nono_caps *caps, const char *path)
 	/* Nothing blocked: no need to know what the path is. */
 	if (caps->block_files.len == 0)
 		return 0;
-	rc = nono_path_canonical(path, &canon);
+	rc = nono__path_canonical(path, &canon);
 	if (rc == NONO_ENOMEM)
 		return rc;
 	if (rc)
 		return 0;
-	rc = nono_caps_file_blocked(caps, canon) ? 1 : 0;
+	rc = nono__caps_file_blocked(caps, canon) ? 1 : 0;
 	free(canon);
 	return rc;
 }
 
-static const char *strv_at(const struct nono_strv *sv, size_t index)
+static const char *strv_at(const struct nono__strv *sv, size_t index)
 {
 	return index < sv->len ? sv->v[index] : NULL;
 }
@@ -774,7 +775,7 @@ NONO_API int nono_caps_deny_path(nono_caps *caps, const char *path)
 
 	if (!caps || !path || !*path)
 		return NONO_EINVAL;
-	rc = nono_path_canonical(path, &resolved);
+	rc = nono__path_canonical(path, &resolved);
 	if (rc)
 		return rc;
 	if (stat(resolved, &st) != 0) {
@@ -916,10 +917,10 @@ NONO_API int nono_caps_deduplicate(nono_caps *caps)
 	 * from a policy file; the query index is where size matters. */
 	size_t kept = 0;
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		struct nono_fs_entry *e = &caps->fs[i];
+		struct nono__fs_entry *e = &caps->fs[i];
 		size_t j;
 		for (j = 0; j < kept; j++) {
-			struct nono_fs_entry *k = &caps->fs[j];
+			struct nono__fs_entry *k = &caps->fs[j];
 			if (k->is_file == e->is_file &&
 			    strcmp(k->resolved, e->resolved) == 0)
 				break;
@@ -940,13 +941,13 @@ NONO_API int nono_caps_path_covered(const nono_caps *caps, const char *path)
 	if (!caps || !path || !*path)
 		return NONO_EINVAL;
 	char *canon = NULL;
-	int rc = nono_path_canonical_lenient(path, &canon);
+	int rc = nono__path_canonical_lenient(path, &canon);
 	if (rc)
 		return rc;
 	int covered = 0;
 	for (size_t i = 0; i < caps->fs_len && !covered; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
-		if (!e->is_file && nono_path_is_beneath(canon, e->resolved))
+		const struct nono__fs_entry *e = &caps->fs[i];
+		if (!e->is_file && nono__path_is_beneath(canon, e->resolved))
 			covered = 1;
 	}
 	free(canon);
@@ -963,7 +964,7 @@ NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
 {
 	if (!caps || !out || index >= caps->fs_len)
 		return NONO_EINVAL;
-	const struct nono_fs_entry *e = &caps->fs[index];
+	const struct nono__fs_entry *e = &caps->fs[index];
 	*out = (nono_fs_cap){
 		.original = e->original,
 		.resolved = e->resolved,
@@ -984,7 +985,7 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 		return NULL;
 	fputs("Filesystem:\n", f);
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 		fprintf(f, "  %s [%s] (%s)\n", e->resolved,
 			nono_access_str(e->access),
 			e->is_file ? "file" : "dir");
@@ -1000,7 +1001,7 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 	/* Port exceptions are libnono's own; a set without them prints as
 	 * nono prints it. */
 	const struct {
-		const struct nono_ports *ports;
+		const struct nono__ports *ports;
 		const char *what;
 	} lists[] = { { &caps->tcp_connect, "tcp connect" },
 		      { &caps->tcp_bind, "tcp bind" },
@@ -1015,5 +1016,5 @@ NONO_API char *nono_caps_summary(const nono_caps *caps)
 				(unsigned)lists[l].ports->v[i]);
 		fputc('\n', f);
 	}
-	return nono_memstream_finish(f, &buf);
+	return nono__memstream_finish(f, &buf);
 }

@@ -144,10 +144,10 @@ struct guards {
 
 struct walk {
 	const struct ctree *t;
-	const struct nono_carve_ops *ops;
-	const struct nono_carve_grant *grants;
+	const struct nono__carve_ops *ops;
+	const struct nono__carve_grant *grants;
 	size_t ngrants;
-	struct nono_carve_limits limits;
+	struct nono__carve_limits limits;
 	char *inexact;
 	size_t inexact_cap;
 	nono_diag *diag;
@@ -598,7 +598,7 @@ static int scan_tree(struct walk *w, const struct cnode *n, int fd)
 	s->path[n->plen] = '\0';
 	for (size_t i = 0; i < w->ngrants; i++)
 		if (strcmp(w->grants[i].path, s->path) != 0 &&
-		    nono_path_is_beneath(w->grants[i].path, s->path))
+		    nono__path_is_beneath(w->grants[i].path, s->path))
 			s->ncarve_ins++;
 	if (s->ncarve_ins) {
 		s->carve_ins = calloc(s->ncarve_ins, sizeof(*s->carve_ins));
@@ -609,7 +609,7 @@ static int scan_tree(struct walk *w, const struct cnode *n, int fd)
 		s->ncarve_ins = 0;
 		for (size_t i = 0; i < w->ngrants; i++)
 			if (strcmp(w->grants[i].path, s->path) != 0 &&
-			    nono_path_is_beneath(w->grants[i].path, s->path))
+			    nono__path_is_beneath(w->grants[i].path, s->path))
 				s->carve_ins[s->ncarve_ins++] =
 					w->grants[i].path;
 	}
@@ -676,9 +676,9 @@ static int walk_fail(struct walk *w, const struct cnode *n, const char *name,
 {
 	const char *sep = name && n->plen > 1 ? "/" : "";
 
-	return nono_diag_set(w->diag, NONO_EAPPLY, "%.*s%s%s: %s%s%s",
-			     (int)n->plen, n->path, sep, name ? name : "", what,
-			     err ? ": " : "", err ? strerror(err) : "");
+	return nono__diag_set(w->diag, NONO_EAPPLY, "%.*s%s%s: %s%s%s",
+			      (int)n->plen, n->path, sep, name ? name : "",
+			      what, err ? ": " : "", err ? strerror(err) : "");
 }
 
 /* Children sorted by name, for the lookup of each listed entry. */
@@ -892,7 +892,7 @@ static int split_dir(struct walk *w, size_t ni, int fd, uint64_t a)
 	kids = calloc(n->nchildren, sizeof(*kids));
 	recs = calloc(n->nchildren, sizeof(*recs));
 	if (!kids || !recs) {
-		rc = nono_diag_set(w->diag, NONO_ENOMEM, "out of memory");
+		rc = nono__diag_set(w->diag, NONO_ENOMEM, "out of memory");
 		goto free_arrays;
 	}
 	for (size_t c = n->first_child; c != NO_NODE;
@@ -997,19 +997,19 @@ static int walk_dir(struct walk *w, size_t ni, int fd, const struct stat *st,
 }
 
 /* Whether grant `g` is reduced by carve-out `o`. */
-static bool reduces(const struct nono_carve_out *o,
-		    const struct nono_carve_grant *g)
+static bool reduces(const struct nono__carve_out *o,
+		    const struct nono__carve_grant *g)
 {
 	if (!(g->access & o->withheld))
 		return false;
 	if (g->is_file)
 		return strcmp(g->path, o->path) == 0;
-	return nono_path_is_beneath(o->path, g->path);
+	return nono__path_is_beneath(o->path, g->path);
 }
 
-static int build_tree(struct ctree *t, const struct nono_carve_grant *grants,
+static int build_tree(struct ctree *t, const struct nono__carve_grant *grants,
 		      size_t ngrants, const bool *split,
-		      const struct nono_carve_out *outs, size_t nouts,
+		      const struct nono__carve_out *outs, size_t nouts,
 		      const bool *active)
 {
 	const struct cnode root = {
@@ -1063,10 +1063,10 @@ static int build_tree(struct ctree *t, const struct nono_carve_grant *grants,
 	return 0;
 }
 
-int nono_carve_add(const struct nono_carve_grant *grants, size_t ngrants,
-		   const struct nono_carve_out *outs, size_t nouts, bool *split,
-		   const struct nono_carve_ops *ops, char *inexact,
-		   size_t inexact_cap, nono_diag *diag)
+int nono__carve_add(const struct nono__carve_grant *grants, size_t ngrants,
+		    const struct nono__carve_out *outs, size_t nouts,
+		    bool *split, const struct nono__carve_ops *ops,
+		    char *inexact, size_t inexact_cap, nono_diag *diag)
 {
 	struct ctree t = { 0 };
 	struct walk w = {
@@ -1095,7 +1095,7 @@ int nono_carve_add(const struct nono_carve_grant *grants, size_t ngrants,
 		w.limits = *ops->limits;
 	active = calloc(nouts, sizeof(*active));
 	if (!active)
-		return nono_diag_set(diag, NONO_ENOMEM, "out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM, "out of memory");
 	for (size_t o = 0; o < nouts; o++) {
 		for (size_t g = 0; g < ngrants; g++) {
 			if (reduces(&outs[o], &grants[g])) {
@@ -1111,19 +1111,19 @@ int nono_carve_add(const struct nono_carve_grant *grants, size_t ngrants,
 	}
 	rc = build_tree(&t, grants, ngrants, split, outs, nouts, active);
 	if (rc) {
-		nono_diag_set(diag, rc, "out of memory");
+		nono__diag_set(diag, rc, "out of memory");
 		goto free_tree;
 	}
 
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		rc = nono_diag_set(diag, NONO_EAPPLY, "open /: %s",
-				   strerror(errno));
+		rc = nono__diag_set(diag, NONO_EAPPLY, "open /: %s",
+				    strerror(errno));
 		goto close_root;
 	}
 	rc = guard_nodes(&w, 0, fd, &st);
 	if (rc) {
-		nono_diag_set(diag, rc, "out of memory");
+		nono__diag_set(diag, rc, "out of memory");
 		goto close_root;
 	}
 	guards_seal(&w.guards);

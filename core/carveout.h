@@ -20,27 +20,27 @@
 #include "caps-internal.h"
 
 /* A grant as the backend would add it. */
-struct nono_carve_grant {
+struct nono__carve_grant {
 	const char *path; /* canonical, absolute */
 	bool is_file;
 	uint64_t access; /* the backend's rights */
 };
 
 /* Rights to take out of the grants at and above `path`. */
-struct nono_carve_out {
+struct nono__carve_out {
 	const char *path; /* canonical, absolute */
 	uint64_t withheld;
 	/*
 	 * Whether everything beneath `path` must be checked for other ways
 	 * in (a deny): each entry's other names (hard links) and each object
 	 * a rule elsewhere could alias (bind mounts). The walk is bounded
-	 * (struct nono_carve_limits); what it cannot check is inexact.
+	 * (struct nono__carve_limits); what it cannot check is inexact.
 	 */
 	bool whole_tree;
 };
 
 /* Bounds on the walk of a whole_tree carve-out, per carve-out. */
-struct nono_carve_limits {
+struct nono__carve_limits {
 	size_t max_entries;
 	unsigned max_depth; /* directories beneath the carve-out's own */
 };
@@ -48,7 +48,7 @@ struct nono_carve_limits {
 #define NONO_CARVE_MAX_ENTRIES 100000
 #define NONO_CARVE_MAX_DEPTH 64
 
-struct nono_carve_ops {
+struct nono__carve_ops {
 	/*
 	 * Adds one rule: `access` on the object open at `fd` (an O_PATH
 	 * descriptor, closed by the caller), a directory or not. `dir` and
@@ -60,7 +60,7 @@ struct nono_carve_ops {
 			nono_diag *diag);
 	void *ctx;
 	/* NULL: NONO_CARVE_MAX_ENTRIES and NONO_CARVE_MAX_DEPTH. */
-	const struct nono_carve_limits *limits;
+	const struct nono__carve_limits *limits;
 };
 
 /*
@@ -83,9 +83,9 @@ struct nono_carve_ops {
  * NONO_EAPPLY (a directory on the way cannot be listed, a granted path
  * changed kind or vanished, a rule was refused) with diag set.
  */
-int nono_carve_add(const struct nono_carve_grant *grants, size_t ngrants,
-		   const struct nono_carve_out *outs, size_t nouts, bool *split,
-		   const struct nono_carve_ops *ops, char *inexact,
-		   size_t inexact_cap, nono_diag *diag);
+int nono__carve_add(const struct nono__carve_grant *grants, size_t ngrants,
+		    const struct nono__carve_out *outs, size_t nouts,
+		    bool *split, const struct nono__carve_ops *ops,
+		    char *inexact, size_t inexact_cap, nono_diag *diag);
 
 #endif /* NONO_CARVEOUT_H */

@@ -34,7 +34,7 @@ NONO_API void nono_free(void *ptr)
 	free(ptr);
 }
 
-char *nono_memstream_finish(FILE *f, char **bufp)
+char *nono__memstream_finish(FILE *f, char **bufp)
 {
 	bool failed = ferror(f) != 0;
 
@@ -76,7 +76,7 @@ static int diag_vset(nono_diag *diag, int code, const char *file, unsigned line,
 	return code;
 }
 
-int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
+int nono__diag_set(nono_diag *diag, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -85,8 +85,8 @@ int nono_diag_set(nono_diag *diag, int code, const char *fmt, ...)
 	return code;
 }
 
-int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,
-		     const char *fmt, ...)
+int nono__diag_set_at(nono_diag *diag, int code, const char *file,
+		      unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -95,8 +95,8 @@ int nono_diag_set_at(nono_diag *diag, int code, const char *file, unsigned line,
 	return code;
 }
 
-int nono_diag_set_sys(nono_diag *diag, int code, nono_step step, int err,
-		      const char *fmt, ...)
+int nono__diag_set_sys(nono_diag *diag, int code, nono_step step, int err,
+		       const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -164,7 +164,7 @@ __attribute__((noreturn)) static void exec_die(int status, const char *what,
 	else
 		exec_msg_add_errno(buf, sizeof(buf) - 1, &len, err);
 	buf[len++] = '\n';
-	(void)nono_write_all(STDERR_FILENO, buf, len);
+	(void)nono__write_all(STDERR_FILENO, buf, len);
 	_exit(status);
 }
 
@@ -245,9 +245,9 @@ static int exec_check_fd(int fd, const char *name, nono_diag *diag)
 	if (fd == -1)
 		return 0;
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "%s %d is not an open descriptor", name,
-				     fd);
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "%s %d is not an open descriptor", name,
+				      fd);
 	return 0;
 }
 
@@ -279,15 +279,15 @@ static int exec_plan_make(struct exec_plan *p, const nono_caps *caps,
 		.flags = opts->flags,
 	};
 	if (!opts->path || !opts->path[0])
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "no program to run (path is %s)",
-				     opts->path ? "empty" : "NULL");
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "no program to run (path is %s)",
+				      opts->path ? "empty" : "NULL");
 	if (opts->flags & ~(unsigned)EXEC_KNOWN_FLAGS)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "unknown exec flags 0x%x",
-				     opts->flags & ~(unsigned)EXEC_KNOWN_FLAGS);
+		return nono__diag_set(
+			diag, NONO_EINVAL, "unknown exec flags 0x%x",
+			opts->flags & ~(unsigned)EXEC_KNOWN_FLAGS);
 	if (opts->apply_flags & ~(unsigned)EXEC_KNOWN_APPLY_FLAGS)
-		return nono_diag_set(
+		return nono__diag_set(
 			diag, NONO_EINVAL, "unknown apply flags 0x%x",
 			opts->apply_flags & ~(unsigned)EXEC_KNOWN_APPLY_FLAGS);
 	if (!p->argv) {
@@ -309,9 +309,9 @@ static int exec_plan_make(struct exec_plan *p, const nono_caps *caps,
 		if (p->devnull < 0) {
 			p->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 			if (p->devnull < 0)
-				return nono_diag_set(diag, NONO_ESPAWN,
-						     "open /dev/null: %s",
-						     strerror(errno));
+				return nono__diag_set(diag, NONO_ESPAWN,
+						      "open /dev/null: %s",
+						      strerror(errno));
 		}
 		p->src[i] = p->devnull;
 	}
@@ -335,8 +335,8 @@ static int exec_start(const struct exec_plan *p, pid_t *pid, nono_diag *diag)
 	fork_errno = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (child < 0)
-		return nono_diag_set(diag, NONO_ESPAWN, "fork: %s",
-				     strerror(fork_errno));
+		return nono__diag_set(diag, NONO_ESPAWN, "fork: %s",
+				      strerror(fork_errno));
 	/* The child makes itself a group leader too; doing it from both
 	 * sides means the group exists as soon as either has run, so a kill
 	 * of the group right after this returns cannot miss. It fails,
@@ -355,10 +355,10 @@ NONO_API int nono_exec(const nono_caps *caps, const nono_exec_opts *opts,
 
 	nono_diag_clear(diag);
 	if (!caps || !opts || !pid)
-		return nono_diag_set(diag, NONO_EINVAL, "%s is NULL",
-				     !caps   ? "caps"
-				     : !opts ? "opts"
-					     : "pid");
+		return nono__diag_set(diag, NONO_EINVAL, "%s is NULL",
+				      !caps   ? "caps"
+				      : !opts ? "opts"
+					      : "pid");
 	rc = exec_plan_make(&plan, caps, opts, diag);
 	if (rc == 0)
 		rc = exec_start(&plan, pid, diag);
@@ -423,8 +423,8 @@ static int64_t exec_now_ms(void)
 static int exec_pipe(int fds[2], nono_diag *diag)
 {
 	if (pipe(fds) < 0)
-		return nono_diag_set(diag, NONO_ESPAWN, "pipe: %s",
-				     strerror(errno));
+		return nono__diag_set(diag, NONO_ESPAWN, "pipe: %s",
+				      strerror(errno));
 	if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) < 0 ||
 	    fcntl(fds[1], F_SETFD, FD_CLOEXEC) < 0 ||
 	    fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
@@ -432,8 +432,8 @@ static int exec_pipe(int fds[2], nono_diag *diag)
 
 		close(fds[0]);
 		close(fds[1]);
-		return nono_diag_set(diag, NONO_ESPAWN, "fcntl O_NONBLOCK: %s",
-				     strerror(e));
+		return nono__diag_set(diag, NONO_ESPAWN, "fcntl O_NONBLOCK: %s",
+				      strerror(e));
 	}
 	return 0;
 }
@@ -527,9 +527,9 @@ static int exec_wait_loop(struct exec_wait *w, int64_t timeout_ms,
 				exec_kill(w->pid, w->flags);
 				rc = exec_reap(w->pid, &w->status);
 				if (rc)
-					return nono_diag_set(diag, NONO_ESPAWN,
-							     "waitpid: %s",
-							     strerror(rc));
+					return nono__diag_set(diag, NONO_ESPAWN,
+							      "waitpid: %s",
+							      strerror(rc));
 				w->reaped = true;
 				w->timed_out = true;
 				break;
@@ -542,22 +542,22 @@ static int exec_wait_loop(struct exec_wait *w, int64_t timeout_ms,
 		/* poll() ignores the negative descriptors (closed pipes, no
 		 * pidfd). */
 		if (poll(pfd, 3, wait_ms) < 0 && errno != EINTR)
-			return nono_diag_set(diag, NONO_ESPAWN, "poll: %s",
-					     strerror(errno));
+			return nono__diag_set(diag, NONO_ESPAWN, "poll: %s",
+					      strerror(errno));
 
 		for (int i = 0; i < 2; i++) {
 			if (w->rd[i] < 0 || !pfd[i].revents)
 				continue;
 			rc = exec_drain(w->rd[i], &w->buf[i]);
 			if (rc == NONO_ENOMEM)
-				return nono_diag_set(diag, NONO_ENOMEM,
-						     "out of memory after "
-						     "%zu bytes of output",
-						     w->buf[i].len);
+				return nono__diag_set(diag, NONO_ENOMEM,
+						      "out of memory after "
+						      "%zu bytes of output",
+						      w->buf[i].len);
 			if (rc < 0)
-				return nono_diag_set(diag, NONO_ESPAWN,
-						     "read: %s",
-						     strerror(errno));
+				return nono__diag_set(diag, NONO_ESPAWN,
+						      "read: %s",
+						      strerror(errno));
 			if (rc == 1) {
 				close(w->rd[i]);
 				w->rd[i] = -1;
@@ -570,17 +570,17 @@ static int exec_wait_loop(struct exec_wait *w, int64_t timeout_ms,
 			continue;
 		pid_t got = waitpid(w->pid, &w->status, WNOHANG);
 		if (got < 0 && errno != EINTR)
-			return nono_diag_set(diag, NONO_ESPAWN, "waitpid: %s",
-					     strerror(errno));
+			return nono__diag_set(diag, NONO_ESPAWN, "waitpid: %s",
+					      strerror(errno));
 		w->reaped = got == w->pid;
 	}
 
 	rc = exec_drain_rest(w);
 	if (rc == NONO_ENOMEM)
-		return nono_diag_set(diag, NONO_ENOMEM, "out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM, "out of memory");
 	if (rc < 0)
-		return nono_diag_set(diag, NONO_ESPAWN, "read: %s",
-				     strerror(errno));
+		return nono__diag_set(diag, NONO_ESPAWN, "read: %s",
+				      strerror(errno));
 	return 0;
 }
 
@@ -598,11 +598,11 @@ NONO_API int nono_exec_capture(const nono_caps *caps,
 
 	nono_diag_clear(diag);
 	if (!out)
-		return nono_diag_set(diag, NONO_EINVAL, "out is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "out is NULL");
 	memset(out, 0, sizeof(*out));
 	if (!caps || !opts)
-		return nono_diag_set(diag, NONO_EINVAL, "%s is NULL",
-				     !caps ? "caps" : "opts");
+		return nono__diag_set(diag, NONO_EINVAL, "%s is NULL",
+				      !caps ? "caps" : "opts");
 
 	rc = exec_pipe(out_pipe, diag);
 	if (rc)

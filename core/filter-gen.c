@@ -58,7 +58,7 @@
 #define ARG32 0xffffffffu
 
 /*
- * The probe (nono_filter_probe() in filter.c): ioctl(-1, PROBE_CMD) fails
+ * The probe (nono__filter_probe() in filter.c): ioctl(-1, PROBE_CMD) fails
  * with EBADF anywhere but under the baseline filter, which answers
  * PROBE_ERRNO instead. The filter cannot be removed once loaded, and only
  * nono_apply() loads it, so the answer proves that the process is inside a
@@ -389,7 +389,7 @@ static int add_net_allow_inet(scmp_filter_ctx ctx, uint32_t arch)
 	return add_net(ctx, true, true);
 }
 
-/* The groups of rules, in the order of the bits of enum nono_filter
+/* The groups of rules, in the order of the bits of enum nono__filter
  * (filter.h): bit i is groups[i]. */
 static int (*const groups[])(scmp_filter_ctx ctx, uint32_t arch) = {
 	add_base,   add_process,      add_metadata,	 add_unix,
@@ -532,7 +532,8 @@ static int write_filter(FILE *out, uint32_t host, unsigned mask)
 		goto free_prog;
 	}
 
-	fprintf(out, "static const struct sock_filter nono_filter_%02x[] = {\n",
+	fprintf(out,
+		"static const struct sock_filter nono__filter_%02x[] = {\n",
 		mask);
 	for (size_t i = 0; i < size / sizeof(*prog); i++)
 		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n",
@@ -593,13 +594,13 @@ int main(int argc, char **argv)
 		"static const struct {\n"
 		"\tconst struct sock_filter *insns;\n"
 		"\tunsigned short len;\n"
-		"} nono_filters[%u] = {\n",
+		"} nono__filters[%u] = {\n",
 		all + 1);
 	for (unsigned mask = 0; mask <= all && rc == 0; mask++)
 		if (combination_valid(mask))
 			fprintf(out,
-				"\t[0x%02x] = { nono_filter_%02x, sizeof("
-				"nono_filter_%02x) / sizeof(struct "
+				"\t[0x%02x] = { nono__filter_%02x, sizeof("
+				"nono__filter_%02x) / sizeof(struct "
 				"sock_filter) },\n",
 				mask, mask, mask);
 	fprintf(out, "};\n\n#endif\n");

@@ -20,7 +20,7 @@
 #include "filter.h"
 #include "util.h"
 
-/* The filters nono_filters_load() has loaded into this process, for
+/* The filters nono__filters_load() has loaded into this process, for
  * nono_filters_load_traps(): a forked child inherits both the filters
  * and this record of them. */
 static unsigned nf_loaded;
@@ -28,32 +28,32 @@ static unsigned nf_loaded;
 /* The longest program filter-gen writes; a copy is made on the stack. */
 #define NF_MAX_LEN 1024
 
-int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag)
+int nono__filters_load(unsigned which, bool all_threads, nono_diag *diag)
 {
 	unsigned long flags = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
 
-	if (which >= ARRAY_SIZE(nono_filters) || !nono_filters[which].insns)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "no seccomp program was built for the "
-				     "filters 0x%x",
-				     which);
+	if (which >= ARRAY_SIZE(nono__filters) || !nono__filters[which].insns)
+		return nono__diag_set(diag, NONO_EAPPLY,
+				      "no seccomp program was built for the "
+				      "filters 0x%x",
+				      which);
 	/* The kernel copies the program in, so it may stay read-only. */
 	struct sock_fprog prog = {
-		.len = nono_filters[which].len,
-		.filter = (struct sock_filter *)nono_filters[which].insns,
+		.len = nono__filters[which].len,
+		.filter = (struct sock_filter *)nono__filters[which].insns,
 	};
 	/* glibc 2.36 has no wrapper for seccomp(2). With TSYNC, a positive
 	 * return is the id of a thread that could not be synchronised. */
 	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	if (rc < 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "loading the seccomp filter: %s",
-				     strerror(errno));
+		return nono__diag_set(diag, NONO_EAPPLY,
+				      "loading the seccomp filter: %s",
+				      strerror(errno));
 	if (rc > 0)
-		return nono_diag_set(diag, NONO_EAPPLY,
-				     "loading the seccomp filter: thread %ld "
-				     "cannot be synchronised",
-				     rc);
+		return nono__diag_set(diag, NONO_EAPPLY,
+				      "loading the seccomp filter: thread %ld "
+				      "cannot be synchronised",
+				      rc);
 	nf_loaded = which;
 	return 0;
 }
@@ -95,27 +95,27 @@ int nono_filters_load_traps(nono_diag *diag)
 	struct sock_filter copy[NF_MAX_LEN];
 
 	if (!nf_loaded)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "no sandbox filters in this process");
-	unsigned short len = nono_filters[nf_loaded].len;
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "no sandbox filters in this process");
+	unsigned short len = nono__filters[nf_loaded].len;
 	if (len > NF_MAX_LEN ||
-	    !nf_trap_copy(nono_filters[nf_loaded].insns, len, copy))
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "the seccomp filter 0x%x cannot be copied",
-				     nf_loaded);
+	    !nf_trap_copy(nono__filters[nf_loaded].insns, len, copy))
+		return nono__diag_set(
+			diag, NONO_EINVAL,
+			"the seccomp filter 0x%x cannot be copied", nf_loaded);
 	struct sock_fprog prog = {
 		.len = len,
 		.filter = copy,
 	};
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		return nono_diag_set(
+		return nono__diag_set(
 			diag, NONO_EAPPLY,
 			"loading the copy of the seccomp filter: %s",
 			strerror(errno));
 	return 0;
 }
 
-bool nono_filter_probe(void)
+bool nono__filter_probe(void)
 {
 	int saved = errno;
 	bool inside = syscall(SYS_ioctl, -1,

@@ -12,7 +12,7 @@
 #include "caps-internal.h"
 
 /* The filters, one bit each, in the order of filter-gen.c's groups. */
-enum nono_filter {
+enum nono__filter {
 	/* Always: keyrings, bpf, perf, the machine's identity, clocks,
 	 * modules, terminal injection, io_uring... */
 	NONO_FILTER_BASE = 1u << 0,
@@ -33,19 +33,19 @@ enum nono_filter {
 };
 
 /*
- * Loads the filters named by `which` (enum nono_filter bits: the baseline
+ * Loads the filters named by `which` (enum nono__filter bits: the baseline
  * and at most one network filter) into the calling thread, or every
  * thread with all_threads: one program, built at build time for that
  * combination, so this allocates nothing. no_new_privs must already be
  * set. Returns 0 or NONO_EAPPLY.
  */
-int nono_filters_load(unsigned which, bool all_threads, nono_diag *diag);
+int nono__filters_load(unsigned which, bool all_threads, nono_diag *diag);
 
 /*
  * Whether the calling process is under the baseline filter, which only
- * nono_filters_load() installs and nothing can remove: one system call
+ * nono__filters_load() installs and nothing can remove: one system call
  * that fails with EBADF anywhere else.
  */
-bool nono_filter_probe(void);
+bool nono__filter_probe(void);
 
 #endif

@@ -120,24 +120,24 @@ struct landlock_net_port_attr {
  * header already declares it with only handled_access_fs. The kernel reads
  * the struct by the size it is given and requires any bytes it does not
  * know to be zero, so the caller passes the size the running ABI knows
- * (nono_ll_ruleset_attr_size) and this layout stays valid whatever the
+ * (nono__ll_ruleset_attr_size) and this layout stays valid whatever the
  * header says.
  */
-struct nono_ll_ruleset_attr {
+struct nono__ll_ruleset_attr {
 	__u64 handled_access_fs;
 	__u64 handled_access_net; /* ABI 4 */
 	__u64 scoped;		  /* ABI 6 */
 };
 
-/* The number of bytes of struct nono_ll_ruleset_attr that Landlock ABI
+/* The number of bytes of struct nono__ll_ruleset_attr that Landlock ABI
  * `abi` reads. */
-static inline size_t nono_ll_ruleset_attr_size(int abi)
+static inline size_t nono__ll_ruleset_attr_size(int abi)
 {
 	if (abi >= 6)
-		return offsetof(struct nono_ll_ruleset_attr, scoped) +
+		return offsetof(struct nono__ll_ruleset_attr, scoped) +
 		       sizeof(__u64);
 	if (abi >= 4)
-		return offsetof(struct nono_ll_ruleset_attr,
+		return offsetof(struct nono__ll_ruleset_attr,
 				handled_access_net) +
 		       sizeof(__u64);
 	return sizeof(__u64);
@@ -149,8 +149,8 @@ static inline size_t nono_ll_ruleset_attr_size(int abi)
  * Where the headers lack a system call number, the call fails as a kernel
  * without Landlock would.
  */
-static inline int nono_ll_create_ruleset(const void *attr, size_t size,
-					 __u32 flags)
+static inline int nono__ll_create_ruleset(const void *attr, size_t size,
+					  __u32 flags)
 {
 #ifdef __NR_landlock_create_ruleset
 	return (int)syscall(__NR_landlock_create_ruleset, attr, size, flags);
@@ -163,8 +163,8 @@ static inline int nono_ll_create_ruleset(const void *attr, size_t size,
 #endif
 }
 
-static inline int nono_ll_add_rule(int ruleset_fd, int rule_type,
-				   const void *rule_attr, __u32 flags)
+static inline int nono__ll_add_rule(int ruleset_fd, int rule_type,
+				    const void *rule_attr, __u32 flags)
 {
 #ifdef __NR_landlock_add_rule
 	return (int)syscall(__NR_landlock_add_rule, ruleset_fd, rule_type,
@@ -179,7 +179,7 @@ static inline int nono_ll_add_rule(int ruleset_fd, int rule_type,
 #endif
 }
 
-static inline int nono_ll_restrict_self(int ruleset_fd, __u32 flags)
+static inline int nono__ll_restrict_self(int ruleset_fd, __u32 flags)
 {
 #ifdef __NR_landlock_restrict_self
 	return (int)syscall(__NR_landlock_restrict_self, ruleset_fd, flags);

@@ -82,17 +82,17 @@ static struct ll_abi_row ll_abi_sum(int abi)
 	return sum;
 }
 
-unsigned nono_ll_features(int abi)
+unsigned nono__ll_features(int abi)
 {
 	return ll_abi_sum(abi).features;
 }
 
-uint64_t nono_ll_fs_rights(int abi)
+uint64_t nono__ll_fs_rights(int abi)
 {
 	return ll_abi_sum(abi).fs;
 }
 
-int nono_ll_feature_abi(unsigned feature)
+int nono__ll_feature_abi(unsigned feature)
 {
 	for (int v = 1; v <= NONO_LL_ABI_LAST; v++)
 		if (feature && (ll_abi_rows[v].features & feature) == feature)
@@ -100,7 +100,7 @@ int nono_ll_feature_abi(unsigned feature)
 	return 0;
 }
 
-void nono_ll_append(char *buf, size_t cap, const char *fmt, ...)
+void nono__ll_append(char *buf, size_t cap, const char *fmt, ...)
 {
 	size_t len = strlen(buf);
 	if (len > 0 && len + 2 < cap) {
@@ -139,22 +139,22 @@ static nono_unix_mode ll_unix_mode(const struct nono_caps *caps)
  * One feature the set asks for: enforced where the ABI has it; otherwise
  * dropped, with why in words. The words name the ABI from the table.
  */
-static void ll_want(struct nono_ll_plan *plan, unsigned avail, unsigned feature,
-		    const char *what)
+static void ll_want(struct nono__ll_plan *plan, unsigned avail,
+		    unsigned feature, const char *what)
 {
 	if (avail & feature) {
 		plan->enforced |= feature;
 		return;
 	}
 	plan->dropped |= feature;
-	nono_ll_append(plan->missing, sizeof(plan->missing),
-		       "%s (needs Landlock ABI %d)", what,
-		       nono_ll_feature_abi(feature));
+	nono__ll_append(plan->missing, sizeof(plan->missing),
+			"%s (needs Landlock ABI %d)", what,
+			nono__ll_feature_abi(feature));
 }
 
 /* Plans one scope: isolated by default where the kernel has it; asked for
  * explicitly, its absence is something the caller must accept. */
-static void ll_plan_scope(struct nono_ll_plan *plan, unsigned avail,
+static void ll_plan_scope(struct nono__ll_plan *plan, unsigned avail,
 			  nono_scope_mode mode, unsigned feature,
 			  const char *what)
 {
@@ -167,7 +167,7 @@ static void ll_plan_scope(struct nono_ll_plan *plan, unsigned avail,
 }
 
 /*
- * The seccomp filters (enum nono_filter): the baseline always; process
+ * The seccomp filters (enum nono__filter): the baseline always; process
  * control with signals isolated; UNIX sockets refused where they are not
  * all allowed and Landlock cannot tell them apart (before ABI 9); for a
  * blocked network, the filter that lets through only the sockets whose
@@ -177,7 +177,7 @@ static void ll_plan_scope(struct nono_ll_plan *plan, unsigned avail,
  * check.
  */
 static unsigned ll_filters(const struct nono_caps *caps,
-			   const struct nono_ll_plan *plan)
+			   const struct nono__ll_plan *plan)
 {
 	nono_unix_mode unix_mode = ll_unix_mode(caps);
 	unsigned f = NONO_FILTER_BASE;
@@ -214,8 +214,8 @@ static unsigned ll_filters(const struct nono_caps *caps,
  * ioctl on devices is not part of nono's model: it is restricted where the
  * kernel can, and its absence is not counted as dropped.
  */
-void nono_ll_plan_make(const struct nono_caps *caps, int abi,
-		       struct nono_ll_plan *plan)
+void nono__ll_plan_make(const struct nono_caps *caps, int abi,
+			struct nono__ll_plan *plan)
 {
 	struct ll_abi_row has;
 	unsigned avail;
@@ -224,7 +224,7 @@ void nono_ll_plan_make(const struct nono_caps *caps, int abi,
 		abi = NONO_LL_ABI_LAST;
 	has = ll_abi_sum(abi);
 	avail = has.features;
-	*plan = (struct nono_ll_plan){
+	*plan = (struct nono__ll_plan){
 		.abi = abi,
 		.enforced = NONO_FEATURE_FS,
 	};

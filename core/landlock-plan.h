@@ -19,7 +19,7 @@
  * this one (it enforces everything this ABI does, and more). */
 #define NONO_LL_ABI_LAST 10
 
-struct nono_ll_plan {
+struct nono__ll_plan {
 	/* The ABI planned for: the kernel's, at most NONO_LL_ABI_LAST. */
 	int abi;
 	/* struct landlock_ruleset_attr. */
@@ -28,7 +28,7 @@ struct nono_ll_plan {
 	uint64_t scoped;
 	/* landlock_restrict_self() flags. */
 	uint32_t restrict_flags;
-	/* enum nono_filter bits: the seccomp filters to load. */
+	/* enum nono__filter bits: the seccomp filters to load. */
 	unsigned filters;
 	/* Which port lists become Landlock rules, and whether a UDP sender
 	 * gets an ephemeral local port (a BIND_UDP rule on port 0). */
@@ -45,17 +45,17 @@ struct nono_ll_plan {
 };
 
 /* The enum nono_feature bits Landlock ABI `abi` has (clamped). */
-unsigned nono_ll_features(int abi);
+unsigned nono__ll_features(int abi);
 
 /* The filesystem rights Landlock ABI `abi` knows (clamped). */
-uint64_t nono_ll_fs_rights(int abi);
+uint64_t nono__ll_fs_rights(int abi);
 
 /* The Landlock ABI that brings `feature`, or 0 for an unknown bit. */
-int nono_ll_feature_abi(unsigned feature);
+int nono__ll_feature_abi(unsigned feature);
 
 /* The plan for `caps` at ABI `abi` (>= 1). Never fails. */
-void nono_ll_plan_make(const struct nono_caps *caps, int abi,
-		       struct nono_ll_plan *plan);
+void nono__ll_plan_make(const struct nono_caps *caps, int abi,
+			struct nono__ll_plan *plan);
 
 /*
  * Marks in `skip` (one per grant, all false on entry) the grants of `caps`
@@ -64,12 +64,12 @@ void nono_ll_plan_make(const struct nono_caps *caps, int abi,
  * rule for them when nothing is carved out of the set (landlock.c, where
  * it lives; declared here for the tests). 0 or NONO_ENOMEM.
  */
-int nono_ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
-		     bool *skip);
+int nono__ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
+		      bool *skip);
 
 /* Appends to a NUL-terminated message list in a fixed buffer, with "; "
  * between items; what does not fit is cut. */
-void nono_ll_append(char *buf, size_t cap, const char *fmt, ...)
+void nono__ll_append(char *buf, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif /* NONO_LANDLOCK_PLAN_H */

@@ -48,9 +48,9 @@ struct ll_syscalls {
 };
 
 static const struct ll_syscalls ll_real = {
-	.create_ruleset = nono_ll_create_ruleset,
-	.add_rule = nono_ll_add_rule,
-	.restrict_self = nono_ll_restrict_self,
+	.create_ruleset = nono__ll_create_ruleset,
+	.add_rule = nono__ll_add_rule,
+	.restrict_self = nono__ll_restrict_self,
 };
 
 #ifdef NONO_FAULT_INJECTION
@@ -150,7 +150,7 @@ static const struct {
 	{ NONO_FEATURE_NET_UDP, "udp" },
 };
 
-void nono_backend_support(nono_support_info *out)
+void nono__backend_support(nono_support_info *out)
 {
 	int abi = ll_abi();
 
@@ -165,7 +165,7 @@ void nono_backend_support(nono_support_info *out)
 
 	out->is_supported = true;
 	out->abi = abi;
-	out->features = nono_ll_features(abi);
+	out->features = nono__ll_features(abi);
 
 	char names[256] = "";
 	size_t len = 0;
@@ -214,18 +214,18 @@ static int ll_thread_count(void)
 
 /* Whether a grant is a device for nono's ioctl rule: a character or block
  * device anywhere, or a directory at or beneath /dev. */
-static bool ll_is_device_grant(const struct nono_fs_entry *e,
+static bool ll_is_device_grant(const struct nono__fs_entry *e,
 			       const struct stat *st)
 {
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
 		return true;
 	return S_ISDIR(st->st_mode) &&
-	       nono_path_is_beneath(e->resolved, LL_DEV_DIR);
+	       nono__path_is_beneath(e->resolved, LL_DEV_DIR);
 }
 
 /* The Landlock rights of one grant, limited to what the ruleset handles
  * (the kernel refuses a rule with a right the ruleset does not handle). */
-static __u64 ll_rule_access(const struct nono_fs_entry *e,
+static __u64 ll_rule_access(const struct nono__fs_entry *e,
 			    const struct stat *st, __u64 handled_fs)
 {
 	__u64 access = 0;
@@ -246,7 +246,7 @@ static __u64 ll_rule_access(const struct nono_fs_entry *e,
  * tree may have changed since the grant was made, and a rule on something
  * else than what was granted must not be added.
  */
-static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
+static int ll_add_path_rule(int ruleset_fd, const struct nono__fs_entry *e,
 			    __u64 handled_fs, __u64 withheld, nono_diag *diag)
 {
 	const char *kind = e->is_file ? "file" : "directory";
@@ -265,38 +265,39 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 		if (rule.allowed_access != 0 &&
 		    ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH,
 				     &rule, 0) < 0)
-			return nono_diag_set(diag, NONO_EAPPLY,
-					     "landlock_add_rule for %s: %s",
-					     e->resolved, strerror(errno));
+			return nono__diag_set(diag, NONO_EAPPLY,
+					      "landlock_add_rule for %s: %s",
+					      e->resolved, strerror(errno));
 		return 0;
 	}
 
 	int fd = open(e->resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
-					 errno, "open %s (granted as a %s): %s",
-					 e->resolved, kind, strerror(errno));
+		return nono__diag_set_sys(diag, NONO_EAPPLY,
+					  NONO_STEP_OPEN_PATH, errno,
+					  "open %s (granted as a %s): %s",
+					  e->resolved, kind, strerror(errno));
 
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
-		rc = nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
-				       errno, "fstat %s: %s", e->resolved,
-				       strerror(errno));
+		rc = nono__diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
+					errno, "fstat %s: %s", e->resolved,
+					strerror(errno));
 		goto close_fd;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "%s was granted as a %s but is now a "
-				   "symbolic link",
-				   e->resolved, kind);
+		rc = nono__diag_set(diag, NONO_EAPPLY,
+				    "%s was granted as a %s but is now a "
+				    "symbolic link",
+				    e->resolved, kind);
 		goto close_fd;
 	}
 	if (e->is_file == S_ISDIR(st.st_mode)) {
-		rc = nono_diag_set(diag, NONO_EAPPLY,
-				   "%s was granted as a %s but is %s",
-				   e->resolved, kind,
-				   e->is_file ? "now a directory"
-					      : "no longer a directory");
+		rc = nono__diag_set(diag, NONO_EAPPLY,
+				    "%s was granted as a %s but is %s",
+				    e->resolved, kind,
+				    e->is_file ? "now a directory"
+					       : "no longer a directory");
 		goto close_fd;
 	}
 
@@ -311,9 +312,9 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono_fs_entry *e,
 		goto close_fd;
 	if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
 	    0)
-		rc = nono_diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_ADD_RULE,
-				       errno, "landlock_add_rule for %s: %s",
-				       e->resolved, strerror(errno));
+		rc = nono__diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_ADD_RULE,
+					errno, "landlock_add_rule for %s: %s",
+					e->resolved, strerror(errno));
 
 close_fd:
 	close(fd);
@@ -321,7 +322,7 @@ close_fd:
 }
 
 /* Adds one net_port rule per TCP exception. */
-static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
+static int ll_add_port_rules(int ruleset_fd, const struct nono__ports *ports,
 			     __u64 right, const char *what, nono_diag *diag)
 {
 	for (size_t i = 0; i < ports->len; i++) {
@@ -331,7 +332,7 @@ static int ll_add_port_rules(int ruleset_fd, const struct nono_ports *ports,
 		};
 		if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_NET_PORT, &rule,
 				     0) < 0)
-			return nono_diag_set_sys(
+			return nono__diag_set_sys(
 				diag, NONO_EAPPLY, NONO_STEP_ADD_RULE, errno,
 				"landlock_add_rule for %s port "
 				"%u: %s",
@@ -361,7 +362,7 @@ static int ll_carve_rule(void *ctx, int fd, bool is_dir, uint64_t access,
 		return 0;
 	if (ll_sys->add_rule(c->ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule,
 			     0) < 0)
-		return nono_diag_set_sys(
+		return nono__diag_set_sys(
 			diag, NONO_EAPPLY, NONO_STEP_ADD_RULE, errno,
 			"landlock_add_rule for %.*s%s%s: %s", (int)dir_len, dir,
 			name && dir_len > 1 ? "/" : "", name ? name : "",
@@ -372,15 +373,15 @@ static int ll_carve_rule(void *ctx, int fd, bool is_dir, uint64_t access,
 /* Whether execute is withheld from grant `e` for exec_writable = false:
  * it is writable itself, or lies beneath a writable directory grant. */
 static bool ll_in_writable_tree(const struct nono_caps *caps,
-				const struct nono_fs_entry *e)
+				const struct nono__fs_entry *e)
 {
 	if (e->access & NONO_ACCESS_WRITE)
 		return true;
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *w = &caps->fs[i];
+		const struct nono__fs_entry *w = &caps->fs[i];
 
 		if (!w->is_file && (w->access & NONO_ACCESS_WRITE) &&
-		    nono_path_is_beneath(e->resolved, w->resolved))
+		    nono__path_is_beneath(e->resolved, w->resolved))
 			return true;
 	}
 	return false;
@@ -416,10 +417,10 @@ static char *ll_interpreter(void)
 	return s.path;
 }
 
-static bool ll_covers(const struct nono_carve_grant *g, const char *path)
+static bool ll_covers(const struct nono__carve_grant *g, const char *path)
 {
 	return g->is_file ? strcmp(g->path, path) == 0
-			  : nono_path_is_beneath(path, g->path);
+			  : nono__path_is_beneath(path, g->path);
 }
 
 /*
@@ -427,9 +428,9 @@ static bool ll_covers(const struct nono_carve_grant *g, const char *path)
  * out: some grant gives it, and no carve-out of execute lies between that
  * grant and the path. `strip` (may be NULL) are rights each grant lost.
  */
-static bool ll_executable(const struct nono_carve_grant *grants,
+static bool ll_executable(const struct nono__carve_grant *grants,
 			  const __u64 *strip, size_t n,
-			  const struct nono_carve_out *outs, size_t nouts,
+			  const struct nono__carve_out *outs, size_t nouts,
 			  const char *path)
 {
 	for (size_t g = 0; g < n; g++) {
@@ -441,7 +442,7 @@ static bool ll_executable(const struct nono_carve_grant *grants,
 			continue;
 		for (size_t o = 0; !cut && strip && o < nouts; o++)
 			cut = (outs[o].withheld & LANDLOCK_ACCESS_FS_EXECUTE) &&
-			      nono_path_is_beneath(path, outs[o].path) &&
+			      nono__path_is_beneath(path, outs[o].path) &&
 			      ll_covers(&grants[g], outs[o].path);
 		if (!cut)
 			return true;
@@ -457,10 +458,10 @@ static bool ll_executable(const struct nono_carve_grant *grants,
  * beside /usr/bin), where carve-outs leave it alone; this refuses the
  * policies that do reach it.
  */
-static int ll_check_interpreter(const struct nono_carve_grant *grants,
+static int ll_check_interpreter(const struct nono__carve_grant *grants,
 				const __u64 *strip, size_t n,
-				const struct nono_carve_out *outs, size_t nouts,
-				nono_diag *diag)
+				const struct nono__carve_out *outs,
+				size_t nouts, nono_diag *diag)
 {
 	bool takes_execute = false;
 	char *interp;
@@ -476,13 +477,13 @@ static int ll_check_interpreter(const struct nono_carve_grant *grants,
 		return 0;
 	if (ll_executable(grants, NULL, n, outs, nouts, interp) &&
 	    !ll_executable(grants, strip, n, outs, nouts, interp))
-		rc = nono_diag_set(diag, NONO_EINVAL,
-				   "the deny rules, blocked commands or "
-				   "exec_writable = false take execute away "
-				   "from %s, the dynamic loader every "
-				   "dynamically linked program needs: no such "
-				   "program could start",
-				   interp);
+		rc = nono__diag_set(diag, NONO_EINVAL,
+				    "the deny rules, blocked commands or "
+				    "exec_writable = false take execute away "
+				    "from %s, the dynamic loader every "
+				    "dynamically linked program needs: no such "
+				    "program could start",
+				    interp);
 	free(interp);
 	return rc;
 }
@@ -501,12 +502,12 @@ static int ll_path_order(const char *a, const char *b)
 	}
 }
 
-static const struct nono_fs_entry *ll_sort_base;
+static const struct nono__fs_entry *ll_sort_base;
 
 static int ll_sort_cmp(const void *a, const void *b)
 {
-	const struct nono_fs_entry *x = &ll_sort_base[*(const size_t *)a];
-	const struct nono_fs_entry *y = &ll_sort_base[*(const size_t *)b];
+	const struct nono__fs_entry *x = &ll_sort_base[*(const size_t *)a];
+	const struct nono__fs_entry *y = &ll_sort_base[*(const size_t *)b];
 	int c = ll_path_order(x->resolved, y->resolved);
 
 	/* The same path twice: the first given first. */
@@ -528,8 +529,8 @@ static int ll_sort_cmp(const void *a, const void *b)
  * sorted so that each directory comes right before what lies beneath it,
  * and a stack of the directories the walk is inside. 0 or NONO_ENOMEM.
  */
-int nono_ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
-		     bool *skip)
+int nono__ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
+		      bool *skip)
 {
 	size_t n = caps->fs_len, depth = 0;
 	size_t *order = malloc((n + 1) * sizeof(*order));
@@ -554,10 +555,10 @@ int nono_ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
 	ll_sort_base = NULL;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = order[k];
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 
 		while (depth > 0 &&
-		       !nono_path_is_beneath(
+		       !nono__path_is_beneath(
 			       e->resolved,
 			       caps->fs[stack[depth - 1]].resolved))
 			depth--;
@@ -585,15 +586,15 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 {
 	size_t n = caps->fs_len, nouts = 0;
 	size_t max_outs = caps->deny_len + caps->block_files.len + n;
-	struct nono_carve_grant *grants = NULL;
-	struct nono_carve_out *outs = NULL;
+	struct nono__carve_grant *grants = NULL;
+	struct nono__carve_out *outs = NULL;
 	__u64 *strip = NULL;
 	bool *split = NULL;
 	struct ll_carve_ctx ctx = {
 		.ruleset_fd = ruleset_fd,
 		.handled_fs = handled_fs,
 	};
-	const struct nono_carve_ops ops = {
+	const struct nono__carve_ops ops = {
 		.add_rule = ll_carve_rule,
 		.ctx = &ctx,
 	};
@@ -602,22 +603,22 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	/* Nothing takes rights back out of a grant: each grant is one rule
 	 * as it stands, with nothing to carve and no loader to check, so the
 	 * walk below (a stat per grant) would only cost time; nor is a rule
-	 * that another grant's already covers (nono_ll_subsumed). */
+	 * that another grant's already covers (nono__ll_subsumed). */
 	if (caps->deny_len == 0 && caps->block_files.len == 0 &&
 	    !caps->no_exec_writable) {
 		bool *skip = calloc(n + 1, sizeof(*skip));
 
 		if (!skip)
-			return nono_diag_set(diag, NONO_ENOMEM,
-					     "out of memory");
-		rc = nono_ll_subsumed(caps, handled_fs, skip);
+			return nono__diag_set(diag, NONO_ENOMEM,
+					      "out of memory");
+		rc = nono__ll_subsumed(caps, handled_fs, skip);
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			if (!skip[i])
 				rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
 						      handled_fs, 0, diag);
 		free(skip);
 		if (rc == NONO_ENOMEM)
-			nono_diag_set(diag, rc, "out of memory");
+			nono__diag_set(diag, rc, "out of memory");
 		return rc;
 	}
 	grants = calloc(n + 1, sizeof(*grants));
@@ -625,15 +626,15 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	strip = calloc(n + 1, sizeof(*strip));
 	split = calloc(n + 1, sizeof(*split));
 	if (!grants || !outs || !strip || !split) {
-		rc = nono_diag_set(diag, NONO_ENOMEM, "out of memory");
+		rc = nono__diag_set(diag, NONO_ENOMEM, "out of memory");
 		goto free_arrays;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 		struct stat st;
 
 		if (stat(e->resolved, &st) < 0) {
-			rc = nono_diag_set_sys(
+			rc = nono__diag_set_sys(
 				diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH, errno,
 				"open %s (granted as a %s): %s", e->resolved,
 				e->is_file ? "file" : "directory",
@@ -642,7 +643,7 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		}
 		if (caps->no_exec_writable && ll_in_writable_tree(caps, e))
 			strip[i] = LANDLOCK_ACCESS_FS_EXECUTE;
-		grants[i] = (struct nono_carve_grant){
+		grants[i] = (struct nono__carve_grant){
 			.path = e->resolved,
 			.is_file = e->is_file,
 			.access =
@@ -653,7 +654,7 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		 * as nothing else can be executed. */
 		if (caps->no_exec_writable && (e->access & NONO_ACCESS_WRITE) &&
 		    (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-			outs[nouts++] = (struct nono_carve_out){
+			outs[nouts++] = (struct nono__carve_out){
 				.path = e->resolved,
 				.withheld = LANDLOCK_ACCESS_FS_EXECUTE,
 			};
@@ -663,7 +664,7 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	 * false takes execute out of are not: they are large, and the
 	 * program can make new names in them anyway (docs/deny.md). */
 	for (size_t i = 0; i < caps->deny_len; i++)
-		outs[nouts++] = (struct nono_carve_out){
+		outs[nouts++] = (struct nono__carve_out){
 			.path = caps->deny[i].resolved,
 			.withheld = handled_fs,
 			.whole_tree = true,
@@ -671,8 +672,8 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	for (size_t i = 0; i < caps->block_files.len; i++) {
 		const char *f = caps->block_files.v[i];
 
-		if (nono_caps_file_blocked(caps, f))
-			outs[nouts++] = (struct nono_carve_out){
+		if (nono__caps_file_blocked(caps, f))
+			outs[nouts++] = (struct nono__carve_out){
 				.path = f,
 				.withheld = LL_FS_BLOCKED_CMD & handled_fs,
 			};
@@ -681,8 +682,8 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	rc = ll_check_interpreter(grants, strip, n, outs, nouts, diag);
 	if (rc)
 		goto free_arrays;
-	rc = nono_carve_add(grants, n, outs, nouts, split, &ops, missing, cap,
-			    diag);
+	rc = nono__carve_add(grants, n, outs, nouts, split, &ops, missing, cap,
+			     diag);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (!split[i])
 			rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
@@ -703,20 +704,21 @@ free_arrays:
  * caller must say that this is what they want. Notes what stays
  * unrestricted in `plan`.
  */
-static int ll_check_threads(struct nono_ll_plan *plan, unsigned flags, int abi,
+static int ll_check_threads(struct nono__ll_plan *plan, unsigned flags, int abi,
 			    nono_diag *diag)
 {
 	int threads = ll_thread_count();
 	bool this_only = flags & NONO_APPLY_THIS_THREAD_ONLY;
 
 	if (threads < 0 && !this_only)
-		return nono_diag_set(diag, NONO_ETHREADS,
-				     "cannot count this process's threads "
-				     "(stat /proc/self/task: %s), and Landlock "
-				     "ABI %d restricts only the calling thread",
-				     strerror(-threads), abi);
+		return nono__diag_set(
+			diag, NONO_ETHREADS,
+			"cannot count this process's threads "
+			"(stat /proc/self/task: %s), and Landlock "
+			"ABI %d restricts only the calling thread",
+			strerror(-threads), abi);
 	if (threads > 1 && !this_only)
-		return nono_diag_set(
+		return nono__diag_set(
 			diag, NONO_ETHREADS,
 			"the process has %d threads, and Landlock "
 			"ABI %d restricts only the calling thread "
@@ -725,26 +727,26 @@ static int ll_check_threads(struct nono_ll_plan *plan, unsigned flags, int abi,
 			threads, abi);
 	if (threads < 0) {
 		plan->dropped |= NONO_FEATURE_ALL_THREADS;
-		nono_ll_append(plan->missing, sizeof(plan->missing),
-			       "other threads, if any, are not restricted");
+		nono__ll_append(plan->missing, sizeof(plan->missing),
+				"other threads, if any, are not restricted");
 	} else if (threads > 1) {
 		plan->dropped |= NONO_FEATURE_ALL_THREADS;
-		nono_ll_append(plan->missing, sizeof(plan->missing),
-			       "%d other thread(s) not restricted",
-			       threads - 1);
+		nono__ll_append(plan->missing, sizeof(plan->missing),
+				"%d other thread(s) not restricted",
+				threads - 1);
 	}
 	return 0;
 }
 
 /* Adds the net_port rules the plan calls for. */
 static int ll_add_net_rules(int ruleset_fd, const struct nono_caps *caps,
-			    const struct nono_ll_plan *plan, nono_diag *diag)
+			    const struct nono__ll_plan *plan, nono_diag *diag)
 {
 	uint16_t port0 = 0;
-	const struct nono_ports ephemeral = { .v = &port0, .len = 1 };
+	const struct nono__ports ephemeral = { .v = &port0, .len = 1 };
 	const struct {
 		bool on;
-		const struct nono_ports *ports;
+		const struct nono__ports *ports;
 		__u64 right;
 		const char *what;
 	} lists[] = {
@@ -772,29 +774,29 @@ static int ll_add_net_rules(int ruleset_fd, const struct nono_caps *caps,
 	return rc;
 }
 
-int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
-		       nono_apply_result *result, nono_diag *diag)
+int nono__backend_apply(const struct nono_caps *caps, unsigned flags,
+			nono_apply_result *result, nono_diag *diag)
 {
 	const bool best_effort = flags & NONO_APPLY_BEST_EFFORT;
 	char inexact[sizeof(result->dropped_details)] = "";
-	struct nono_ll_plan plan;
+	struct nono__ll_plan plan;
 	int rc;
 
 	int abi = ll_abi();
 	if (abi < 0)
-		return nono_diag_set(diag, NONO_ENOSYS,
-				     "Landlock is not available: %s",
-				     ll_unavailable_reason(abi));
+		return nono__diag_set(diag, NONO_ENOSYS,
+				      "Landlock is not available: %s",
+				      ll_unavailable_reason(abi));
 	result->abi = abi;
 
 	/* Everything that can fail is done before the point of no return;
 	 * the seccomp filters were even built at build time (filter-gen.c). */
-	nono_ll_plan_make(caps, abi, &plan);
+	nono__ll_plan_make(caps, abi, &plan);
 	if (plan.missing[0] && !best_effort)
-		return nono_diag_set(diag, NONO_EUNSUPPORTED,
-				     "Landlock ABI %d cannot enforce all that "
-				     "was asked for: %s",
-				     abi, plan.missing);
+		return nono__diag_set(diag, NONO_EUNSUPPORTED,
+				      "Landlock ABI %d cannot enforce all that "
+				      "was asked for: %s",
+				      abi, plan.missing);
 	if (plan.this_thread_only) {
 		rc = ll_check_threads(&plan, flags, abi, diag);
 		if (rc)
@@ -802,15 +804,15 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	}
 
 	/* Landlock creates every ruleset fd close-on-exec. */
-	struct nono_ll_ruleset_attr attr = {
+	struct nono__ll_ruleset_attr attr = {
 		.handled_access_fs = plan.handled_fs,
 		.handled_access_net = plan.handled_net,
 		.scoped = plan.scoped,
 	};
 	int ruleset_fd = ll_sys->create_ruleset(
-		&attr, nono_ll_ruleset_attr_size(abi), 0);
+		&attr, nono__ll_ruleset_attr_size(abi), 0);
 	if (ruleset_fd < 0)
-		return nono_diag_set_sys(
+		return nono__diag_set_sys(
 			diag, NONO_EAPPLY, NONO_STEP_CREATE_RULESET, errno,
 			"landlock_create_ruleset: %s", strerror(errno));
 
@@ -823,15 +825,16 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	 * the same choice as for the plan. With best effort, the rules that
 	 * would have reached what is denied were left out (carveout.h). */
 	if (inexact[0] && !best_effort) {
-		rc = nono_diag_set(diag, NONO_EUNSUPPORTED,
-				   "Landlock cannot enforce all that was asked "
-				   "for: %s",
-				   inexact);
+		rc = nono__diag_set(
+			diag, NONO_EUNSUPPORTED,
+			"Landlock cannot enforce all that was asked "
+			"for: %s",
+			inexact);
 		goto close_ruleset;
 	}
 	if (inexact[0])
-		nono_ll_append(plan.missing, sizeof(plan.missing), "%s",
-			       inexact);
+		nono__ll_append(plan.missing, sizeof(plan.missing), "%s",
+				inexact);
 	rc = ll_add_net_rules(ruleset_fd, caps, &plan, diag);
 	if (rc)
 		goto close_ruleset;
@@ -845,22 +848,22 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 	 * was done, which restricts nothing it could do before apart from
 	 * gaining privileges; the shim and the CLI end it.
 	 */
-	rc = nono_capabilities_drop(caps->keep_capabilities, diag);
+	rc = nono__capabilities_drop(caps->keep_capabilities, diag);
 	if (rc)
 		goto close_ruleset;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		rc = nono_diag_set_sys(
+		rc = nono__diag_set_sys(
 			diag, NONO_EAPPLY, NONO_STEP_NO_NEW_PRIVS, errno,
 			"prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
 		goto close_ruleset;
 	}
 	if (ll_sys->restrict_self(ruleset_fd, plan.restrict_flags) < 0) {
-		rc = nono_diag_set_sys(
+		rc = nono__diag_set_sys(
 			diag, NONO_EAPPLY, NONO_STEP_RESTRICT_SELF, errno,
 			"landlock_restrict_self: %s", strerror(errno));
 		goto close_ruleset;
 	}
-	rc = nono_filters_load(
+	rc = nono__filters_load(
 		plan.filters,
 		plan.restrict_flags & LANDLOCK_RESTRICT_SELF_TSYNC, diag);
 	if (rc)
@@ -877,9 +880,9 @@ close_ruleset:
 	return rc;
 }
 
-int nono_backend_feature_abi(unsigned feature)
+int nono__backend_feature_abi(unsigned feature)
 {
-	return nono_ll_feature_abi(feature);
+	return nono__ll_feature_abi(feature);
 }
 
 /*
@@ -888,8 +891,8 @@ int nono_backend_feature_abi(unsigned feature)
  * children for good, and the filter's probe answers as nothing else does
  * (filter.h). no_new_privs alone is set by other programs too.
  */
-bool nono_backend_is_confined(void)
+bool nono__backend_is_confined(void)
 {
 	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 &&
-	       nono_filter_probe();
+	       nono__filter_probe();
 }

@@ -9,6 +9,6 @@
 
 int nono_filters_load_traps(nono_diag *diag)
 {
-	return nono_diag_set(diag, NONO_ENOSYS,
-			     "no seccomp filters on this system");
+	return nono__diag_set(diag, NONO_ENOSYS,
+			      "no seccomp filters on this system");
 }

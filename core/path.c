@@ -32,7 +32,7 @@ static int errno_to_nono(int err)
 	}
 }
 
-int nono_path_canonical(const char *path, char **out)
+int nono__path_canonical(const char *path, char **out)
 {
 	if (!path || !*path || !out)
 		return NONO_EINVAL;
@@ -197,7 +197,7 @@ static int walk_component(struct path_walk *w, const char *c, size_t n)
 	return 0;
 }
 
-int nono_path_canonical_lenient(const char *path, char **out)
+int nono__path_canonical_lenient(const char *path, char **out)
 {
 	if (!path || !*path || !out)
 		return NONO_EINVAL;
@@ -284,7 +284,7 @@ free_walk:
 	return rc;
 }
 
-bool nono_path_is_beneath(const char *path, const char *dir)
+bool nono__path_is_beneath(const char *path, const char *dir)
 {
 	if (!path || !dir)
 		return false;
@@ -319,7 +319,7 @@ static bool path_plain(const char *path)
 	return true;
 }
 
-int nono_path_open_plain(const char *path, bool want_dir, int *fd)
+int nono__path_open_plain(const char *path, bool want_dir, int *fd)
 {
 #ifdef SYS_openat2
 	/* Set once openat2 turned out to be missing or filtered: the full
@@ -358,7 +358,7 @@ static int fd_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void nono_path_close_fds(const struct nono_fs_entry *fs, size_t n)
+void nono__path_close_fds(const struct nono__fs_entry *fs, size_t n)
 {
 	int *fds = malloc((n + 1) * sizeof(*fds));
 	size_t count = 0;

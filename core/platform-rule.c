@@ -145,10 +145,10 @@ static int open_list(struct rule_scan *sc)
 	struct rule_frame *parent = current(sc);
 
 	if (sc->depth == NONO_RULE_MAX_DEPTH)
-		return nono_diag_set(sc->diag, NONO_EINVAL,
-				     "platform rule nests more than %d levels "
-				     "deep (at offset %zu)",
-				     NONO_RULE_MAX_DEPTH, sc->pos);
+		return nono__diag_set(sc->diag, NONO_EINVAL,
+				      "platform rule nests more than %d levels "
+				      "deep (at offset %zu)",
+				      NONO_RULE_MAX_DEPTH, sc->pos);
 	if (parent)
 		parent->nelem++;
 	sc->frames[sc->depth++] = (struct rule_frame){ 0 };
@@ -161,17 +161,17 @@ static int close_list(struct rule_scan *sc)
 	struct rule_frame *parent;
 
 	if (sc->depth == 0)
-		return nono_diag_set(
+		return nono__diag_set(
 			sc->diag, NONO_EINVAL,
 			"platform rule has unbalanced parentheses: "
 			"')' without '(' at offset %zu",
 			sc->pos);
 	f = sc->frames[--sc->depth];
 	if (f.head_allow && f.file_op && f.root_filter)
-		return nono_diag_set(sc->diag, NONO_EINVAL,
-				     "platform rule must not allow file reads "
-				     "or writes on the whole filesystem "
-				     "(subpath \"/\")");
+		return nono__diag_set(sc->diag, NONO_EINVAL,
+				      "platform rule must not allow file reads "
+				      "or writes on the whole filesystem "
+				      "(subpath \"/\")");
 	parent = current(sc);
 	if (parent && f.root_filter)
 		parent->root_filter = true;
@@ -191,10 +191,11 @@ static int scan_string(struct rule_scan *sc, size_t *body, size_t *body_len)
 		i++;
 	}
 	if (i >= sc->len)
-		return nono_diag_set(sc->diag, NONO_EINVAL,
-				     "platform rule has an unterminated string "
-				     "starting at offset %zu",
-				     start);
+		return nono__diag_set(
+			sc->diag, NONO_EINVAL,
+			"platform rule has an unterminated string "
+			"starting at offset %zu",
+			start);
 	*body = start + 1;
 	*body_len = i - (start + 1);
 	sc->pos = i + 1;
@@ -229,7 +230,7 @@ static int scan(struct rule_scan *sc)
 				end = memmem(sc->s + from, sc->len - from, "|#",
 					     2);
 			if (!end)
-				return nono_diag_set(
+				return nono__diag_set(
 					sc->diag, NONO_EINVAL,
 					"platform rule has an unterminated "
 					"block comment starting at offset %zu",
@@ -244,11 +245,11 @@ static int scan(struct rule_scan *sc)
 			 * where a form ends, so a rule could hide a grant
 			 * from the check. No rule needs one: refuse them.
 			 */
-			return nono_diag_set(sc->diag, NONO_EINVAL,
-					     "platform rule has a character "
-					     "literal (#\\) at offset %zu, "
-					     "which is not allowed",
-					     sc->pos);
+			return nono__diag_set(sc->diag, NONO_EINVAL,
+					      "platform rule has a character "
+					      "literal (#\\) at offset %zu, "
+					      "which is not allowed",
+					      sc->pos);
 		} else if (c == '(') {
 			rc = open_list(sc);
 			if (rc)
@@ -279,7 +280,7 @@ static int scan(struct rule_scan *sc)
 		}
 	}
 	if (sc->depth)
-		return nono_diag_set(
+		return nono__diag_set(
 			sc->diag, NONO_EINVAL,
 			"platform rule has unbalanced parentheses: "
 			"%zu '(' not closed",
@@ -293,19 +294,19 @@ int nono_platform_rule_validate(const char *rule, nono_diag *diag)
 	size_t len, i = 0;
 
 	if (!rule)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "platform rule is NULL");
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "platform rule is NULL");
 	len = strnlen(rule, NONO_RULE_MAX_LEN + 1);
 	if (len > NONO_RULE_MAX_LEN)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "platform rule is longer than %d bytes",
-				     NONO_RULE_MAX_LEN);
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "platform rule is longer than %d bytes",
+				      NONO_RULE_MAX_LEN);
 	while (i < len && isspace((unsigned char)rule[i]))
 		i++;
 	if (i == len || rule[i] != '(')
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "platform rule must be an S-expression "
-				     "starting with '('");
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "platform rule must be an S-expression "
+				      "starting with '('");
 	sc = (struct rule_scan){
 		.s = rule,
 		.len = len,
@@ -320,14 +321,14 @@ int nono_caps_platform_rule(nono_caps *caps, const char *rule, nono_diag *diag)
 	int rc;
 
 	if (!caps)
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "capability set is NULL");
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "capability set is NULL");
 	rc = nono_platform_rule_validate(rule, diag);
 	if (rc)
 		return rc;
-	rc = nono_strv_push(&caps->platform_rules, rule);
+	rc = nono__strv_push(&caps->platform_rules, rule);
 	if (rc)
-		return nono_diag_set(diag, rc, "cannot store platform rule");
+		return nono__diag_set(diag, rc, "cannot store platform rule");
 	return 0;
 }
 

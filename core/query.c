@@ -148,7 +148,8 @@ void nono_query_free(nono_query *query)
 	free(query);
 }
 
-static int copy_ports(uint16_t **dst, size_t *len, const struct nono_ports *src)
+static int copy_ports(uint16_t **dst, size_t *len,
+		      const struct nono__ports *src)
 {
 	if (src->len == 0)
 		return 0;
@@ -209,7 +210,7 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 		goto free_query;
 
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 		struct query_level *lv = level_for(q, e->resolved);
 
 		if (!lv)
@@ -235,7 +236,7 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 		const char *f = caps->block_files.v[i];
 		struct query_level *lv;
 
-		if (!nono_caps_file_blocked(caps, f))
+		if (!nono__caps_file_blocked(caps, f))
 			continue;
 		lv = level_for(q, f);
 		if (!lv)
@@ -304,7 +305,7 @@ static void visit(struct query_walk *w, const struct query_level *lv,
 }
 
 /* Visits every directory grant that is a component-wise prefix of `p`
- * (as nono_path_is_beneath defines it), and the grants at `p` itself. */
+ * (as nono__path_is_beneath defines it), and the grants at `p` itself. */
 static void walk(const struct nono_query *q, const char *p,
 		 struct query_walk *w)
 {
@@ -344,7 +345,7 @@ static const struct query_level *deny_beneath(const struct nono_query *q,
 	for (size_t i = 0; i < q->ndenies; i++) {
 		const char *d = q->denies[i]->path;
 
-		if (strcmp(d, dir) != 0 && nono_path_is_beneath(d, dir))
+		if (strcmp(d, dir) != 0 && nono__path_is_beneath(d, dir))
 			return q->denies[i];
 	}
 	return NULL;
@@ -395,7 +396,7 @@ int nono_query_path(const nono_query *query, const char *path, nono_access mode,
 	/* Only memory can fail here in practice; a working directory that
 	 * no longer exists (for a relative path) is the caller's argument
 	 * gone bad, and keeps the answer within the documented codes. */
-	rc = nono_path_canonical_lenient(path, &canon);
+	rc = nono__path_canonical_lenient(path, &canon);
 	if (rc)
 		return rc == NONO_ENOMEM ? NONO_ENOMEM : NONO_EINVAL;
 	walk(query, canon, &w);
@@ -513,7 +514,7 @@ static void put_py_string(FILE *f, const char *str)
 	fputc('"', f);
 	while (n > 0) {
 		uint32_t cp;
-		size_t used = nono_utf8_next(s, n, &cp);
+		size_t used = nono__utf8_next(s, n, &cp);
 
 		s += used;
 		n -= used;
@@ -613,5 +614,5 @@ char *nono_query_result_json(const nono_query_result *result)
 		put_item(f, "denied_path", result->denied_path);
 	}
 	fputc('}', f);
-	return nono_memstream_finish(f, &buf);
+	return nono__memstream_finish(f, &buf);
 }

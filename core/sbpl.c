@@ -59,21 +59,21 @@
 
 /* An SBPL string literal: `s` in quotes, `"` and `\` escaped. The caller
  * has checked `s` with check_path(). */
-static void sbuf_put_string(struct nono_sbuf *b, const char *s)
+static void sbuf_put_string(struct nono__sbuf *b, const char *s)
 {
-	nono_sbuf_putn(b, "\"", 1);
+	nono__sbuf_putn(b, "\"", 1);
 	for (;;) {
 		size_t n = strcspn(s, "\"\\");
 
-		nono_sbuf_putn(b, s, n);
+		nono__sbuf_putn(b, s, n);
 		s += n;
 		if (!*s)
 			break;
-		nono_sbuf_putn(b, "\\", 1);
-		nono_sbuf_putn(b, s, 1);
+		nono__sbuf_putn(b, "\\", 1);
+		nono__sbuf_putn(b, s, 1);
 		s++;
 	}
-	nono_sbuf_putn(b, "\"", 1);
+	nono__sbuf_putn(b, "\"", 1);
 }
 
 /* A copy of at most SBPL_PATH_SHOWN bytes of `path` for a message, with
@@ -110,27 +110,29 @@ static int check_path(const char *path, const char *what, size_t index,
 	size_t i = 0;
 
 	if (!path || path[0] != '/')
-		return nono_diag_set(diag, NONO_EINVAL,
-				     "grant %zu: %s path '%s' is not absolute",
-				     index, what, path ? shown(path, buf) : "");
+		return nono__diag_set(diag, NONO_EINVAL,
+				      "grant %zu: %s path '%s' is not absolute",
+				      index, what,
+				      path ? shown(path, buf) : "");
 	size_t len = strlen(path);
 
 	while (s[i]) {
 		uint32_t cp;
-		size_t n = nono_utf8_next(s + i, len - i, &cp);
+		size_t n = nono__utf8_next(s + i, len - i, &cp);
 
 		if (cp == NONO_UTF8_INVALID)
-			return nono_diag_set(diag, NONO_EINVAL,
-					     "grant %zu: %s path '%s' is not "
-					     "valid UTF-8 (at byte %zu)",
-					     index, what, shown(path, buf), i);
+			return nono__diag_set(diag, NONO_EINVAL,
+					      "grant %zu: %s path '%s' is not "
+					      "valid UTF-8 (at byte %zu)",
+					      index, what, shown(path, buf), i);
 		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-			return nono_diag_set(diag, NONO_EINVAL,
-					     "grant %zu: %s path '%s' contains "
-					     "the control character U+%04lX "
-					     "(at byte %zu)",
-					     index, what, shown(path, buf),
-					     (unsigned long)cp, i);
+			return nono__diag_set(
+				diag, NONO_EINVAL,
+				"grant %zu: %s path '%s' contains "
+				"the control character U+%04lX "
+				"(at byte %zu)",
+				index, what, shown(path, buf),
+				(unsigned long)cp, i);
 		i += n;
 	}
 	return 0;
@@ -190,7 +192,7 @@ struct spellings {
 	char *owned; /* the cleaned original, if any */
 };
 
-static int spellings_of(const struct nono_fs_entry *e, size_t index,
+static int spellings_of(const struct nono__fs_entry *e, size_t index,
 			struct spellings *sp, nono_diag *diag)
 {
 	char *orig = NULL;
@@ -202,7 +204,7 @@ static int spellings_of(const struct nono_fs_entry *e, size_t index,
 		return rc;
 	rc = clean_original(e->original, &orig);
 	if (rc)
-		return nono_diag_set(diag, rc, "out of memory");
+		return nono__diag_set(diag, rc, "out of memory");
 	if (!orig)
 		return 0;
 	if (strcmp(orig, e->resolved) == 0) {
@@ -221,7 +223,7 @@ static int spellings_of(const struct nono_fs_entry *e, size_t index,
 
 /* Adds each directory above `path` ("/a" and "/a/b" for "/a/b/c"; never
  * "/", which the profile allows on its own) to `dirs`, once. */
-static int add_ancestors(struct nono_strv *dirs, const char *path)
+static int add_ancestors(struct nono__strv *dirs, const char *path)
 {
 	size_t len = strlen(path);
 	char *dir = malloc(len + 1);
@@ -239,30 +241,30 @@ static int add_ancestors(struct nono_strv *dirs, const char *path)
 		for (size_t j = 0; j < dirs->len && !seen; j++)
 			seen = strcmp(dirs->v[j], dir) == 0;
 		if (!seen)
-			rc = nono_strv_push(dirs, dir);
+			rc = nono__strv_push(dirs, dir);
 	}
 	free(dir);
 	return rc;
 }
 
 /* One rule on a grant: (allow OPS (subpath "p") (subpath "q")). */
-static void put_grant_rule(struct nono_sbuf *b, const char *ops,
-			   const struct nono_fs_entry *e,
+static void put_grant_rule(struct nono__sbuf *b, const char *ops,
+			   const struct nono__fs_entry *e,
 			   const struct spellings *sp)
 {
 	const char *filter = e->is_file ? "literal" : "subpath";
 
-	nono_sbuf_printf(b, "(allow %s", ops);
+	nono__sbuf_printf(b, "(allow %s", ops);
 	for (size_t i = 0; i < sp->n; i++) {
-		nono_sbuf_printf(b, " (%s ", filter);
+		nono__sbuf_printf(b, " (%s ", filter);
 		sbuf_put_string(b, sp->v[i]);
-		nono_sbuf_puts(b, ")");
+		nono__sbuf_puts(b, ")");
 	}
-	nono_sbuf_puts(b, ")\n");
+	nono__sbuf_puts(b, ")\n");
 }
 
 /* What every process needs to start and run, whatever its grants. */
-static void put_base(struct nono_sbuf *b, const struct nono_caps *caps)
+static void put_base(struct nono__sbuf *b, const struct nono_caps *caps)
 {
 	static const char base[] =
 		"; What every process needs: fork, its own process, system\n"
@@ -290,50 +292,50 @@ static void put_base(struct nono_sbuf *b, const struct nono_caps *caps)
 		"(allow file-ioctl (regex #\"^/dev/ttys[0-9]+$\"))\n"
 		"(allow file-read* (literal \"/\"))\n";
 
-	nono_sbuf_puts(b, "(version 1)\n(deny default)\n");
-	nono_sbuf_puts(b, base);
+	nono__sbuf_puts(b, "(version 1)\n(deny default)\n");
+	nono__sbuf_puts(b, base);
 	/*
 	 * Landlock's signal scope lets a process signal its own domain and
 	 * the domains nested in it; Seatbelt's nearest is the processes under
 	 * the same profile, which is what every child inherits.
 	 */
 	if (caps->scope_signal == NONO_SCOPE_ALLOWED) {
-		nono_sbuf_puts(
+		nono__sbuf_puts(
 			b, "; Signals: any process (signal scope allowed).\n"
 			   "(allow signal)\n");
 	} else {
-		nono_sbuf_puts(b, "; Signals: this sandbox only (signal scope "
-				  "isolated).\n"
-				  "(allow signal (target self))\n"
-				  "(allow signal (target same-sandbox))\n");
+		nono__sbuf_puts(b, "; Signals: this sandbox only (signal scope "
+				   "isolated).\n"
+				   "(allow signal (target self))\n"
+				   "(allow signal (target same-sandbox))\n");
 	}
 }
 
-static int put_filesystem(struct nono_sbuf *b, const struct nono_caps *caps,
+static int put_filesystem(struct nono__sbuf *b, const struct nono_caps *caps,
 			  nono_diag *diag)
 {
-	struct nono_strv dirs = { 0 };
+	struct nono__strv dirs = { 0 };
 	struct spellings sp = { 0 };
 	int rc = 0;
 
 	/* Every path is checked, and the directories gathered, before any
 	 * grant is written. */
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 
 		if (e->access != NONO_ACCESS_READ &&
 		    e->access != NONO_ACCESS_WRITE &&
 		    e->access != NONO_ACCESS_READ_WRITE) {
-			rc = nono_diag_set(diag, NONO_EINVAL,
-					   "grant %zu: invalid access mode %d",
-					   i, (int)e->access);
+			rc = nono__diag_set(diag, NONO_EINVAL,
+					    "grant %zu: invalid access mode %d",
+					    i, (int)e->access);
 			goto clear_dirs;
 		}
 		rc = spellings_of(e, i, &sp, diag);
 		for (size_t k = 0; k < sp.n && rc == 0; k++) {
 			rc = add_ancestors(&dirs, sp.v[k]);
 			if (rc)
-				rc = nono_diag_set(diag, rc, "out of memory");
+				rc = nono__diag_set(diag, rc, "out of memory");
 		}
 		free(sp.owned);
 		if (rc)
@@ -341,25 +343,25 @@ static int put_filesystem(struct nono_sbuf *b, const struct nono_caps *caps,
 	}
 
 	if (dirs.len > 0)
-		nono_sbuf_puts(b,
-			       "; The directories above the grants: metadata "
-			       "only, to reach them.\n");
+		nono__sbuf_puts(b,
+				"; The directories above the grants: metadata "
+				"only, to reach them.\n");
 	for (size_t i = 0; i < dirs.len; i++) {
-		nono_sbuf_puts(b, "(allow file-read-metadata (literal ");
+		nono__sbuf_puts(b, "(allow file-read-metadata (literal ");
 		sbuf_put_string(b, dirs.v[i]);
-		nono_sbuf_puts(b, "))\n");
+		nono__sbuf_puts(b, "))\n");
 	}
 
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 
 		/* Checked above: it cannot fail now but for memory. */
 		rc = spellings_of(e, i, &sp, diag);
 		if (rc)
 			goto clear_dirs;
-		nono_sbuf_printf(b, "; Grant %zu: %s, %s.\n", i,
-				 nono_access_str(e->access),
-				 e->is_file ? "file" : "directory");
+		nono__sbuf_printf(b, "; Grant %zu: %s, %s.\n", i,
+				  nono_access_str(e->access),
+				  e->is_file ? "file" : "directory");
 		if (e->access & NONO_ACCESS_READ) {
 			put_grant_rule(b, "file-read*", e, &sp);
 			put_grant_rule(b, "file-map-executable", e, &sp);
@@ -376,7 +378,7 @@ static int put_filesystem(struct nono_sbuf *b, const struct nono_caps *caps,
 	}
 
 clear_dirs:
-	nono_strv_clear(&dirs);
+	nono__strv_clear(&dirs);
 	return rc;
 }
 
@@ -385,13 +387,13 @@ clear_dirs:
  * "localhost" and a port of "*" or one number, which is exactly what a
  * port exception needs: any host, one port, as Landlock has it.
  */
-static void put_network(struct nono_sbuf *b, const struct nono_caps *caps)
+static void put_network(struct nono__sbuf *b, const struct nono_caps *caps)
 {
-	const struct nono_ports *conn = &caps->tcp_connect;
-	const struct nono_ports *bind = &caps->tcp_bind;
+	const struct nono__ports *conn = &caps->tcp_connect;
+	const struct nono__ports *bind = &caps->tcp_bind;
 
 	if (!caps->net_blocked) {
-		nono_sbuf_puts(b, "; Network: allowed.\n(allow network*)\n");
+		nono__sbuf_puts(b, "; Network: allowed.\n(allow network*)\n");
 		return;
 	}
 
@@ -400,34 +402,35 @@ static void put_network(struct nono_sbuf *b, const struct nono_caps *caps)
 	 * names fails in ways that are hard to diagnose, and the resolver
 	 * only answers lookups; the connections themselves stay blocked.
 	 */
-	nono_sbuf_puts(b, "; Network: blocked; name resolution through "
-			  "mDNSResponder kept.\n"
-			  "(deny network*)\n"
-			  "(allow mach-lookup (global-name \"" SBPL_MDNS_SERVICE
-			  "\"))\n"
-			  "(allow network-outbound (literal \"" SBPL_MDNS_SOCKET
-			  "\"))\n");
+	nono__sbuf_puts(b,
+			"; Network: blocked; name resolution through "
+			"mDNSResponder kept.\n"
+			"(deny network*)\n"
+			"(allow mach-lookup (global-name \"" SBPL_MDNS_SERVICE
+			"\"))\n"
+			"(allow network-outbound (literal \"" SBPL_MDNS_SOCKET
+			"\"))\n");
 	if (conn->len > 0)
-		nono_sbuf_puts(b,
-			       "; TCP connections allowed to these ports.\n");
+		nono__sbuf_puts(b,
+				"; TCP connections allowed to these ports.\n");
 	for (size_t i = 0; i < conn->len; i++)
-		nono_sbuf_printf(
+		nono__sbuf_printf(
 			b, "(allow network-outbound (remote tcp \"*:%u\"))\n",
 			(unsigned)conn->v[i]);
 	/* Listening takes the bind, and accepting what arrives. */
 	if (bind->len > 0)
-		nono_sbuf_puts(b, "; TCP listening allowed on these ports.\n");
+		nono__sbuf_puts(b, "; TCP listening allowed on these ports.\n");
 	for (size_t i = 0; i < bind->len; i++)
-		nono_sbuf_printf(b,
-				 "(allow network-bind network-inbound "
-				 "(local tcp \"*:%u\"))\n",
-				 (unsigned)bind->v[i]);
+		nono__sbuf_printf(b,
+				  "(allow network-bind network-inbound "
+				  "(local tcp \"*:%u\"))\n",
+				  (unsigned)bind->v[i]);
 }
 
-static int put_platform_rules(struct nono_sbuf *b, const struct nono_caps *caps,
-			      nono_diag *diag)
+static int put_platform_rules(struct nono__sbuf *b,
+			      const struct nono_caps *caps, nono_diag *diag)
 {
-	const struct nono_strv *rules = &caps->platform_rules;
+	const struct nono__strv *rules = &caps->platform_rules;
 
 	/*
 	 * nono_caps_platform_rule() validated each rule, but a set can be
@@ -439,17 +442,17 @@ static int put_platform_rules(struct nono_sbuf *b, const struct nono_caps *caps,
 		int rc = nono_platform_rule_validate(rules->v[i], &rd);
 
 		if (rc)
-			return nono_diag_set(diag, rc, "platform rule %zu: %s",
-					     i, rd.message);
+			return nono__diag_set(diag, rc, "platform rule %zu: %s",
+					      i, rd.message);
 	}
 	if (rules->len > 0)
-		nono_sbuf_puts(b,
-			       "; Platform rules, last: the last matching rule "
-			       "wins.\n");
+		nono__sbuf_puts(
+			b, "; Platform rules, last: the last matching rule "
+			   "wins.\n");
 	/* Each on a line of its own: a rule may end in a ';' comment. */
 	for (size_t i = 0; i < rules->len; i++) {
-		nono_sbuf_puts(b, rules->v[i]);
-		nono_sbuf_puts(b, "\n");
+		nono__sbuf_puts(b, rules->v[i]);
+		nono__sbuf_puts(b, "\n");
 	}
 	return 0;
 }
@@ -480,7 +483,7 @@ static void plan_unexpressed(const struct nono_caps *caps, char *missing,
 	bool blocked = false, writable = false;
 
 	for (size_t i = 0; i < caps->block_files.len && !blocked; i++)
-		blocked = nono_caps_file_blocked(caps, caps->block_files.v[i]);
+		blocked = nono__caps_file_blocked(caps, caps->block_files.v[i]);
 	for (size_t i = 0; i < caps->fs_len && !writable; i++)
 		writable = caps->fs[i].access & NONO_ACCESS_WRITE;
 
@@ -503,20 +506,20 @@ static void plan_unexpressed(const struct nono_caps *caps, char *missing,
 			    "Seatbelt profile yet, so all UDP stays blocked");
 }
 
-int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
-		       nono_apply_result *result, nono_diag *diag)
+int nono__sbpl_generate(const struct nono_caps *caps, unsigned flags,
+			char **out, nono_apply_result *result, nono_diag *diag)
 {
 	/* sizeof does not evaluate its operand: result may be NULL. */
 	// cppcheck-suppress ctunullpointer
 	char missing[sizeof(result->dropped_details)] = "";
 	unsigned enforced = NONO_SBPL_FEATURES;
-	struct nono_sbuf b = { 0 };
+	struct nono__sbuf b = { 0 };
 	int rc;
 
 	if (out)
 		*out = NULL;
 	if (!caps || !out)
-		return nono_diag_set(diag, NONO_EINVAL, "caps or out is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "caps or out is NULL");
 	/* nono_apply checked the set already, but tests and fuzzers reach
 	 * the generator without it. */
 	rc = nono_caps_check(caps, diag);
@@ -525,10 +528,10 @@ int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
 
 	plan_unexpressed(caps, missing, sizeof(missing));
 	if (missing[0] && !(flags & NONO_APPLY_BEST_EFFORT))
-		return nono_diag_set(diag, NONO_EUNSUPPORTED,
-				     "Seatbelt cannot enforce all that was "
-				     "asked for: %s",
-				     missing);
+		return nono__diag_set(diag, NONO_EUNSUPPORTED,
+				      "Seatbelt cannot enforce all that was "
+				      "asked for: %s",
+				      missing);
 	if (caps->net_blocked)
 		enforced |= NONO_FEATURE_NET_TCP;
 
@@ -539,8 +542,8 @@ int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
 	if (rc == 0)
 		rc = put_platform_rules(&b, caps, diag);
 	if (rc == 0 && b.oom)
-		rc = nono_diag_set(diag, NONO_ENOMEM,
-				   "out of memory writing the profile");
+		rc = nono__diag_set(diag, NONO_ENOMEM,
+				    "out of memory writing the profile");
 	if (rc) {
 		free(b.p);
 		return rc;

@@ -43,7 +43,7 @@
  * NONO_EUNSUPPORTED (strict mode, something Seatbelt cannot express) or
  * NONO_ENOMEM.
  */
-int nono_sbpl_generate(const struct nono_caps *caps, unsigned flags, char **out,
-		       nono_apply_result *result, nono_diag *diag);
+int nono__sbpl_generate(const struct nono_caps *caps, unsigned flags,
+			char **out, nono_apply_result *result, nono_diag *diag);
 
 #endif /* NONO_SBPL_H */

@@ -43,7 +43,7 @@ int sandbox_check(pid_t pid, const char *operation, int type, ...);
 #define SEATBELT_RAW_PROFILE 0
 #define SEATBELT_FILTER_NONE 0
 
-void nono_backend_support(nono_support_info *out)
+void nono__backend_support(nono_support_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	/* sandbox_init() has been in every macOS since 10.5: there is
@@ -56,13 +56,13 @@ void nono_backend_support(nono_support_info *out)
 		 "profile)");
 }
 
-bool nono_backend_is_confined(void)
+bool nono__backend_is_confined(void)
 {
 	return sandbox_check(getpid(), NULL, SEATBELT_FILTER_NONE) == 1;
 }
 
-int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
-		       nono_apply_result *result, nono_diag *diag)
+int nono__backend_apply(const struct nono_caps *caps, unsigned flags,
+			nono_apply_result *result, nono_diag *diag)
 {
 	char *profile = NULL;
 	char *error = NULL;
@@ -70,7 +70,7 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 
 	/* Seatbelt confines every thread of the process, so
 	 * NONO_APPLY_THIS_THREAD_ONLY changes nothing here. */
-	rc = nono_sbpl_generate(caps, flags, &profile, result, diag);
+	rc = nono__sbpl_generate(caps, flags, &profile, result, diag);
 	if (rc)
 		return rc;
 
@@ -80,14 +80,14 @@ int nono_backend_apply(const struct nono_caps *caps, unsigned flags,
 		 * already sandboxed, say so, since the kernel's own message
 		 * need not.
 		 */
-		rc = nono_diag_set(diag, NONO_EAPPLY, "sandbox_init: %s%s",
-				   error ? error : "failed without a message",
-				   nono_backend_is_confined()
-					   ? " (this process is already "
-					     "inside a Seatbelt sandbox, and "
-					     "Seatbelt cannot apply a second "
-					     "one)"
-					   : "");
+		rc = nono__diag_set(diag, NONO_EAPPLY, "sandbox_init: %s%s",
+				    error ? error : "failed without a message",
+				    nono__backend_is_confined()
+					    ? " (this process is already "
+					      "inside a Seatbelt sandbox, and "
+					      "Seatbelt cannot apply a second "
+					      "one)"
+					    : "");
 		if (error)
 			sandbox_free_error(error);
 		memset(result, 0, sizeof(*result));
@@ -101,7 +101,7 @@ free_profile:
 }
 
 /* Seatbelt has no ABI versions: what it enforces, it always has. */
-int nono_backend_feature_abi(unsigned feature)
+int nono__backend_feature_abi(unsigned feature)
 {
 	(void)feature;
 	return 0;

@@ -146,7 +146,7 @@ static int ports_from_caps(struct state_ports *p, const nono_caps *caps,
 }
 
 /* Copies a command list out of a set. 0 or NONO_ENOMEM. */
-static int names_from_strv(struct state_names *n, const struct nono_strv *sv)
+static int names_from_strv(struct state_names *n, const struct nono__strv *sv)
 {
 	if (sv->len == 0)
 		return 0;
@@ -195,7 +195,7 @@ int nono_state_from_caps(const nono_caps *caps, nono_state **out)
 	if (!st)
 		return NONO_ENOMEM;
 	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono_fs_entry *e = &caps->fs[i];
+		const struct nono__fs_entry *e = &caps->fs[i];
 		struct state_entry *se = &st->fs[i];
 
 		se->original = strdup(e->original);
@@ -252,7 +252,7 @@ static void put_serde_string(FILE *f, const char *str)
 	fputc('"', f);
 	while (n > 0) {
 		uint32_t cp;
-		size_t used = nono_utf8_next(s, n, &cp);
+		size_t used = nono__utf8_next(s, n, &cp);
 		unsigned char c = s[0];
 
 		if (cp == NONO_UTF8_INVALID) {
@@ -408,7 +408,7 @@ char *nono_state_to_json(const nono_state *state)
 		fprintf(f, ",\n  \"kernel_log\": \"%s\"",
 			nono_kernel_log_str(state->kernel_log));
 	fputs("\n}", f);
-	return nono_memstream_finish(f, &buf);
+	return nono__memstream_finish(f, &buf);
 }
 
 /*
@@ -440,13 +440,13 @@ static int type_error(nono_diag *diag, const char *what, const char *want,
 	const char *type = json_type_to_name(json_object_get_type(found));
 
 	if (!*what)
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: the document must be %s, "
-					"found %s",
-					want, type);
-	return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-				"state JSON: '%s' must be %s, found %s", what,
-				want, type);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON: the document must be %s, "
+					 "found %s",
+					 want, type);
+	return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+				 "state JSON: '%s' must be %s, found %s", what,
+				 want, type);
 }
 
 /* A required string member of entry `i` of `list` ("fs" or "deny"),
@@ -460,17 +460,18 @@ static int get_string(json_object *entry, const char *list, size_t i,
 
 	snprintf(what, sizeof(what), "%s[%zu].%s", list, i, key);
 	if (!json_object_object_get_ex(entry, key, &v))
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: missing field '%s'", what);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON: missing field '%s'",
+					 what);
 	if (!json_object_is_type(v, json_type_string))
 		return type_error(diag, what, "a string", v);
 	*out = json_object_get_string(v);
 	len = json_object_get_string_len(v);
 	if (len < 0 || strlen(*out) != (size_t)len)
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: '%s' contains a NUL "
-					"character",
-					what);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON: '%s' contains a NUL "
+					 "character",
+					 what);
 	return 0;
 }
 
@@ -480,8 +481,9 @@ static int get_bool(json_object *obj, const char *what, const char *key,
 	json_object *v;
 
 	if (!json_object_object_get_ex(obj, key, &v))
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: missing field '%s'", what);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON: missing field '%s'",
+					 what);
 	if (!json_object_is_type(v, json_type_boolean))
 		return type_error(diag, what, "true or false", v);
 	*out = json_object_get_boolean(v);
@@ -511,11 +513,12 @@ static int read_entry(json_object *entry, size_t i, struct state_entry *se,
 		char q[NONO_QUOTE_MAX + 8];
 
 		quote(q, sizeof(q), access, strlen(access));
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: 'fs[%zu].access': unknown "
-					"access mode '%s' (expected read, "
-					"write or read+write)",
-					i, q);
+		return nono__diag_set_at(
+			diag, NONO_EPARSE, "", 0,
+			"state JSON: 'fs[%zu].access': unknown "
+			"access mode '%s' (expected read, "
+			"write or read+write)",
+			i, q);
 	}
 	snprintf(what, sizeof(what), "fs[%zu].is_file", i);
 	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
@@ -524,8 +527,8 @@ static int read_entry(json_object *entry, size_t i, struct state_entry *se,
 	se->original = strdup(original);
 	se->resolved = strdup(resolved);
 	if (!se->original || !se->resolved)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	return 0;
 }
 
@@ -552,8 +555,8 @@ static int read_deny_entry(json_object *entry, size_t i, struct state_entry *se,
 	se->original = strdup(original);
 	se->resolved = strdup(resolved);
 	if (!se->original || !se->resolved)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	return 0;
 }
 
@@ -571,8 +574,8 @@ static int read_deny(json_object *root, struct nono_state *st, nono_diag *diag)
 		return 0;
 	st->deny = calloc(n, sizeof(*st->deny));
 	if (!st->deny)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 
@@ -604,8 +607,8 @@ static int read_names(json_object *cmds, const char *key,
 		return 0;
 	out->v = calloc(n, sizeof(*out->v));
 	if (!out->v)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
 		const char *name;
@@ -616,14 +619,15 @@ static int read_names(json_object *cmds, const char *key,
 		name = json_object_get_string(v);
 		if (!*name ||
 		    strlen(name) != (size_t)json_object_get_string_len(v))
-			return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-						"state JSON: '%s' holds an "
-						"empty name or a NUL character",
-						what);
+			return nono__diag_set_at(
+				diag, NONO_EPARSE, "", 0,
+				"state JSON: '%s' holds an "
+				"empty name or a NUL character",
+				what);
 		out->v[i] = strdup(name);
 		if (!out->v[i])
-			return nono_diag_set(diag, NONO_ENOMEM,
-					     "state JSON: out of memory");
+			return nono__diag_set(diag, NONO_ENOMEM,
+					      "state JSON: out of memory");
 		out->len++;
 	}
 	return 0;
@@ -732,16 +736,16 @@ static int read_ports(json_object *root, const char *key, struct state_ports *p,
 		return type_error(diag, key, "an array of ports", arr);
 	n = json_object_array_length(arr);
 	if (n > 65535)
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: '%s' lists more ports "
-					"than there are",
-					key);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON: '%s' lists more ports "
+					 "than there are",
+					 key);
 	if (n == 0)
 		return 0;
 	p->v = calloc(n, sizeof(*p->v));
 	if (!p->v)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
 		int64_t port;
@@ -750,10 +754,10 @@ static int read_ports(json_object *root, const char *key, struct state_ports *p,
 			return type_error(diag, key, "an array of ports", v);
 		port = json_object_get_int64(v);
 		if (port < 1 || port > 65535)
-			return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-						"state JSON: '%s' has a port "
-						"out of range (1..65535)",
-						key);
+			return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+						 "state JSON: '%s' has a port "
+						 "out of range (1..65535)",
+						 key);
 		p->v[p->len++] = (uint16_t)port;
 	}
 	return 0;
@@ -812,8 +816,8 @@ static int read_root(json_object *root, struct nono_state **out,
 	if (!json_object_is_type(root, json_type_object))
 		return type_error(diag, "", "an object", root);
 	if (!json_object_object_get_ex(root, "fs", &fs))
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON: missing field 'fs'");
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON: missing field 'fs'");
 	if (!json_object_is_type(fs, json_type_array))
 		return type_error(diag, "fs", "an array", fs);
 	rc = get_bool(root, "net_blocked", "net_blocked", &net_blocked, diag);
@@ -823,8 +827,8 @@ static int read_root(json_object *root, struct nono_state **out,
 	n = json_object_array_length(fs);
 	st = state_alloc(n);
 	if (!st)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	st->net_blocked = net_blocked;
 	rc = read_ports(root, "tcp_connect_ports", &st->tcp_connect, diag);
 	if (rc == 0)
@@ -1081,7 +1085,7 @@ static int check_string(struct json_check *c, enum json_key *key)
 			c->pos++;
 		} else {
 			uint32_t u;
-			size_t used = nono_utf8_next(
+			size_t used = nono__utf8_next(
 				(const unsigned char *)c->s + c->pos,
 				c->len - c->pos, &u);
 
@@ -1296,14 +1300,14 @@ static int syntax_error(nono_diag *diag, const char *json, size_t offset,
 		}
 	}
 	if (key != KEY_OTHER)
-		return nono_diag_set_at(diag, NONO_EPARSE, "", line,
-					"state JSON: %s '%s' at line %u, "
-					"column %zu",
-					why, json_key_names[key], line,
-					offset - bol + 1);
-	return nono_diag_set_at(diag, NONO_EPARSE, "", line,
-				"state JSON: %s at line %u, column %zu", why,
-				line, offset - bol + 1);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", line,
+					 "state JSON: %s '%s' at line %u, "
+					 "column %zu",
+					 why, json_key_names[key], line,
+					 offset - bol + 1);
+	return nono__diag_set_at(diag, NONO_EPARSE, "", line,
+				 "state JSON: %s at line %u, column %zu", why,
+				 line, offset - bol + 1);
 }
 
 int nono_state_from_json(const char *json, size_t len, nono_state **out,
@@ -1316,14 +1320,14 @@ int nono_state_from_json(const char *json, size_t len, nono_state **out,
 	int rc;
 
 	if (!out)
-		return nono_diag_set(diag, NONO_EINVAL, "out is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "out is NULL");
 	*out = NULL;
 	if (!json)
-		return nono_diag_set(diag, NONO_EINVAL, "state JSON is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "state JSON is NULL");
 	if (len > NONO_STATE_MAX_LEN)
-		return nono_diag_set_at(diag, NONO_EPARSE, "", 0,
-					"state JSON is larger than %u bytes",
-					NONO_STATE_MAX_LEN);
+		return nono__diag_set_at(diag, NONO_EPARSE, "", 0,
+					 "state JSON is larger than %u bytes",
+					 NONO_STATE_MAX_LEN);
 
 	/*
 	 * JSON text never holds a raw NUL. A caller that passes the size of
@@ -1353,8 +1357,8 @@ int nono_state_from_json(const char *json, size_t len, nono_state **out,
 	 * that it never decides first. */
 	tok = json_tokener_new_ex(NONO_STATE_MAX_DEPTH + 2);
 	if (!tok)
-		return nono_diag_set(diag, NONO_ENOMEM,
-				     "state JSON: out of memory");
+		return nono__diag_set(diag, NONO_ENOMEM,
+				      "state JSON: out of memory");
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 					    JSON_TOKENER_VALIDATE_UTF8);
 	/* len fits in an int: it is at most NONO_STATE_MAX_LEN. */
@@ -1370,7 +1374,7 @@ int nono_state_from_json(const char *json, size_t len, nono_state **out,
 		goto free_tokener;
 	}
 	if (!root) {
-		rc = nono_diag_set_at(
+		rc = nono__diag_set_at(
 			diag, NONO_EPARSE, "", 0, "state JSON: %s",
 			json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto free_tokener;
@@ -1389,13 +1393,13 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 	int rc;
 
 	if (!out)
-		return nono_diag_set(diag, NONO_EINVAL, "out is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "out is NULL");
 	*out = NULL;
 	if (!state)
-		return nono_diag_set(diag, NONO_EINVAL, "state is NULL");
+		return nono__diag_set(diag, NONO_EINVAL, "state is NULL");
 	rc = nono_caps_new(&caps);
 	if (rc)
-		return nono_diag_set(diag, rc, "cannot create capability set");
+		return nono__diag_set(diag, rc, "cannot create capability set");
 	for (size_t i = 0; i < state->fs_len; i++) {
 		const struct state_entry *e = &state->fs[i];
 
@@ -1410,16 +1414,16 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 			char q[NONO_QUOTE_MAX + 8];
 
 			quote(q, sizeof(q), e->original, strlen(e->original));
-			nono_diag_set(diag, rc, "state fs[%zu]: %s '%s': %s", i,
-				      e->is_file ? "file" : "directory", q,
-				      nono_strerror(rc));
+			nono__diag_set(diag, rc, "state fs[%zu]: %s '%s': %s",
+				       i, e->is_file ? "file" : "directory", q,
+				       nono_strerror(rc));
 			goto free_caps;
 		}
 	}
 	if (state->net_blocked) {
 		rc = nono_caps_block_network(caps);
 		if (rc) {
-			nono_diag_set(diag, rc, "cannot block the network");
+			nono__diag_set(diag, rc, "cannot block the network");
 			goto free_caps;
 		}
 	}
@@ -1450,7 +1454,7 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 	if (rc == 0)
 		rc = nono_caps_set_kernel_log(caps, state->kernel_log);
 	if (rc) {
-		nono_diag_set(diag, rc, "state: %s", nono_strerror(rc));
+		nono__diag_set(diag, rc, "state: %s", nono_strerror(rc));
 		goto free_caps;
 	}
 	for (size_t i = 0; i < state->deny_len; i++) {
@@ -1462,8 +1466,8 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 			char q[NONO_QUOTE_MAX + 8];
 
 			quote(q, sizeof(q), e->original, strlen(e->original));
-			nono_diag_set(diag, rc, "state deny[%zu]: '%s': %s", i,
-				      q, nono_strerror(rc));
+			nono__diag_set(diag, rc, "state deny[%zu]: '%s': %s", i,
+				       q, nono_strerror(rc));
 			goto free_caps;
 		}
 	}
@@ -1473,10 +1477,10 @@ int nono_state_to_caps(const nono_state *state, nono_caps **out,
 	for (size_t i = 0; rc == 0 && i < state->block_cmds.len; i++)
 		rc = nono_caps_block_command(caps, state->block_cmds.v[i]);
 	if (rc) {
-		nono_diag_set(diag, rc, "state commands: %s",
-			      rc == NONO_EINVAL ? "a name is neither a bare "
-						  "name nor an absolute path"
-						: nono_strerror(rc));
+		nono__diag_set(diag, rc, "state commands: %s",
+			       rc == NONO_EINVAL ? "a name is neither a bare "
+						   "name nor an absolute path"
+						 : nono_strerror(rc));
 		goto free_caps;
 	}
 	*out = caps;

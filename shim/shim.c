@@ -108,7 +108,7 @@ static void shim_vsay(const char *fmt, va_list ap)
 	len += (size_t)n;
 	line[len++] = '\n';
 	/* Nowhere to report a closed or full stderr: no check. */
-	(void)nono_write_all(STDERR_FILENO, line, len);
+	(void)nono__write_all(STDERR_FILENO, line, len);
 }
 
 static void shim_log(enum shim_level level, const char *fmt, ...)
@@ -436,7 +436,7 @@ static nono_caps *shim_caps_with_self(nono_policy *policy)
  * preloaded library's, so under LD_PRELOAD alone they run unconfined for a
  * moment. An auditor (LD_AUDIT=libnono_shim.so) is loaded into a namespace
  * of its own before anything of the program, and its constructor (the same
- * nono_shim_init() below) runs then: the sandbox is in force before the
+ * nono__shim_init() below) runs then: the sandbox is in force before the
  * first object of the program is even mapped.
  *
  * That namespace has its own copy of libc, with its own environment: the
@@ -509,7 +509,7 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
  * own constructors and main(). Every failure ends in shim_die(); on success
  * everything allocated is freed before returning.
  */
-__attribute__((constructor)) static void nono_shim_init(void)
+__attribute__((constructor)) static void nono__shim_init(void)
 {
 	nono_apply_result result = { 0 };
 	nono_policy *policy = NULL;

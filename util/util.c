@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-size_t nono_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+size_t nono__utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	unsigned char b0 = s[0];
 	unsigned char lo = 0x80, hi = 0xbf;
@@ -55,7 +55,7 @@ size_t nono_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return i;
 }
 
-static bool sbuf_reserve(struct nono_sbuf *b, size_t extra)
+static bool sbuf_reserve(struct nono__sbuf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
@@ -82,7 +82,7 @@ static bool sbuf_reserve(struct nono_sbuf *b, size_t extra)
 	return true;
 }
 
-void nono_sbuf_putn(struct nono_sbuf *b, const char *s, size_t n)
+void nono__sbuf_putn(struct nono__sbuf *b, const char *s, size_t n)
 {
 	if (!sbuf_reserve(b, n))
 		return;
@@ -91,12 +91,12 @@ void nono_sbuf_putn(struct nono_sbuf *b, const char *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void nono_sbuf_puts(struct nono_sbuf *b, const char *s)
+void nono__sbuf_puts(struct nono__sbuf *b, const char *s)
 {
-	nono_sbuf_putn(b, s, strlen(s));
+	nono__sbuf_putn(b, s, strlen(s));
 }
 
-void nono_sbuf_printf(struct nono_sbuf *b, const char *fmt, ...)
+void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -116,7 +116,7 @@ void nono_sbuf_printf(struct nono_sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-int nono_port_parse(const char *text, unsigned *port)
+int nono__port_parse(const char *text, unsigned *port)
 {
 	size_t n = strspn(text, "0123456789");
 	unsigned long v;
@@ -131,7 +131,7 @@ int nono_port_parse(const char *text, unsigned *port)
 	return 0;
 }
 
-int nono_write_all(int fd, const void *buf, size_t len)
+int nono__write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 

@@ -18,7 +18,7 @@
 
 /* ---- UTF-8 ---- */
 
-/* What nono_utf8_next gives for an ill-formed sequence. */
+/* What nono__utf8_next gives for an ill-formed sequence. */
 #define NONO_UTF8_INVALID UINT32_MAX
 
 /*
@@ -28,23 +28,23 @@
  * maximal subpart (as Rust's from_utf8_lossy and WHATWG do). Overlong
  * forms, UTF-16 surrogates and code points past U+10FFFF are ill-formed.
  */
-size_t nono_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+size_t nono__utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* ---- A growing string ---- */
 
 /* Zero-initialise. After a failed allocation every later append is a
  * no-op and `oom` stays set, so the caller checks once, at the end. `p` is
  * NUL-terminated once anything was appended; the caller frees it. */
-struct nono_sbuf {
+struct nono__sbuf {
 	char *p;
 	size_t len;
 	size_t cap;
 	bool oom;
 };
 
-void nono_sbuf_putn(struct nono_sbuf *b, const char *s, size_t n);
-void nono_sbuf_puts(struct nono_sbuf *b, const char *s);
-void nono_sbuf_printf(struct nono_sbuf *b, const char *fmt, ...)
+void nono__sbuf_putn(struct nono__sbuf *b, const char *s, size_t n);
+void nono__sbuf_puts(struct nono__sbuf *b, const char *s);
+void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* ---- Ports ---- */
@@ -54,7 +54,7 @@ void nono_sbuf_printf(struct nono_sbuf *b, const char *fmt, ...)
  * 1..65535. Returns 0 and sets *port; -1 when the text is not a number;
  * -2 when it is one, out of range.
  */
-int nono_port_parse(const char *text, unsigned *port);
+int nono__port_parse(const char *text, unsigned *port);
 
 /* ---- Writing ---- */
 
@@ -62,6 +62,6 @@ int nono_port_parse(const char *text, unsigned *port);
  * Writes all of buf[0..len) to fd, retrying after EINTR and short writes.
  * Returns 0, or -1 with errno set (EIO when write() wrote nothing).
  */
-int nono_write_all(int fd, const void *buf, size_t len);
+int nono__write_all(int fd, const void *buf, size_t len);
 
 #endif

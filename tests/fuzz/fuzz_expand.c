@@ -32,7 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nono_expanded out;
+	struct nono__expanded out;
 	char err[256];
 	char *value;
 	int rc;
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	value[size] = '\0';
 
 	memset(err, 'E', sizeof(err));
-	rc = nono_expand_path(value, &out, err, sizeof(err));
+	rc = nono__expand_path(value, &out, err, sizeof(err));
 	FUZZ_CHECK(rc == 0 || rc == -1, "rc %d", rc);
 	if (rc == 0) {
 		size_t len = strnlen(out.path, sizeof(out.path));
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* errlen 0: nothing may be written to err. */
 	err[0] = 'E';
-	rc = nono_expand_path(value, &out, err, 0);
+	rc = nono__expand_path(value, &out, err, 0);
 	FUZZ_CHECK(err[0] == 'E', "err written with errlen 0");
 	free(value);
 	return 0;

@@ -45,7 +45,7 @@ static bool push_fs(nono_caps *caps, const char *text, nono_access access,
 		    bool is_file)
 {
 	const char *sep = strchr(text, '\x01');
-	struct nono_fs_entry *fs;
+	struct nono__fs_entry *fs;
 	char *original, *resolved;
 
 	if (sep) {
@@ -65,7 +65,7 @@ static bool push_fs(nono_caps *caps, const char *text, nono_access access,
 	}
 	caps->fs = fs;
 	caps->fs_cap = caps->fs_len + 1;
-	caps->fs[caps->fs_len++] = (struct nono_fs_entry){
+	caps->fs[caps->fs_len++] = (struct nono__fs_entry){
 		.original = original,
 		.resolved = resolved,
 		.access = access,
@@ -77,7 +77,7 @@ static bool push_fs(nono_caps *caps, const char *text, nono_access access,
 static bool push_deny(nono_caps *caps, const char *text, bool is_file)
 {
 	const char *sep = strchr(text, '\x01');
-	struct nono_deny_entry *d;
+	struct nono__deny_entry *d;
 	char *original, *resolved;
 
 	original = sep ? strndup(text, (size_t)(sep - text)) : strdup(text);
@@ -92,7 +92,7 @@ static bool push_deny(nono_caps *caps, const char *text, bool is_file)
 	}
 	caps->deny = d;
 	caps->deny_cap = caps->deny_len + 1;
-	caps->deny[caps->deny_len++] = (struct nono_deny_entry){
+	caps->deny[caps->deny_len++] = (struct nono__deny_entry){
 		.original = original,
 		.resolved = resolved,
 		.is_file = is_file,
@@ -100,7 +100,7 @@ static bool push_deny(nono_caps *caps, const char *text, bool is_file)
 	return true;
 }
 
-static bool push_port_raw(struct nono_ports *p, uint16_t port)
+static bool push_port_raw(struct nono__ports *p, uint16_t port)
 {
 	uint16_t *v = realloc(p->v, (p->len + 1) * sizeof(*v));
 
@@ -127,13 +127,13 @@ static void add_record(nono_caps *caps, const char *rec)
 		break;
 	case 1:
 		if (tag & 4)
-			nono_strv_push(&caps->platform_rules, text);
+			nono__strv_push(&caps->platform_rules, text);
 		else
 			nono_caps_platform_rule(caps, text, NULL);
 		break;
 	case 2: {
 		uint16_t port = 0;
-		struct nono_ports *p =
+		struct nono__ports *p =
 			tag & 4 ? &caps->tcp_bind : &caps->tcp_connect;
 
 		if (text[0])
@@ -149,9 +149,9 @@ static void add_record(nono_caps *caps, const char *rec)
 	}
 	default:
 		if (tag & 4)
-			nono_strv_push(&caps->block_files, text);
+			nono__strv_push(&caps->block_files, text);
 		else if (tag & 8)
-			nono_strv_push(&caps->allow_files, text);
+			nono__strv_push(&caps->allow_files, text);
 		else
 			nono_caps_allow_command(caps, text);
 		break;
@@ -317,7 +317,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	nono_diag_clear(&diag);
-	rc = nono_sbpl_generate(caps, flags, &profile, &result, &diag);
+	rc = nono__sbpl_generate(caps, flags, &profile, &result, &diag);
 	FUZZ_CHECK(rc == 0 || rc == NONO_EINVAL || rc == NONO_EUNSUPPORTED ||
 			   rc == NONO_ENOMEM,
 		   "unexpected error %d", rc);

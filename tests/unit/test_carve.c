@@ -107,13 +107,13 @@ struct run {
 
 /* Runs the walk with the fake; checks the sorted rules against `want`
  * (NULL-terminated, sorted). */
-static void carve(const struct nono_carve_grant *grants, size_t ngrants,
-		  const struct nono_carve_out *outs, size_t nouts,
-		  const struct nono_carve_limits *limits,
+static void carve(const struct nono__carve_grant *grants, size_t ngrants,
+		  const struct nono__carve_out *outs, size_t nouts,
+		  const struct nono__carve_limits *limits,
 		  const char *const *want, struct run *run)
 {
 	struct recorder rec = { .n = 0 };
-	const struct nono_carve_ops ops = {
+	const struct nono__carve_ops ops = {
 		.add_rule = record_rule,
 		.ctx = &rec,
 		.limits = limits,
@@ -123,8 +123,8 @@ static void carve(const struct nono_carve_grant *grants, size_t ngrants,
 	cr_assert_leq(ngrants, sizeof(run->split), "few enough grants");
 	run->inexact[0] = '\0';
 	run->rc =
-		nono_carve_add(grants, ngrants, outs, nouts, run->split, &ops,
-			       run->inexact, sizeof(run->inexact), &run->diag);
+		nono__carve_add(grants, ngrants, outs, nouts, run->split, &ops,
+				run->inexact, sizeof(run->inexact), &run->diag);
 	cr_assert_eq(run->rc, 0, "the walk succeeds: %s", run->diag.message);
 	qsort(rec.rule, rec.n, sizeof(rec.rule[0]), cmp_str);
 	while (want[nwant])
@@ -164,8 +164,8 @@ static const char *const plain_rules[] = {
 
 Test(carve, deny_of_a_directory_rules)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	carve(grants, 1, outs, 1, NULL, plain_rules, &run);
@@ -175,8 +175,8 @@ Test(carve, deny_of_a_directory_rules)
 
 Test(carve, hard_links_all_inside_the_denied_tree_are_exact)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	tu_mkdir(at("g/way/d/sub"));
@@ -187,8 +187,8 @@ Test(carve, hard_links_all_inside_the_denied_tree_are_exact)
 
 Test(carve, hard_link_beside_the_way_is_left_out_and_reported)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	cr_assert_eq(link(at("g/way/d/s"), at("g/alias")), 0, "link");
@@ -204,8 +204,8 @@ Test(carve, hard_link_beside_the_way_is_left_out_and_reported)
 
 Test(carve, hard_link_deeper_in_a_sibling_is_reported)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	cr_assert_eq(link(at("g/way/d/s"), at("g/y/alias")), 0, "link");
@@ -217,8 +217,8 @@ Test(carve, hard_link_deeper_in_a_sibling_is_reported)
 
 Test(carve, hard_link_outside_every_grant_is_reported_too)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	/* Where the other name is cannot be known without a scan of the
@@ -230,11 +230,11 @@ Test(carve, hard_link_outside_every_grant_is_reported_too)
 
 Test(carve, a_grant_that_is_another_name_of_a_denied_file_is_not_added)
 {
-	const struct nono_carve_grant grants[] = {
+	const struct nono__carve_grant grants[] = {
 		GRANT_G,
 		{ .path = at("out/alias"), .is_file = true, .access = ALL },
 	};
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	cr_assert_eq(link(at("g/way/d/s"), at("out/alias")), 0, "link");
@@ -246,11 +246,11 @@ Test(carve, a_grant_that_is_another_name_of_a_denied_file_is_not_added)
 
 Test(carve, a_grant_beneath_the_deny_stands_and_is_not_checked)
 {
-	const struct nono_carve_grant grants[] = {
+	const struct nono__carve_grant grants[] = {
 		GRANT_G,
 		{ .path = at("g/way/d/s"), .is_file = true, .access = ALL },
 	};
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_out outs[] = { DENY_D };
 	struct run run;
 
 	carve(grants, 2, outs, 1, NULL, plain_rules, &run);
@@ -260,10 +260,10 @@ Test(carve, a_grant_beneath_the_deny_stands_and_is_not_checked)
 
 Test(carve, more_entries_than_the_cap_is_inexact)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
-	const struct nono_carve_limits limits = { .max_entries = 3,
-						  .max_depth = 8 };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
+	const struct nono__carve_limits limits = { .max_entries = 3,
+						   .max_depth = 8 };
 	struct run run;
 
 	for (int i = 0; i < 4; i++) {
@@ -281,10 +281,10 @@ Test(carve, more_entries_than_the_cap_is_inexact)
 
 Test(carve, deeper_than_the_cap_is_inexact)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = { DENY_D };
-	const struct nono_carve_limits limits = { .max_entries = 100,
-						  .max_depth = 2 };
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = { DENY_D };
+	const struct nono__carve_limits limits = { .max_entries = 100,
+						   .max_depth = 2 };
 	struct run run;
 
 	tu_mkdir(at("g/way/d/1"));
@@ -299,8 +299,8 @@ Test(carve, deeper_than_the_cap_is_inexact)
 /* What exec_writable = false takes out is not walked (docs/deny.md). */
 Test(carve, a_carve_out_that_is_not_whole_tree_is_not_walked)
 {
-	const struct nono_carve_grant grants[] = { GRANT_G };
-	const struct nono_carve_out outs[] = {
+	const struct nono__carve_grant grants[] = { GRANT_G };
+	const struct nono__carve_out outs[] = {
 		{ .path = at("g/way/d"), .withheld = EXEC },
 	};
 	static const char *const want[] = {
@@ -321,10 +321,10 @@ Test(carve, a_carve_out_that_is_not_whole_tree_is_not_walked)
 
 Test(carve, a_deny_outside_every_grant_walks_nothing)
 {
-	const struct nono_carve_grant grants[] = {
+	const struct nono__carve_grant grants[] = {
 		{ .path = at("out"), .is_file = false, .access = ALL },
 	};
-	const struct nono_carve_out outs[] = { DENY_D };
+	const struct nono__carve_out outs[] = { DENY_D };
 	static const char *const none[] = { NULL };
 	struct run run;
 

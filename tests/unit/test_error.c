@@ -95,13 +95,13 @@ Test(error, diag_set_fills_and_returns_the_code)
 	nono_diag d;
 
 	memset(&d, 0x5a, sizeof(d));
-	cr_assert_eq(nono_diag_set(&d, NONO_ENOENT, "no %s at %d", "x", 3),
+	cr_assert_eq(nono__diag_set(&d, NONO_ENOENT, "no %s at %d", "x", 3),
 		     NONO_ENOENT, "returns the code");
 	cr_assert_eq(d.code, NONO_ENOENT, "code");
 	cr_assert_eq(d.line, 0, "no line");
 	cr_assert_str_eq(d.file, "", "no file");
 	cr_assert_str_eq(d.message, "no x at 3", "formatted message");
-	cr_assert_eq(nono_diag_set(NULL, NONO_EINVAL, "ignored"), NONO_EINVAL,
+	cr_assert_eq(nono__diag_set(NULL, NONO_EINVAL, "ignored"), NONO_EINVAL,
 		     "a NULL diag still returns the code");
 }
 
@@ -110,17 +110,17 @@ Test(error, diag_set_at_names_file_and_line)
 	nono_diag d;
 
 	nono_diag_clear(&d);
-	cr_assert_eq(nono_diag_set_at(&d, NONO_EPARSE, "/etc/nono/a.ini", 12,
-				      "unknown key '%s'", "raed"),
+	cr_assert_eq(nono__diag_set_at(&d, NONO_EPARSE, "/etc/nono/a.ini", 12,
+				       "unknown key '%s'", "raed"),
 		     NONO_EPARSE, "returns the code");
 	cr_assert_eq(d.code, NONO_EPARSE, "code");
 	cr_assert_eq(d.line, 12, "line");
 	cr_assert_str_eq(d.file, "/etc/nono/a.ini", "file");
 	cr_assert_str_eq(d.message, "unknown key 'raed'", "message");
-	cr_assert_eq(nono_diag_set_at(&d, NONO_EPARSE, NULL, 0, "m"),
+	cr_assert_eq(nono__diag_set_at(&d, NONO_EPARSE, NULL, 0, "m"),
 		     NONO_EPARSE, "a NULL file");
 	cr_assert_str_eq(d.file, "", "a NULL file is stored as \"\"");
-	cr_assert_eq(nono_diag_set_at(NULL, NONO_EPARSE, "f", 1, "m"),
+	cr_assert_eq(nono__diag_set_at(NULL, NONO_EPARSE, "f", 1, "m"),
 		     NONO_EPARSE, "a NULL diag");
 }
 
@@ -137,7 +137,7 @@ Test(error, long_file_names_and_messages_are_cut)
 	memset(longmsg, 'm', 4999);
 	longmsg[4999] = '\0';
 	nono_diag_clear(&d);
-	nono_diag_set_at(&d, NONO_EPARSE, longname, 1, "%s", longmsg);
+	nono__diag_set_at(&d, NONO_EPARSE, longname, 1, "%s", longmsg);
 	size_t flen = strnlen(d.file, sizeof(d.file));
 	size_t mlen = strnlen(d.message, sizeof(d.message));
 	cr_assert_lt(flen, sizeof(d.file), "file is NUL-terminated");
@@ -149,7 +149,7 @@ Test(error, long_file_names_and_messages_are_cut)
 
 	/* Exactly at the limit: nothing is cut. */
 	longname[sizeof(d.file) - 1] = '\0';
-	nono_diag_set_at(&d, NONO_EPARSE, longname, 1, "x");
+	nono__diag_set_at(&d, NONO_EPARSE, longname, 1, "x");
 	cr_assert_str_eq(d.file, longname, "a name that fits is kept whole");
 	free(longname);
 	free(longmsg);

@@ -56,8 +56,8 @@ Test(fastpath, every_good_policy_gives_the_same_grants_and_files)
 		cr_assert_eq(nono_caps_fs_count(b), nono_caps_fs_count(a),
 			     "%s: grant counts differ", path);
 		for (size_t i = 0; i < a->fs_len; i++) {
-			const struct nono_fs_entry *x = &a->fs[i],
-						   *y = &b->fs[i];
+			const struct nono__fs_entry *x = &a->fs[i],
+						    *y = &b->fs[i];
 			struct stat sx, sy;
 
 			cr_assert_str_eq(y->original, x->original, "%s", path);
@@ -124,7 +124,7 @@ struct grant {
 	bool subsumed;
 };
 
-/* Grants `g` in order and checks which nono_ll_subsumed() leaves out. */
+/* Grants `g` in order and checks which nono__ll_subsumed() leaves out. */
 static void check_subsumed(const struct grant *g, size_t n)
 {
 	nono_caps *caps = NULL;
@@ -141,7 +141,7 @@ static void check_subsumed(const struct grant *g, size_t n)
 				: nono_caps_allow_path(caps, p, g[i].access),
 			0, "%s", p);
 	}
-	cr_assert_eq(nono_ll_subsumed(caps, ALL_FS, skip), 0);
+	cr_assert_eq(nono__ll_subsumed(caps, ALL_FS, skip), 0);
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(skip[i], g[i].subsumed, "%s (%s): %s", g[i].path,
 			     nono_access_str(g[i].access),

@@ -145,9 +145,9 @@ Test(ll_plan, every_abi_row_by_row)
 	full_policy();
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
-		struct nono_ll_plan p;
+		struct nono__ll_plan p;
 
-		nono_ll_plan_make(caps, r->abi, &p);
+		nono__ll_plan_make(caps, r->abi, &p);
 		cr_expect_eq(p.abi, r->abi > 10 ? 10 : r->abi, "ABI %d: abi %d",
 			     r->abi, p.abi);
 		cr_expect_eq(p.handled_fs, r->fs, "ABI %d: handled_fs %#llx",
@@ -205,18 +205,18 @@ Test(ll_plan, each_feature_names_its_abi)
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		cr_expect_eq(nono_ll_feature_abi(want[i].feature), want[i].abi,
+		cr_expect_eq(nono__ll_feature_abi(want[i].feature), want[i].abi,
 			     "feature %#x", want[i].feature);
 		cr_expect_eq(nono_feature_abi(want[i].feature), want[i].abi,
 			     "public: feature %#x", want[i].feature);
 		for (int abi = 1; abi <= 11; abi++)
 			cr_expect_eq(
-				(nono_ll_features(abi) & want[i].feature) != 0,
+				(nono__ll_features(abi) & want[i].feature) != 0,
 				abi >= want[i].abi, "feature %#x at ABI %d",
 				want[i].feature, abi);
 	}
-	cr_expect_eq(nono_ll_feature_abi(1u << 30), 0, "unknown bit");
-	cr_expect_eq(nono_ll_feature_abi(0), 0, "no bit");
+	cr_expect_eq(nono__ll_feature_abi(1u << 30), 0, "unknown bit");
+	cr_expect_eq(nono__ll_feature_abi(0), 0, "no bit");
 }
 
 /* A set with nothing in it: every right the ABI knows handled, TSYNC
@@ -224,11 +224,11 @@ Test(ll_plan, each_feature_names_its_abi)
 Test(ll_plan, an_empty_set_handles_every_known_right)
 {
 	for (int abi = 1; abi <= 10; abi++) {
-		struct nono_ll_plan p;
+		struct nono__ll_plan p;
 
-		nono_ll_plan_make(caps, abi, &p);
+		nono__ll_plan_make(caps, abi, &p);
 		cr_expect_eq(p.handled_fs,
-			     nono_ll_fs_rights(abi) & ~(uint64_t)0x10000,
+			     nono__ll_fs_rights(abi) & ~(uint64_t)0x10000,
 			     "ABI %d: all fs rights but RESOLVE_UNIX", abi);
 		cr_expect_eq(p.handled_net, 0, "ABI %d: network open", abi);
 		cr_expect_eq(p.restrict_flags, abi >= 8 ? TSYNC : 0,
@@ -257,10 +257,10 @@ Test(ll_plan, unix_sockets_by_mode_and_abi)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct nono_ll_plan p;
+		struct nono__ll_plan p;
 
 		cr_assert_eq(nono_caps_set_unix(caps, cases[i].mode), 0, "set");
-		nono_ll_plan_make(caps, cases[i].abi, &p);
+		nono__ll_plan_make(caps, cases[i].abi, &p);
 		cr_expect_eq((p.filters & F_UNIX) != 0, cases[i].filter,
 			     "%s at ABI %d: UNIX filter",
 			     nono_unix_mode_str(cases[i].mode), cases[i].abi);
@@ -279,18 +279,18 @@ Test(ll_plan, unix_sockets_by_mode_and_abi)
  * handles every network right, and listen() stays refused. */
 Test(ll_plan, udp_only_exceptions)
 {
-	struct nono_ll_plan p;
+	struct nono__ll_plan p;
 
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
 	cr_assert_eq(nono_caps_allow_udp_bind(caps, 5353), 0, "udp bind");
-	nono_ll_plan_make(caps, 9, &p);
+	nono__ll_plan_make(caps, 9, &p);
 	cr_expect_eq(p.filters & (F_DENY | F_TCP | F_INET), F_DENY,
 		     "ABI 9: everything but UNIX refused");
 	cr_expect_eq(p.handled_net, NET4, "ABI 9: TCP handled");
 	cr_expect_eq(p.dropped, E_UDP, "ABI 9: UDP dropped");
 	cr_expect_not_null(strstr(p.missing, "needs Landlock ABI 10"),
 			   "ABI 9: %s", p.missing);
-	nono_ll_plan_make(caps, 10, &p);
+	nono__ll_plan_make(caps, 10, &p);
 	cr_expect_eq(p.filters & (F_DENY | F_TCP | F_INET | F_LISTEN),
 		     F_INET | F_LISTEN, "ABI 10: INET filter, no listen");
 	cr_expect_eq(p.handled_net, NET10, "ABI 10: all four rights");
@@ -302,20 +302,20 @@ Test(ll_plan, udp_only_exceptions)
  * those nested in it; before ABI 7 neither can be chosen. */
 Test(ll_plan, kernel_log_flags)
 {
-	struct nono_ll_plan p;
+	struct nono__ll_plan p;
 
 	cr_assert_eq(nono_caps_set_kernel_log(caps, NONO_KERNEL_LOG_OFF), 0,
 		     "off");
-	nono_ll_plan_make(caps, 7, &p);
+	nono__ll_plan_make(caps, 7, &p);
 	cr_expect_eq(p.restrict_flags, LOG_SAME_EXEC_OFF | LOG_SUBDOMAINS_OFF,
 		     "off at 7: %#x", p.restrict_flags);
-	nono_ll_plan_make(caps, 6, &p);
+	nono__ll_plan_make(caps, 6, &p);
 	cr_expect_eq(p.restrict_flags, 0, "off at 6: no flag");
 	cr_expect_eq(p.dropped, E_LOG, "off at 6: dropped");
 	cr_assert_eq(nono_caps_set_kernel_log(caps, NONO_KERNEL_LOG_DEFAULT), 0,
 		     "default");
-	nono_ll_plan_make(caps, 6, &p);
+	nono__ll_plan_make(caps, 6, &p);
 	cr_expect_eq(p.dropped, 0, "the default needs nothing");
-	nono_ll_plan_make(caps, 7, &p);
+	nono__ll_plan_make(caps, 7, &p);
 	cr_expect_eq(p.restrict_flags, 0, "default at 7: the kernel's");
 }

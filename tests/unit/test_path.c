@@ -63,8 +63,8 @@ static void expect_canon(bool lenient, const char *rel, const char *want)
 	char *in = rel[0] == '/' ? strdup(rel) : at(rel);
 	char *exp = want[0] == '/' ? strdup(want) : at(want);
 	char *out = NULL;
-	int rc = lenient ? nono_path_canonical_lenient(in, &out)
-			 : nono_path_canonical(in, &out);
+	int rc = lenient ? nono__path_canonical_lenient(in, &out)
+			 : nono__path_canonical(in, &out);
 
 	cr_assert_eq(rc, 0, "%s(%s): %d", lenient ? "lenient" : "canonical", in,
 		     rc);
@@ -92,11 +92,11 @@ Test(path, canonical_relative_to_cwd)
 	char *out = NULL;
 
 	cr_assert_eq(chdir(d), 0, "chdir");
-	cr_assert_eq(nono_path_canonical("sub", &out), 0, "relative");
+	cr_assert_eq(nono__path_canonical("sub", &out), 0, "relative");
 	char *want = at("d/sub");
 	cr_assert_str_eq(out, want, "sub against the cwd");
 	free(out);
-	cr_assert_eq(nono_path_canonical("..", &out), 0, "..");
+	cr_assert_eq(nono__path_canonical("..", &out), 0, "..");
 	cr_assert_str_eq(out, root, ".. against the cwd");
 	free(out);
 	free(want);
@@ -111,16 +111,16 @@ Test(path, canonical_errors)
 	char *a = at("loop-a");
 	char *b = at("loop-b");
 
-	cr_assert_eq(nono_path_canonical(NULL, &out), NONO_EINVAL, "NULL");
-	cr_assert_eq(nono_path_canonical("", &out), NONO_EINVAL, "empty");
-	cr_assert_eq(nono_path_canonical("/", NULL), NONO_EINVAL, "NULL out");
-	cr_assert_eq(nono_path_canonical(missing, &out), NONO_ENOENT,
+	cr_assert_eq(nono__path_canonical(NULL, &out), NONO_EINVAL, "NULL");
+	cr_assert_eq(nono__path_canonical("", &out), NONO_EINVAL, "empty");
+	cr_assert_eq(nono__path_canonical("/", NULL), NONO_EINVAL, "NULL out");
+	cr_assert_eq(nono__path_canonical(missing, &out), NONO_ENOENT,
 		     "missing");
-	cr_assert_eq(nono_path_canonical(under_file, &out), NONO_ENOENT,
+	cr_assert_eq(nono__path_canonical(under_file, &out), NONO_ENOENT,
 		     "a name under a file");
 	cr_assert_eq(symlink(a, b), 0, "symlink");
 	cr_assert_eq(symlink(b, a), 0, "symlink");
-	cr_assert_eq(nono_path_canonical(a, &out), NONO_ECANON, "a loop");
+	cr_assert_eq(nono__path_canonical(a, &out), NONO_ECANON, "a loop");
 	free(missing);
 	free(under_file);
 	free(a);
@@ -149,7 +149,7 @@ Test(path, lenient_relative_to_cwd)
 	char *out = NULL;
 
 	cr_assert_eq(chdir(d), 0, "chdir");
-	cr_assert_eq(nono_path_canonical_lenient("new/file", &out), 0,
+	cr_assert_eq(nono__path_canonical_lenient("new/file", &out), 0,
 		     "relative missing path");
 	char *want = at("d/new/file");
 	cr_assert_str_eq(out, want, "against the cwd");
@@ -163,16 +163,16 @@ Test(path, lenient_errors)
 	char *out = NULL;
 	char *longp = malloc(PATH_MAX + 2);
 
-	cr_assert_eq(nono_path_canonical_lenient(NULL, &out), NONO_EINVAL,
+	cr_assert_eq(nono__path_canonical_lenient(NULL, &out), NONO_EINVAL,
 		     "NULL");
-	cr_assert_eq(nono_path_canonical_lenient("", &out), NONO_EINVAL,
+	cr_assert_eq(nono__path_canonical_lenient("", &out), NONO_EINVAL,
 		     "empty");
-	cr_assert_eq(nono_path_canonical_lenient("/", NULL), NONO_EINVAL,
+	cr_assert_eq(nono__path_canonical_lenient("/", NULL), NONO_EINVAL,
 		     "NULL out");
 	longp[0] = '/';
 	memset(longp + 1, 'a', PATH_MAX);
 	longp[PATH_MAX + 1] = '\0';
-	cr_assert_eq(nono_path_canonical_lenient(longp, &out), NONO_EINVAL,
+	cr_assert_eq(nono__path_canonical_lenient(longp, &out), NONO_EINVAL,
 		     "longer than PATH_MAX");
 	free(longp);
 }
@@ -192,9 +192,9 @@ Test(path, is_beneath_is_component_wise)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		cr_assert_eq(nono_path_is_beneath(cases[i].path, cases[i].dir),
+		cr_assert_eq(nono__path_is_beneath(cases[i].path, cases[i].dir),
 			     cases[i].want, "is_beneath(%s, %s)", cases[i].path,
 			     cases[i].dir);
-	cr_assert_eq(nono_path_is_beneath(NULL, "/"), false, "NULL path");
-	cr_assert_eq(nono_path_is_beneath("/", NULL), false, "NULL dir");
+	cr_assert_eq(nono__path_is_beneath(NULL, "/"), false, "NULL path");
+	cr_assert_eq(nono__path_is_beneath("/", NULL), false, "NULL dir");
 }

@@ -492,14 +492,14 @@ Test(policy, system_profile_loads_here)
 
 Test(policy, every_builtin_profile_loads)
 {
-	for (size_t i = 0; i < nono_profile_count; i++) {
+	for (size_t i = 0; i < nono__profile_count; i++) {
 		char *text = tu_fmt("[policy]\ninclude = %s\n",
-				    nono_profiles[i].name);
+				    nono__profiles[i].name);
 		nono_policy *pol = load_buf_ok(text);
 
 		cr_assert_gt(nono_caps_fs_count(nono_policy_caps(pol)), 0,
 			     "profile %s grants something",
-			     nono_profiles[i].name);
+			     nono__profiles[i].name);
 		nono_policy_free(pol);
 		free(text);
 	}
@@ -507,7 +507,7 @@ Test(policy, every_builtin_profile_loads)
 
 Test(policy, builtin_profiles_are_listed)
 {
-	cr_assert_eq(nono_builtin_profile_count(), nono_profile_count,
+	cr_assert_eq(nono_builtin_profile_count(), nono__profile_count,
 		     "the public count is the table's");
 	cr_assert_geq(nono_builtin_profile_count(), 10,
 		      "ten profiles at least");
@@ -515,21 +515,21 @@ Test(policy, builtin_profiles_are_listed)
 		const char *doc = nono_builtin_profile_description(i);
 
 		cr_assert_str_eq(nono_builtin_profile_name(i),
-				 nono_profiles[i].name, "name %zu", i);
+				 nono__profiles[i].name, "name %zu", i);
 		cr_assert(doc && *doc && !strchr(doc, '\n'),
 			  "profile %s: a one-line description",
-			  nono_profiles[i].name);
+			  nono__profiles[i].name);
 	}
-	cr_assert_null(nono_builtin_profile_name(nono_profile_count),
+	cr_assert_null(nono_builtin_profile_name(nono__profile_count),
 		       "out of range");
-	cr_assert_null(nono_builtin_profile_description(nono_profile_count),
+	cr_assert_null(nono_builtin_profile_description(nono__profile_count),
 		       "out of range");
 	static const char *const wanted[] = { "system",	    "proc", "pty",
 					      "shm",	    "git",  "python",
 					      "node",	    "rust", "man",
 					      "imagemagick" };
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(*wanted); i++)
-		cr_assert_not_null(nono_profile_find(wanted[i]), "profile %s",
+		cr_assert_not_null(nono__profile_find(wanted[i]), "profile %s",
 				   wanted[i]);
 }
 
@@ -594,9 +594,9 @@ Test(policy, profiles_never_grant_credentials)
 	setenv("HOME", home, 1);
 	make_home_files(home, secrets, nsecrets);
 	make_home_files(home, granted, ngranted);
-	for (size_t i = 0; i < nono_profile_count; i++) {
-		char *more =
-			tu_fmt("%sinclude = %s\n", text, nono_profiles[i].name);
+	for (size_t i = 0; i < nono__profile_count; i++) {
+		char *more = tu_fmt("%sinclude = %s\n", text,
+				    nono__profiles[i].name);
 
 		free(text);
 		text = more;
@@ -1370,7 +1370,7 @@ Test(policy, expand_paths)
 		{ "$NT_A", NULL, false, "'$' must start ${NAME}" },
 		{ "/a$", NULL, false, "'$' must start ${NAME}" },
 	};
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	char err[256];
 
 	setenv("HOME", "/home/u", 1);
@@ -1380,7 +1380,7 @@ Test(policy, expand_paths)
 	unsetenv("NT_UNSET");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct expand_case *c = &cases[i];
-		int rc = nono_expand_path(c->value, &ex, err, sizeof(err));
+		int rc = nono__expand_path(c->value, &ex, err, sizeof(err));
 
 		if (c->want) {
 			cr_assert_eq(rc, 0, "'%s': %s", c->value, err);
@@ -1397,15 +1397,15 @@ Test(policy, expand_paths)
 
 Test(policy, expand_home_unset)
 {
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	char err[256];
 
 	unsetenv("HOME");
-	cr_assert_eq(nono_expand_path("~/x", &ex, err, sizeof(err)), -1,
+	cr_assert_eq(nono__expand_path("~/x", &ex, err, sizeof(err)), -1,
 		     "no HOME");
 	cr_assert(strstr(err, "$HOME, which is not set"), "%s", err);
 	setenv("HOME", "", 1);
-	cr_assert_eq(nono_expand_path("~", &ex, err, sizeof(err)), -1,
+	cr_assert_eq(nono__expand_path("~", &ex, err, sizeof(err)), -1,
 		     "empty HOME");
 	cr_assert(strstr(err, "$HOME, which is empty"), "%s", err);
 }
@@ -1413,7 +1413,7 @@ Test(policy, expand_home_unset)
 Test(policy, expand_is_bounded_by_path_max)
 {
 	char *big = malloc(PATH_MAX + 2);
-	struct nono_expanded ex;
+	struct nono__expanded ex;
 	char err[256];
 
 	cr_assert_not_null(big, "malloc");
@@ -1421,14 +1421,14 @@ Test(policy, expand_is_bounded_by_path_max)
 	memset(big + 1, 'a', PATH_MAX - 2);
 	big[PATH_MAX - 1] = '\0'; /* PATH_MAX - 1 bytes: the longest */
 	setenv("NT_BIG", big, 1);
-	cr_assert_eq(nono_expand_path("${NT_BIG}", &ex, err, sizeof(err)), 0,
+	cr_assert_eq(nono__expand_path("${NT_BIG}", &ex, err, sizeof(err)), 0,
 		     "PATH_MAX - 1 bytes fit: %s", err);
 	cr_assert_eq(strlen(ex.path), PATH_MAX - 1, "whole");
-	cr_assert_eq(nono_expand_path("${NT_BIG}a", &ex, err, sizeof(err)), -1,
+	cr_assert_eq(nono__expand_path("${NT_BIG}a", &ex, err, sizeof(err)), -1,
 		     "one more does not");
 	cr_assert(strstr(err, "path longer than 4095 bytes"), "%s", err);
 	setenv("HOME", big, 1);
-	cr_assert_eq(nono_expand_path("~/x", &ex, err, sizeof(err)), -1,
+	cr_assert_eq(nono__expand_path("~/x", &ex, err, sizeof(err)), -1,
 		     "nor through HOME");
 	free(big);
 }
@@ -1439,16 +1439,16 @@ Test(policy, expand_is_bounded_by_path_max)
 
 Test(policy, key_table_is_consistent)
 {
-	for (size_t i = 0; i < nono_key_count; i++) {
-		const struct nono_key *k = &nono_keys[i];
+	for (size_t i = 0; i < nono__key_count; i++) {
+		const struct nono__key *k = &nono__keys[i];
 
 		for (const char *p = k->name; *p; p++)
 			cr_assert((*p >= 'a' && *p <= 'z') || *p == '_',
 				  "%s: lower case", k->name);
-		cr_assert_eq(nono_key_find(k->section, k->name), k,
+		cr_assert_eq(nono__key_find(k->section, k->name), k,
 			     "[%s] %s: found, and only once", k->section,
 			     k->name);
-		cr_assert_eq(nono_key_index(k), i, "index");
+		cr_assert_eq(nono__key_index(k), i, "index");
 		cr_assert(k->doc && *k->doc && !strchr(k->doc, '\n') &&
 				  !strchr(k->doc, '|'),
 			  "%s: one-line doc fit for a table", k->name);
@@ -1462,10 +1462,10 @@ Test(policy, key_table_is_consistent)
 					  k->access != 0,
 				  "%s: access", k->name);
 	}
-	cr_assert_null(nono_key_find("filesystem", "Read"), "case matters");
-	cr_assert_null(nono_key_find("Filesystem", "read"), "case matters");
-	cr_assert(nono_section_known("macos"), "macos");
-	cr_assert_not(nono_section_known("foo"), "foo");
+	cr_assert_null(nono__key_find("filesystem", "Read"), "case matters");
+	cr_assert_null(nono__key_find("Filesystem", "read"), "case matters");
+	cr_assert(nono__section_known("macos"), "macos");
+	cr_assert_not(nono__section_known("foo"), "foo");
 }
 
 static char *slurp(const char *path)
@@ -1489,7 +1489,7 @@ static char *slurp(const char *path)
 Test(policy, docs_key_list_is_current)
 {
 	char *doc = slurp(DOCS_POLICY_MD);
-	char *md = nono_keys_markdown();
+	char *md = nono__keys_markdown();
 	const char *begin_mark = "<!-- keys:begin -->\n";
 	char *begin = strstr(doc, begin_mark);
 	char *end = begin ? strstr(begin, "<!-- keys:end -->") : NULL;
@@ -1508,8 +1508,8 @@ Test(policy, docs_key_list_is_current)
 Test(policy, every_key_in_docs_and_in_errors)
 {
 	/* The unknown-key message names the section from the same table. */
-	for (size_t i = 0; i < nono_key_count; i++) {
-		const struct nono_key *k = &nono_keys[i];
+	for (size_t i = 0; i < nono__key_count; i++) {
+		const struct nono__key *k = &nono__keys[i];
 		char *text = tu_fmt("[%s]\n%s_x = 1\n", k->section, k->name);
 		char *want = tu_fmt("unknown key '%s_x' in [%s]", k->name,
 				    k->section);

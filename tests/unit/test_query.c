@@ -622,9 +622,9 @@ static void brute_force(const nono_caps *caps, const char *canon,
 		nono_fs_cap c;
 
 		cr_assert_eq(nono_caps_fs_get(caps, i, &c), 0, "fs_get");
-		bool covers = c.is_file
-				      ? strcmp(c.resolved, canon) == 0
-				      : nono_path_is_beneath(canon, c.resolved);
+		bool covers =
+			c.is_file ? strcmp(c.resolved, canon) == 0
+				  : nono__path_is_beneath(canon, c.resolved);
 		if (!covers)
 			continue;
 		all |= c.access;
@@ -648,7 +648,7 @@ static void brute_force(const nono_caps *caps, const char *canon,
 
 			nono_caps_fs_get(caps, k, &o);
 			bool covers = o.is_file ? strcmp(o.resolved, canon) == 0
-						: nono_path_is_beneath(
+						: nono__path_is_beneath(
 							  canon, o.resolved);
 			if (covers && strcmp(o.resolved, c.resolved) == 0)
 				here |= o.access;

@@ -39,13 +39,13 @@ static nono_caps *new_caps(void)
 static void add_fs(nono_caps *caps, const char *original, const char *resolved,
 		   nono_access access, bool is_file)
 {
-	struct nono_fs_entry *fs;
+	struct nono__fs_entry *fs;
 
 	fs = realloc(caps->fs, (caps->fs_len + 1) * sizeof(*fs));
 	cr_assert_not_null(fs, "realloc of the grant array failed");
 	caps->fs = fs;
 	caps->fs_cap = caps->fs_len + 1;
-	caps->fs[caps->fs_len++] = (struct nono_fs_entry){
+	caps->fs[caps->fs_len++] = (struct nono__fs_entry){
 		.original = strdup(original),
 		.resolved = strdup(resolved),
 		.access = access,
@@ -114,7 +114,7 @@ static void check_golden(const char *name, nono_caps *caps)
 	nono_diag diag;
 	int rc;
 
-	rc = nono_sbpl_generate(caps, 0, &profile, NULL, &diag);
+	rc = nono__sbpl_generate(caps, 0, &profile, NULL, &diag);
 	cr_assert_eq(rc, 0, "%s: generation failed (%d): %s", name, rc,
 		     diag.message);
 	cr_assert_not_null(profile, "%s: no profile", name);
@@ -361,7 +361,7 @@ static char *generate_ok(nono_caps *caps, unsigned flags,
 {
 	char *profile = NULL;
 	nono_diag diag;
-	int rc = nono_sbpl_generate(caps, flags, &profile, result, &diag);
+	int rc = nono__sbpl_generate(caps, flags, &profile, result, &diag);
 
 	cr_assert_eq(rc, 0, "generation failed (%d): %s", rc, diag.message);
 	cr_assert_not_null(profile, "no profile");
@@ -499,7 +499,7 @@ static void assert_refused(nono_caps *caps, unsigned flags, int code,
 	int rc;
 
 	nono_diag_clear(&diag);
-	rc = nono_sbpl_generate(caps, flags, &profile, NULL, &diag);
+	rc = nono__sbpl_generate(caps, flags, &profile, NULL, &diag);
 	cr_assert_eq(rc, code, "expected %d (%s), got %d: %s", code, why, rc,
 		     diag.message);
 	cr_assert_eq(diag.code, code, "diag.code %d", diag.code);
@@ -643,8 +643,8 @@ Test(sbpl, invalid_platform_rules_are_refused_again)
 		nono_caps *caps = new_caps();
 
 		/* Past nono_caps_platform_rule(), which would refuse it. */
-		cr_assert_eq(nono_strv_push(&caps->platform_rules, bad[i]), 0,
-			     "nono_strv_push");
+		cr_assert_eq(nono__strv_push(&caps->platform_rules, bad[i]), 0,
+			     "nono__strv_push");
 		assert_refused(caps, 0, NONO_EINVAL, "platform rule 0");
 		nono_caps_free(caps);
 	}
@@ -670,13 +670,13 @@ static void assert_unexpressed(nono_caps *caps, const char *why)
 
 static void add_deny(nono_caps *caps, const char *path, bool is_file)
 {
-	struct nono_deny_entry *d;
+	struct nono__deny_entry *d;
 
 	d = realloc(caps->deny, (caps->deny_len + 1) * sizeof(*d));
 	cr_assert_not_null(d, "realloc of the deny array failed");
 	caps->deny = d;
 	caps->deny_cap = caps->deny_len + 1;
-	caps->deny[caps->deny_len++] = (struct nono_deny_entry){
+	caps->deny[caps->deny_len++] = (struct nono__deny_entry){
 		.original = strdup(path),
 		.resolved = strdup(path),
 		.is_file = is_file,
@@ -698,7 +698,7 @@ Test(sbpl, blocked_commands_are_not_dropped_quietly)
 	nono_caps *caps = new_caps();
 
 	add_fs(caps, "/usr", "/usr", NONO_ACCESS_READ, false);
-	cr_assert_eq(nono_strv_push(&caps->block_files, "/usr/bin/rm"), 0,
+	cr_assert_eq(nono__strv_push(&caps->block_files, "/usr/bin/rm"), 0,
 		     "push");
 	assert_unexpressed(caps, "blocked commands");
 	nono_caps_free(caps);
@@ -711,11 +711,11 @@ Test(sbpl, command_lists_that_withhold_nothing_are_accepted)
 
 	/* Blocked and allowed: allow wins. A name that resolved to no file
 	 * adds a name and no file. */
-	cr_assert_eq(nono_strv_push(&caps->block_files, "/usr/bin/rm"), 0,
+	cr_assert_eq(nono__strv_push(&caps->block_files, "/usr/bin/rm"), 0,
 		     "push");
-	cr_assert_eq(nono_strv_push(&caps->allow_files, "/usr/bin/rm"), 0,
+	cr_assert_eq(nono__strv_push(&caps->allow_files, "/usr/bin/rm"), 0,
 		     "push");
-	cr_assert_eq(nono_strv_push(&caps->block_cmds, "no-such-program"), 0,
+	cr_assert_eq(nono__strv_push(&caps->block_cmds, "no-such-program"), 0,
 		     "push");
 	profile = generate_ok(caps, 0, NULL);
 	free(profile);
@@ -745,11 +745,11 @@ Test(sbpl, null_arguments_are_refused)
 	char *profile = (char *)"not touched";
 	nono_diag diag;
 
-	cr_assert_eq(nono_sbpl_generate(NULL, 0, &profile, NULL, &diag),
+	cr_assert_eq(nono__sbpl_generate(NULL, 0, &profile, NULL, &diag),
 		     NONO_EINVAL, "NULL caps");
 	cr_assert_null(profile, "profile not cleared");
-	cr_assert_eq(nono_sbpl_generate(caps, 0, NULL, NULL, NULL), NONO_EINVAL,
-		     "NULL out");
+	cr_assert_eq(nono__sbpl_generate(caps, 0, NULL, NULL, NULL),
+		     NONO_EINVAL, "NULL out");
 	nono_caps_free(caps);
 }
 

@@ -32,8 +32,9 @@ Test(util, utf8_decodes_and_takes_maximal_subparts)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint32_t cp;
-		size_t used = nono_utf8_next((const unsigned char *)cases[i].in,
-					     strlen(cases[i].in), &cp);
+		size_t used =
+			nono__utf8_next((const unsigned char *)cases[i].in,
+					strlen(cases[i].in), &cp);
 
 		cr_expect_eq(used, cases[i].used, "case %zu: used %zu", i,
 			     used);
@@ -57,7 +58,7 @@ Test(util, ports_are_digits_from_1_to_65535)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		unsigned port = 0;
-		int rc = nono_port_parse(cases[i].in, &port);
+		int rc = nono__port_parse(cases[i].in, &port);
 
 		cr_expect_eq(rc, cases[i].rc, "'%s': rc %d", cases[i].in, rc);
 		if (rc == 0)
@@ -68,13 +69,13 @@ Test(util, ports_are_digits_from_1_to_65535)
 
 Test(util, sbuf_grows_and_formats)
 {
-	struct nono_sbuf b = { 0 };
+	struct nono__sbuf b = { 0 };
 
-	nono_sbuf_puts(&b, "port ");
-	nono_sbuf_printf(&b, "%u", 443u);
-	nono_sbuf_putn(&b, "!?", 1);
+	nono__sbuf_puts(&b, "port ");
+	nono__sbuf_printf(&b, "%u", 443u);
+	nono__sbuf_putn(&b, "!?", 1);
 	for (int i = 0; i < 500; i++)
-		nono_sbuf_puts(&b, "xyz");
+		nono__sbuf_puts(&b, "xyz");
 	cr_assert(!b.oom, "no allocation failed");
 	cr_expect_eq(strncmp(b.p, "port 443!xyz", 12), 0, "text: %.12s", b.p);
 	cr_expect_eq(b.len, 9 + 1500, "length %zu", b.len);
@@ -93,7 +94,7 @@ Test(util, write_all_writes_everything)
 	/* More than a pipe holds: the write must wait for the reader. */
 	if (fork() == 0) {
 		close(p[0]);
-		_exit(nono_write_all(p[1], big, sizeof(big)) == 0 ? 0 : 1);
+		_exit(nono__write_all(p[1], big, sizeof(big)) == 0 ? 0 : 1);
 	}
 	close(p[1]);
 	size_t total = 0;
