@@ -271,8 +271,15 @@ static void explain_socket(struct explain *ex, struct refusal *r,
 				 "there is no narrower line");
 		return;
 	}
-	/* A pathname socket: Landlock judges it from ABI 9 (a write grant
-	 * on its directory); before that, only the socket() filter. */
+	/* Binding makes the socket's file, which Landlock judges at every
+	 * ABI (making a socket in its directory). */
+	if (ev->op == TRACE_OP_BIND) {
+		explain_fs(ex, r, TRACE_OP_CREATE, ev->path, NULL);
+		return;
+	}
+	/* Connecting to a pathname socket: Landlock judges it from ABI 9 (a
+	 * write grant on its directory); before that, only the socket()
+	 * filter. */
 	if (ex->abi < 9) {
 		r->sandbox = false;
 		r->note = strdup("Landlock before ABI 9 does not judge "

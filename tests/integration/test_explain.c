@@ -239,3 +239,43 @@ Test(explain, a_proc_pid_path_suggests_proc)
 	cr_expect(seen, "/proc/self/status is listed");
 	json_object_put(root);
 }
+
+/* Binding a pathname UNIX socket makes its file, which Landlock judges at
+ * every ABI: the refusal is the sandbox's, and the line is a write grant
+ * of its directory (it was once reported as "not the sandbox" before
+ * Landlock ABI 9). */
+Test(explain, a_unix_socket_bind_is_the_sandboxs)
+{
+	char *ro = tu_fmt("%s/ro", dir);
+	char *sock = tu_fmt("%s/sock", ro);
+	char *policy = tu_fmt("%s/unix.ini", dir);
+	char *report = tu_fmt("%s/report.json", dir);
+	char *script = tu_fmt("import socket; socket.socket(socket.AF_UNIX)"
+			      ".bind('%s')",
+			      sock);
+	char *want = tu_fmt("[filesystem] write = %s", ro);
+	char *argv[] = { NONO_CLI_PATH,	     "explain",	 "--policy", policy,
+			 "--json",	     "--output", report,     "--",
+			 "/usr/bin/python3", "-c",	 script,     NULL };
+
+	if (access("/usr/bin/python3", X_OK) != 0)
+		cr_skip_test("no /usr/bin/python3 to bind a socket with");
+	tu_mkdir(ro);
+	tu_write_file(policy,
+		      tu_fmt("[policy]\ninclude = system\n[filesystem]\n"
+			     "read = %s\n",
+			     ro));
+	tu_spawn(&proc, argv, tu_env(NULL, NULL, NULL), SPAWN_TIMEOUT_S);
+	cr_assert_eq(proc.status, 1, "python3 fails to bind: %s", proc.err);
+	json_object *root = json_object_from_file(report);
+	cr_assert(root, "the report is JSON");
+	json_object *r = the_refusal(root, "bind", sock);
+	cr_expect_str_eq(str(r, "suggestion"), want, "the line to add");
+	json_object_put(root);
+	free(want);
+	free(script);
+	free(report);
+	free(policy);
+	free(sock);
+	free(ro);
+}
