@@ -123,6 +123,11 @@ int cli_audit_status(char *why, size_t len);
  * "read", "write_file", ...; NULL for an invalid access. */
 const char *cli_fs_key(bool is_file, nono_access access);
 
+/* Points TMPDIR and its kin at the policy's private temporary directory
+ * (private_tmp = true), as nono run, explain and learn run a program.
+ * Returns 0, or -1 with the error printed. */
+int cli_set_private_tmp(const nono_policy *policy);
+
 /* What the policy's [network] unix setting means on a kernel with
  * Landlock ABI `abi`, in words, for nono check and nono why. Static. */
 const char *cli_unix_words(const nono_caps *caps, int abi);

@@ -916,6 +916,9 @@ static int explain_main(int argc, char **argv)
 	}
 	if (args.policy && cli_policy_load(args.policy, &policy) < 0)
 		goto free_args;
+	/* As nono run: a private_tmp policy's program gets TMPDIR and kin. */
+	if (policy && cli_set_private_tmp(policy) < 0)
+		goto free_policy;
 	if (explain_build_caps(&args, policy, &caps) < 0)
 		goto free_policy;
 	found = cli_find_program(args.program[0]);

@@ -1322,22 +1322,6 @@ static void learn_env_restore(const struct learn *L)
 	}
 }
 
-/* As `nono run` does: TMPDIR and kin name the private directory. */
-static int learn_env_private_tmp(const nono_policy *policy)
-{
-	const char *dir = nono_policy_private_tmp(policy);
-	const char *const *vars = nono_private_tmp_vars();
-
-	for (size_t i = 0; dir && vars[i]; i++) {
-		if (setenv(vars[i], dir, 1) < 0) {
-			cli_error("learn: setting %s: %s", vars[i],
-				  strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* The command line, quoted for a shell where it needs to be, for the
  * file's header. */
 static char *learn_quote(char **argv)
@@ -1397,7 +1381,7 @@ static int learn_run(const struct learn *L, char **program, struct explain *ex,
 	}
 	if (nono_policy_best_effort(policy))
 		flags |= NONO_APPLY_BEST_EFFORT;
-	if (learn_env_private_tmp(policy) == 0)
+	if (cli_set_private_tmp(policy) == 0)
 		rc = explain_observe(nono_policy_caps(policy), flags, program,
 				     ex, status);
 	nono_policy_free(policy);

@@ -224,22 +224,6 @@ static int run_flags_policy(const struct run_args *args, nono_policy **out)
 	return 0;
 }
 
-/* Points TMPDIR and its kin at the policy's private temporary directory.
- * Returns 0, or -1 with the error printed. */
-static int run_set_private_tmp(const nono_policy *policy)
-{
-	const char *dir = nono_policy_private_tmp(policy);
-	const char *const *vars = nono_private_tmp_vars();
-
-	for (size_t i = 0; dir && vars[i]; i++) {
-		if (setenv(vars[i], dir, 1) < 0) {
-			cli_error("setting %s: %s", vars[i], strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* The capability set: the policy's, then the command line's grants. */
 static int run_build_caps(const struct run_args *args,
 			  const nono_policy *policy, nono_caps **out)
@@ -396,7 +380,7 @@ static int run_main(int argc, char **argv)
 			  result.dropped_details[0] ? result.dropped_details
 						    : "(no details)");
 
-	if (run_set_private_tmp(policy) < 0)
+	if (cli_set_private_tmp(policy) < 0)
 		goto free_caps;
 	nono_caps_free(caps);
 	nono_policy_free(policy);

@@ -349,3 +349,17 @@ const char *cli_unix_words(const nono_caps *caps, int abi)
 		       "ssh-agent, D-Bus, X11...)";
 	}
 }
+
+int cli_set_private_tmp(const nono_policy *policy)
+{
+	const char *dir = nono_policy_private_tmp(policy);
+	const char *const *vars = nono_private_tmp_vars();
+
+	for (size_t i = 0; dir && vars[i]; i++) {
+		if (setenv(vars[i], dir, 1) < 0) {
+			cli_error("setting %s: %s", vars[i], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
