@@ -41,35 +41,34 @@
 /* Where the generated rules end and the raw platform rules begin. */
 static const char platform_marker[] = "\n; Platform rules, last:";
 
+/* A grant as the library keeps one: original and resolved in one block
+ * (fs_entry_free frees original alone), no descriptor. */
 static bool push_fs(nono_caps *caps, const char *text, nono_access access,
 		    bool is_file)
 {
 	const char *sep = strchr(text, '\x01');
+	size_t olen = sep ? (size_t)(sep - text) : strlen(text);
+	const char *r = sep ? sep + 1 : text;
+	size_t rlen = strlen(r);
 	struct nono__fs_entry *fs;
-	char *original, *resolved;
+	char *block = malloc(olen + rlen + 2);
 
-	if (sep) {
-		original = strndup(text, (size_t)(sep - text));
-		resolved = strdup(sep + 1);
-	} else {
-		original = strdup(text);
-		resolved = strdup(text);
-	}
-	fs = realloc(caps->fs, (caps->fs_len + 1) * sizeof(*fs));
-	if (!original || !resolved || !fs) {
-		free(original);
-		free(resolved);
-		if (fs)
-			caps->fs = fs;
+	fs = block ? realloc(caps->fs, (caps->fs_len + 1) * sizeof(*fs)) : NULL;
+	if (!fs) {
+		free(block);
 		return false;
 	}
+	memcpy(block, text, olen);
+	block[olen] = '\0';
+	memcpy(block + olen + 1, r, rlen + 1);
 	caps->fs = fs;
 	caps->fs_cap = caps->fs_len + 1;
 	caps->fs[caps->fs_len++] = (struct nono__fs_entry){
-		.original = original,
-		.resolved = resolved,
+		.original = block,
+		.resolved = block + olen + 1,
 		.access = access,
 		.is_file = is_file,
+		.fd = -1,
 	};
 	return true;
 }

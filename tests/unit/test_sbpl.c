@@ -40,20 +40,25 @@ static void add_fs(nono_caps *caps, const char *original, const char *resolved,
 		   nono_access access, bool is_file)
 {
 	struct nono__fs_entry *fs;
+	size_t olen = strlen(original);
+	/* As the library keeps a grant: both strings in one block, which
+	 * freeing the set frees through original; no descriptor. */
+	char *block = malloc(olen + strlen(resolved) + 2);
 
+	cr_assert_not_null(block, "malloc failed");
+	memcpy(block, original, olen + 1);
+	strcpy(block + olen + 1, resolved);
 	fs = realloc(caps->fs, (caps->fs_len + 1) * sizeof(*fs));
 	cr_assert_not_null(fs, "realloc of the grant array failed");
 	caps->fs = fs;
 	caps->fs_cap = caps->fs_len + 1;
 	caps->fs[caps->fs_len++] = (struct nono__fs_entry){
-		.original = strdup(original),
-		.resolved = strdup(resolved),
+		.original = block,
+		.resolved = block + olen + 1,
 		.access = access,
 		.is_file = is_file,
+		.fd = -1,
 	};
-	cr_assert(caps->fs[caps->fs_len - 1].original &&
-			  caps->fs[caps->fs_len - 1].resolved,
-		  "strdup failed");
 }
 
 static void add_rule(nono_caps *caps, const char *rule)
