@@ -486,3 +486,16 @@ void tu_skip(unsigned features, const char *fmt, ...)
 			       TU_MUST_WORK_ENV, why);
 	cr_skip_test("%s", why);
 }
+
+bool tu_have(const char *prog)
+{
+	char *cmd;
+	int rc;
+
+	if (prog[0] == '/')
+		return access(prog, X_OK) == 0;
+	cmd = tu_fmt("command -v '%s' >/dev/null 2>&1", prog);
+	rc = system(cmd);
+	free(cmd);
+	return rc == 0;
+}

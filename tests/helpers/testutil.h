@@ -183,4 +183,17 @@ void tu_require_abi(int abi, const char *what);
 void tu_skip(unsigned features, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
+/* Whether `prog` can be run: an absolute path that is executable, or a
+ * name the shell finds on PATH. */
+bool tu_have(const char *prog);
+
+/* Skips the test, saying how to install it, when `prog` is missing. */
+#define TU_NEED(prog)                                                     \
+	do {                                                              \
+		if (!tu_have(prog))                                       \
+			cr_skip_test("%s is not installed (scripts/deps " \
+				     "--tests installs it)",              \
+				     prog);                               \
+	} while (0)
+
 #endif

@@ -48,23 +48,6 @@ static void teardown(void)
 
 TestSuite(learn, .init = setup, .fini = teardown, .timeout = 600);
 
-static bool have(const char *prog)
-{
-	char *cmd = tu_fmt("command -v '%s' >/dev/null 2>&1", prog);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0;
-}
-
-#define NEED(prog)                                                        \
-	do {                                                              \
-		if (!have(prog))                                          \
-			cr_skip_test("%s is not installed (scripts/deps " \
-				     "--tests installs it)",              \
-				     prog);                               \
-	} while (0)
-
 static char *read_policy(void)
 {
 	FILE *f = fopen(POLICY, "re");
@@ -150,7 +133,7 @@ Test(learn, git_init_and_commit)
 	char *script;
 	const char *text;
 
-	NEED("git");
+	TU_NEED("git");
 	script = tu_fmt("set -e; cd '%s'; rm -rf repo; mkdir repo; cd repo; "
 			"git init -q; echo hi > a; git add a; "
 			"git -c user.name=t -c user.email=t@example.org "
@@ -195,8 +178,8 @@ Test(learn, gcc_and_make)
 	char *dir = tu_fmt("%s/c", W), *path, *script;
 	const char *text;
 
-	NEED("gcc");
-	NEED("make");
+	TU_NEED("gcc");
+	TU_NEED("make");
 	tu_mkdir(dir);
 	path = tu_fmt("%s/main.c", dir);
 	tu_write_file(path, "#include <stdio.h>\n#include \"util.h\"\n"
@@ -232,7 +215,7 @@ Test(learn, shell_pipeline_with_a_large_heredoc)
 	char *body = malloc(cap);
 	const char *text;
 
-	NEED("bash");
+	TU_NEED("bash");
 	cr_assert(body, "memory");
 	len += (size_t)snprintf(body + len, cap - len,
 				"set -e\ncat <<'EOF' | sort | uniq -c | "
@@ -262,7 +245,7 @@ Test(learn, sqlite_with_a_large_sort)
 	char *script;
 	const char *text;
 
-	NEED("sqlite3");
+	TU_NEED("sqlite3");
 	/* A small page cache, so that the sort spills to temporary files. */
 	script = tu_fmt(
 		"set -e; cd '%s'; rm -f big.db; "

@@ -52,28 +52,6 @@ static void teardown(void)
 
 TestSuite(profiles, .init = setup, .fini = teardown, .timeout = 240);
 
-/* Whether `prog` (an absolute path, or a name on PATH) can be run. */
-static bool have(const char *prog)
-{
-	char *cmd;
-	int rc;
-
-	if (prog[0] == '/')
-		return access(prog, X_OK) == 0;
-	cmd = tu_fmt("command -v '%s' >/dev/null 2>&1", prog);
-	rc = system(cmd);
-	free(cmd);
-	return rc == 0;
-}
-
-#define NEED(prog)                                                        \
-	do {                                                              \
-		if (!have(prog))                                          \
-			cr_skip_test("%s is not installed (scripts/deps " \
-				     "--tests installs it)",              \
-				     prog);                               \
-	} while (0)
-
 /*
  * Runs `sh -c SCRIPT` in PROJ under nono run with the system profile, the
  * profiles in `includes` (space-separated, may be ""), --private-tmp when
@@ -128,8 +106,8 @@ static void expect_needs(const char *with, const char *without,
 
 Test(profiles, proc_runs_ps_and_free)
 {
-	NEED("ps");
-	NEED("free");
+	TU_NEED("ps");
+	TU_NEED("free");
 	expect_needs("proc", "", false,
 		     "ps -e -o comm= | grep -c '^ps$' && free | grep -c Mem:",
 		     "1\n1\n");
@@ -137,7 +115,7 @@ Test(profiles, proc_runs_ps_and_free)
 
 Test(profiles, pty_runs_tmux)
 {
-	NEED("tmux");
+	TU_NEED("tmux");
 	/* tmux's server listens on a UNIX socket in TMUX_TMPDIR. */
 	expect_needs("pty", "", true,
 		     /* A session and a server socket of this run's own:
@@ -151,7 +129,7 @@ Test(profiles, pty_runs_tmux)
 
 Test(profiles, shm_runs_a_multiprocessing_pool)
 {
-	NEED("/usr/bin/python3");
+	TU_NEED("/usr/bin/python3");
 	expect_needs("shm", "", false,
 		     "/usr/bin/python3 -c 'import multiprocessing as m; "
 		     "print(sum(m.Pool(2).map(abs, [-1, -2])))'",
@@ -162,7 +140,7 @@ Test(profiles, git_reads_the_user_config)
 {
 	char *cfg = tu_fmt("%s/.gitconfig", getenv("HOME"));
 
-	NEED("git");
+	TU_NEED("git");
 	tu_write_file(cfg, "[user]\n\tname = Profile Test\n"
 			   "\temail = t@example.org\n");
 	expect_needs("git", "", false,
@@ -176,7 +154,7 @@ Test(profiles, python_serves_a_file_and_makes_a_venv)
 {
 	char *f = tu_fmt("%s/served.txt", PROJ);
 
-	NEED("/usr/bin/python3");
+	TU_NEED("/usr/bin/python3");
 	tu_write_file(f, "served\n");
 	/* mimetypes opens /etc/mime.types, which the profile grants. */
 	expect_needs(
@@ -207,8 +185,8 @@ Test(profiles, node_runs_a_script_and_npm_pack)
 	char *pkg = tu_fmt("%s/package.json", PROJ);
 	char *js = tu_fmt("%s/index.js", PROJ);
 
-	NEED("node");
-	NEED("npm");
+	TU_NEED("node");
+	TU_NEED("npm");
 	/* An optional grant needs its directory to exist at load time:
 	 * npm made it on its first run, outside any sandbox. */
 	tu_mkdir(npm);
@@ -237,7 +215,7 @@ Test(profiles, rust_builds_with_cargo)
 		cr_skip_test("HOME is not set: no rustup home to use");
 	setenv("HOME", REAL_HOME, 1);
 	cargo = tu_fmt("%s/.cargo/bin/cargo", getenv("HOME"));
-	if (!have(cargo) && !have("cargo"))
+	if (!tu_have(cargo) && !tu_have("cargo"))
 		cr_skip_test("cargo is not installed (rustup: not a Debian "
 			     "package here)");
 	free(cargo);
@@ -250,9 +228,9 @@ Test(profiles, rust_builds_with_cargo)
 
 Test(profiles, man_shows_a_page_through_a_pager)
 {
-	NEED("man");
-	NEED("script");
-	NEED("less");
+	TU_NEED("man");
+	TU_NEED("script");
+	TU_NEED("less");
 	/* man pages through less on the terminal script makes; q ends it. */
 	expect_needs("pty man", "pty", true,
 		     "(sleep 2; printf q) | TERM=xterm PAGER=less script -qec "
@@ -263,7 +241,7 @@ Test(profiles, man_shows_a_page_through_a_pager)
 
 Test(profiles, imagemagick_reads_its_security_policy)
 {
-	NEED("/usr/bin/convert");
+	TU_NEED("/usr/bin/convert");
 	if (access("/etc/ImageMagick-6/policy.xml", R_OK) != 0 &&
 	    access("/etc/ImageMagick-7/policy.xml", R_OK) != 0)
 		cr_skip_test("no ImageMagick policy.xml to read");
@@ -284,8 +262,8 @@ Test(profiles, private_tmp_builds_with_gcc_and_make_j2)
 	char *a = tu_fmt("%s/a.c", PROJ), *m = tu_fmt("%s/m.c", PROJ);
 	char *mk = tu_fmt("%s/Makefile", PROJ);
 
-	NEED("gcc");
-	NEED("make");
+	TU_NEED("gcc");
+	TU_NEED("make");
 	tu_write_file(a, "int f(void) { return 1; }\n");
 	tu_write_file(m, "int f(void);\nint main(void) { return f() - 1; }\n");
 	tu_write_file(mk, "p: a.o m.o\n\tgcc -o p a.o m.o\n"
@@ -321,7 +299,7 @@ Test(profiles, private_tmp_holds_a_100k_heredoc)
 			     "$(head -c 102400 /dev/zero | tr \"\\0\" a)\n"
 			     "EOF'";
 
-	NEED("bash");
+	TU_NEED("bash");
 	run_with("", true, script);
 	cr_assert_str_eq(proc.out, "102401\n", "status %d, err '%s'",
 			 proc.status, proc.err);
@@ -379,7 +357,7 @@ Test(profiles, nono_run_read_write_dot_make)
 			   PROJ, NONO);
 	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
-	NEED("make");
+	TU_NEED("make");
 	tu_write_file(mk, "out.txt: in.txt\n\ttr a-z A-Z < in.txt > $@\n"
 			  "\ttouch $(HOME)/escaped || true\n");
 	tu_write_file(in, "built\n");
