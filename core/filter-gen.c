@@ -118,9 +118,10 @@ static int deny(scmp_filter_ctx ctx, uint32_t arch, uint32_t action,
 	 * on this machine, so a late call can be placed on this machine's
 	 * architecture only; for 32-bit x86 programs on x86-64 those are
 	 * missing from the filters (docs/threat-model.md). */
-	if (late_syscall(name, &nr) && arch != seccomp_arch_native())
-		return 0;
-	if (!late_syscall(name, &nr)) {
+	if (late_syscall(name, &nr)) {
+		if (arch != seccomp_arch_native())
+			return 0;
+	} else {
 		if (seccomp_syscall_resolve_name_arch(arch, name) < 0)
 			return 0;
 		nr = seccomp_syscall_resolve_name(name);
