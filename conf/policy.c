@@ -185,19 +185,15 @@ static int add_note(struct nono_policy *pol, const char *fmt, ...)
 
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 {
+	char **notes = nono__grow(pol->notes, &pol->note_cap, pol->note_count,
+				  sizeof(*notes), 8);
 	va_list ap;
 	char *note;
 	int n;
 
-	if (pol->note_count == pol->note_cap) {
-		size_t cap = pol->note_cap ? pol->note_cap * 2 : 8;
-		char **notes = realloc(pol->notes, cap * sizeof(*notes));
-
-		if (!notes)
-			return NONO_ENOMEM;
-		pol->notes = notes;
-		pol->note_cap = cap;
-	}
+	if (!notes)
+		return NONO_ENOMEM;
+	pol->notes = notes;
 	va_start(ap, fmt);
 	n = vasprintf(&note, fmt, ap);
 	va_end(ap);

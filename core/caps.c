@@ -15,14 +15,10 @@
 
 int nono__strv_push(struct nono__strv *sv, const char *s)
 {
-	if (sv->len == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 4;
-		char **v = realloc(sv->v, cap * sizeof(*v));
-		if (!v)
-			return NONO_ENOMEM;
-		sv->v = v;
-		sv->cap = cap;
-	}
+	char **v = nono__grow(sv->v, &sv->cap, sv->len, sizeof(*v), 4);
+	if (!v)
+		return NONO_ENOMEM;
+	sv->v = v;
 	char *copy = strdup(s);
 	if (!copy)
 		return NONO_ENOMEM;
@@ -171,15 +167,11 @@ static int fs_push(struct nono_caps *caps, const char *original,
 		strcmp(original, resolved) != 0 ? strlen(resolved) + 1 : 0;
 	char *block;
 
-	if (caps->fs_len == caps->fs_cap) {
-		size_t cap = caps->fs_cap ? caps->fs_cap * 2 : 64;
-		struct nono__fs_entry *fs =
-			realloc(caps->fs, cap * sizeof(*fs));
-		if (!fs)
-			goto fail;
-		caps->fs = fs;
-		caps->fs_cap = cap;
-	}
+	struct nono__fs_entry *fs = nono__grow(caps->fs, &caps->fs_cap,
+					       caps->fs_len, sizeof(*fs), 64);
+	if (!fs)
+		goto fail;
+	caps->fs = fs;
 	block = malloc(olen + rlen);
 	if (!block)
 		goto fail;
@@ -206,18 +198,14 @@ fail:
 static int deny_push(struct nono_caps *caps, char *original, char *resolved,
 		     bool is_file)
 {
-	if (caps->deny_len == caps->deny_cap) {
-		size_t cap = caps->deny_cap ? caps->deny_cap * 2 : 4;
-		struct nono__deny_entry *d =
-			realloc(caps->deny, cap * sizeof(*d));
-		if (!d) {
-			free(original);
-			free(resolved);
-			return NONO_ENOMEM;
-		}
-		caps->deny = d;
-		caps->deny_cap = cap;
+	struct nono__deny_entry *d = nono__grow(caps->deny, &caps->deny_cap,
+						caps->deny_len, sizeof(*d), 4);
+	if (!d) {
+		free(original);
+		free(resolved);
+		return NONO_ENOMEM;
 	}
+	caps->deny = d;
 	caps->deny[caps->deny_len++] = (struct nono__deny_entry){
 		.original = original,
 		.resolved = resolved,
@@ -231,14 +219,10 @@ static int ports_push(struct nono__ports *p, uint16_t port)
 	for (size_t i = 0; i < p->len; i++)
 		if (p->v[i] == port)
 			return 0;
-	if (p->len == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 4;
-		uint16_t *v = realloc(p->v, cap * sizeof(*v));
-		if (!v)
-			return NONO_ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
+	uint16_t *v = nono__grow(p->v, &p->cap, p->len, sizeof(*v), 4);
+	if (!v)
+		return NONO_ENOMEM;
+	p->v = v;
 	p->v[p->len++] = port;
 	return 0;
 }

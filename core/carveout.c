@@ -186,15 +186,11 @@ static bool node_holds_grant(const struct cnode *c)
 static int guard_push(struct guards *g, const struct stat *st, uint64_t mask,
 		      const struct cnode *node, bool inside)
 {
-	if (g->len == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		struct guard *v = realloc(g->v, cap * sizeof(*v));
+	struct guard *v = nono__grow(g->v, &g->cap, g->len, sizeof(*v), 64);
 
-		if (!v)
-			return NONO_ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
+	if (!v)
+		return NONO_ENOMEM;
+	g->v = v;
 	g->v[g->len++] = (struct guard){
 		.dev = st->st_dev,
 		.ino = st->st_ino,
@@ -298,15 +294,11 @@ static bool guarded(struct walk *w, const struct stat *st, uint64_t access,
 
 static size_t tree_new_node(struct ctree *t, const struct cnode *init)
 {
-	if (t->len == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct cnode *n = realloc(t->n, cap * sizeof(*n));
+	struct cnode *n = nono__grow(t->n, &t->cap, t->len, sizeof(*n), 16);
 
-		if (!n)
-			return NO_NODE;
-		t->n = n;
-		t->cap = cap;
-	}
+	if (!n)
+		return NO_NODE;
+	t->n = n;
 	t->n[t->len] = *init;
 	return t->len++;
 }
@@ -412,17 +404,13 @@ static bool scan_is_carve_in(const struct scan *s)
 /* Records one name of a file with several. */
 static int scan_multi(struct scan *s, const struct stat *st)
 {
+	struct multi *m =
+		nono__grow(s->multi, &s->multi_cap, s->nmulti, sizeof(*m), 16);
 	char *path;
 
-	if (s->nmulti == s->multi_cap) {
-		size_t cap = s->multi_cap ? s->multi_cap * 2 : 16;
-		struct multi *m = realloc(s->multi, cap * sizeof(*m));
-
-		if (!m)
-			return NONO_ENOMEM;
-		s->multi = m;
-		s->multi_cap = cap;
-	}
+	if (!m)
+		return NONO_ENOMEM;
+	s->multi = m;
 	path = strdup(s->path);
 	if (!path)
 		return NONO_ENOMEM;

@@ -47,6 +47,18 @@ void nono__sbuf_puts(struct nono__sbuf *b, const char *s);
 void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* ---- A growing array ---- */
+
+/*
+ * Makes room for one more element in the array `v` of `*cap` elements of
+ * `size` bytes, `len` of them in use: returns `v` when there is room, else
+ * `v` reallocated to twice its capacity (`first` elements when it has
+ * none) with *cap updated. NULL when out of memory or the size would
+ * overflow; `v` and *cap are then unchanged, and `v` is still the
+ * caller's to free.
+ */
+void *nono__grow(void *v, size_t *cap, size_t len, size_t size, size_t first);
+
 /* ---- Ports ---- */
 
 /*
