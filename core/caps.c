@@ -538,17 +538,15 @@ static nono_scope_mode *scope_of(const nono_caps *caps, nono_scope scope)
 	return NULL;
 }
 
+const char *const nono__scope_mode_names[3] = {
+	[NONO_SCOPE_DEFAULT] = "default",
+	[NONO_SCOPE_ISOLATED] = "isolated",
+	[NONO_SCOPE_ALLOWED] = "allow",
+};
+
 NONO_API const char *nono_scope_mode_str(nono_scope_mode mode)
 {
-	switch (mode) {
-	case NONO_SCOPE_DEFAULT:
-		return "default";
-	case NONO_SCOPE_ISOLATED:
-		return "isolated";
-	case NONO_SCOPE_ALLOWED:
-		return "allow";
-	}
-	return NULL;
+	return NONO_NAME_OF(nono__scope_mode_names, mode);
 }
 
 NONO_API int nono_caps_set_scope(nono_caps *caps, nono_scope scope,
@@ -812,7 +810,7 @@ NONO_API bool nono_caps_exec_writable(const nono_caps *caps)
 	return !caps || !caps->no_exec_writable;
 }
 
-static const char *const unix_mode_names[] = {
+const char *const nono__unix_mode_names[4] = {
 	[NONO_UNIX_DEFAULT] = "default",
 	[NONO_UNIX_GRANTED] = "granted",
 	[NONO_UNIX_NONE] = "none",
@@ -821,9 +819,7 @@ static const char *const unix_mode_names[] = {
 
 NONO_API const char *nono_unix_mode_str(nono_unix_mode mode)
 {
-	if ((unsigned)mode >= ARRAY_SIZE(unix_mode_names))
-		return NULL;
-	return unix_mode_names[mode];
+	return NONO_NAME_OF(nono__unix_mode_names, mode);
 }
 
 NONO_API int nono_caps_set_unix(nono_caps *caps, nono_unix_mode mode)
@@ -839,7 +835,7 @@ NONO_API nono_unix_mode nono_caps_unix(const nono_caps *caps)
 	return caps ? caps->unix_mode : NONO_UNIX_DEFAULT;
 }
 
-static const char *const kernel_log_names[] = {
+const char *const nono__kernel_log_names[3] = {
 	[NONO_KERNEL_LOG_DEFAULT] = "default",
 	[NONO_KERNEL_LOG_DENIALS] = "denials",
 	[NONO_KERNEL_LOG_OFF] = "off",
@@ -847,9 +843,7 @@ static const char *const kernel_log_names[] = {
 
 NONO_API const char *nono_kernel_log_str(nono_kernel_log mode)
 {
-	if ((unsigned)mode >= ARRAY_SIZE(kernel_log_names))
-		return NULL;
-	return kernel_log_names[mode];
+	return NONO_NAME_OF(nono__kernel_log_names, mode);
 }
 
 NONO_API int nono_caps_set_kernel_log(nono_caps *caps, nono_kernel_log mode)

@@ -16,6 +16,11 @@
 /* The number of elements of an array (not a pointer). */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The name of value `v` in `names`, a table indexed by value (an enum's
+ * names); NULL past its end. */
+#define NONO_NAME_OF(names, v) \
+	((size_t)(v) < ARRAY_SIZE(names) ? (names)[(size_t)(v)] : NULL)
+
 /* ---- UTF-8 ---- */
 
 /* What nono__utf8_next gives for an ill-formed sequence. */
