@@ -490,65 +490,38 @@ static int get_bool(json_object *obj, const char *what, const char *key,
 	return 0;
 }
 
-static int read_entry(json_object *entry, size_t i, struct state_entry *se,
-		      nono_diag *diag)
+/* One entry of "fs", or of the optional "deny" list (libnono's addition),
+ * whose entries have no access. */
+static int read_entry(json_object *entry, const char *list, size_t i,
+		      struct state_entry *se, nono_diag *diag)
 {
 	const char *original, *resolved, *access;
 	char what[64];
 	int rc;
 
-	snprintf(what, sizeof(what), "fs[%zu]", i);
+	snprintf(what, sizeof(what), "%s[%zu]", list, i);
 	if (!json_object_is_type(entry, json_type_object))
 		return type_error(diag, what, "an object", entry);
-	rc = get_string(entry, "fs", i, "original", &original, diag);
-	if (rc)
-		return rc;
-	rc = get_string(entry, "fs", i, "resolved", &resolved, diag);
-	if (rc)
-		return rc;
-	rc = get_string(entry, "fs", i, "access", &access, diag);
-	if (rc)
-		return rc;
-	if (nono_access_parse(access, &se->access) != 0) {
-		char q[NONO_QUOTE_MAX + 8];
-
-		quote(q, sizeof(q), access, strlen(access));
-		return nono__diag_set_at(
-			diag, NONO_EPARSE, "", 0,
-			"state JSON: 'fs[%zu].access': unknown "
-			"access mode '%s' (expected read, "
-			"write or read+write)",
-			i, q);
-	}
-	snprintf(what, sizeof(what), "fs[%zu].is_file", i);
-	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
-	if (rc)
-		return rc;
-	se->original = strdup(original);
-	se->resolved = strdup(resolved);
-	if (!se->original || !se->resolved)
-		return nono__diag_set(diag, NONO_ENOMEM,
-				      "state JSON: out of memory");
-	return 0;
-}
-
-/* One entry of the optional "deny" list (libnono's addition). */
-static int read_deny_entry(json_object *entry, size_t i, struct state_entry *se,
-			   nono_diag *diag)
-{
-	const char *original, *resolved;
-	char what[64];
-	int rc;
-
-	snprintf(what, sizeof(what), "deny[%zu]", i);
-	if (!json_object_is_type(entry, json_type_object))
-		return type_error(diag, what, "an object", entry);
-	rc = get_string(entry, "deny", i, "original", &original, diag);
+	rc = get_string(entry, list, i, "original", &original, diag);
 	if (rc == 0)
-		rc = get_string(entry, "deny", i, "resolved", &resolved, diag);
+		rc = get_string(entry, list, i, "resolved", &resolved, diag);
+	if (rc == 0 && strcmp(list, "fs") == 0) {
+		rc = get_string(entry, list, i, "access", &access, diag);
+		if (rc == 0 && nono_access_parse(access, &se->access) != 0) {
+			char q[NONO_QUOTE_MAX + 8];
+
+			quote(q, sizeof(q), access, strlen(access));
+			return nono__diag_set_at(
+				diag, NONO_EPARSE, "", 0,
+				"state JSON: 'fs[%zu].access': unknown "
+				"access mode '%s' (expected read, "
+				"write or read+write)",
+				i, q);
+		}
+	}
 	if (rc)
 		return rc;
-	snprintf(what, sizeof(what), "deny[%zu].is_file", i);
+	snprintf(what, sizeof(what), "%s[%zu].is_file", list, i);
 	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
 	if (rc)
 		return rc;
@@ -581,8 +554,8 @@ static int read_deny(json_object *root, struct nono_state *st, nono_diag *diag)
 
 		/* Counted first, so that free sees a half-filled entry. */
 		st->deny_len++;
-		rc = read_deny_entry(json_object_array_get_idx(arr, i), i,
-				     &st->deny[i], diag);
+		rc = read_entry(json_object_array_get_idx(arr, i), "deny", i,
+				&st->deny[i], diag);
 		if (rc)
 			return rc;
 	}
@@ -850,8 +823,8 @@ static int read_root(json_object *root, struct nono_state **out,
 		/* Counted before reading so that free sees a half-filled
 		 * entry (its pointers start out NULL). */
 		st->fs_len++;
-		rc = read_entry(json_object_array_get_idx(fs, i), i, &st->fs[i],
-				diag);
+		rc = read_entry(json_object_array_get_idx(fs, i), "fs", i,
+				&st->fs[i], diag);
 		if (rc)
 			goto free_state;
 	}
