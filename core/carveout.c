@@ -183,6 +183,17 @@ static bool node_holds_grant(const struct cnode *c)
 
 /* ---- guards --------------------------------------------------------- */
 
+/* Files in order of device, then inode: how guards and the names of
+ * multiply linked files are sorted, and guards searched. */
+static int cmp_file_id(dev_t dev_a, ino_t ino_a, dev_t dev_b, ino_t ino_b)
+{
+	if (dev_a != dev_b)
+		return dev_a < dev_b ? -1 : 1;
+	if (ino_a != ino_b)
+		return ino_a < ino_b ? -1 : 1;
+	return 0;
+}
+
 static int guard_push(struct guards *g, const struct stat *st, uint64_t mask,
 		      const struct cnode *node, bool inside)
 {
@@ -204,14 +215,11 @@ static int guard_push(struct guards *g, const struct stat *st, uint64_t mask,
 static int cmp_guard(const void *a, const void *b)
 {
 	const struct guard *x = a, *y = b;
+	int c = cmp_file_id(x->dev, x->ino, y->dev, y->ino);
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
 	/* The object's own carve-out or directory on the way names it
 	 * best: a node before an entry inside one. */
-	return (int)x->inside - (int)y->inside;
+	return c ? c : (int)x->inside - (int)y->inside;
 }
 
 /* Sorts the guards and merges the names of one object into one. */
@@ -240,11 +248,11 @@ static const struct guard *guard_find(const struct guards *g,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct guard *m = &g->v[mid];
+		int c = cmp_file_id(m->dev, m->ino, st->st_dev, st->st_ino);
 
-		if (m->dev == st->st_dev && m->ino == st->st_ino)
+		if (c == 0)
 			return m;
-		if (m->dev < st->st_dev ||
-		    (m->dev == st->st_dev && m->ino < st->st_ino))
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -427,11 +435,7 @@ static int cmp_multi(const void *a, const void *b)
 {
 	const struct multi *x = a, *y = b;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return 0;
+	return cmp_file_id(x->dev, x->ino, y->dev, y->ino);
 }
 
 /*
