@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -866,22 +865,17 @@ static void learn_comment(FILE *out, const char *text)
 	}
 }
 
-static void learn_commentf(FILE *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void learn_commentf(FILE *out, const char *fmt, ...)
+/* Writes and frees `s`, a formatted comment (NULL: out of memory). */
+static void learn_comment_take(FILE *out, char *s)
 {
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
 	if (s)
 		learn_comment(out, s);
 	free(s);
 }
+
+/* A comment formatted as printf does (explain_fmt checks the format). */
+#define learn_commentf(out, ...) \
+	learn_comment_take((out), explain_fmt(__VA_ARGS__))
 
 static void learn_comment_ask(FILE *out, const struct learn_ask *a)
 {
