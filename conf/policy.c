@@ -1539,18 +1539,6 @@ static void loader_free(struct nono__policy_loader *ld)
 /* private_tmp                                                          */
 /* ------------------------------------------------------------------ */
 
-/* 64-bit FNV-1a of a string and its NUL, continued from `hash`. */
-static uint64_t fnv1a(uint64_t hash, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		hash ^= p[i];
-		hash *= UINT64_C(0x100000001b3);
-	}
-	return hash;
-}
-
 /*
  * Opens directory `name` beneath `dirfd`, making it (0700) when missing,
  * and checks that it is private: a directory, not a symlink, owned by this
@@ -1613,7 +1601,7 @@ static int private_tmp_make(const char *name, const char *data, size_t len,
 			    bool is_file, char **out, char *why, size_t whylen)
 {
 	const char *base = getenv("TMPDIR");
-	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+	uint64_t hash = NONO_FNV1A_INIT;
 	char *canon = NULL, *base_canon = NULL, user[32], leaf[32];
 	int basefd = -1, userfd = -1, leaffd = -1, rc = NONO_EINVAL;
 	struct stat st;
@@ -1626,12 +1614,13 @@ static int private_tmp_make(const char *name, const char *data, size_t len,
 		snprintf(why, whylen, "%s: %s", base, strerror(errno));
 		return errno == ENOMEM ? NONO_ENOMEM : NONO_ENOENT;
 	}
-	hash = fnv1a(hash, "nono-private-tmp", sizeof("nono-private-tmp"));
+	hash = nono__fnv1a(hash, "nono-private-tmp",
+			   sizeof("nono-private-tmp"));
 	if (is_file && (canon = realpath(name, NULL)) != NULL) {
-		hash = fnv1a(hash, canon, strlen(canon) + 1);
+		hash = nono__fnv1a(hash, canon, strlen(canon) + 1);
 	} else {
-		hash = fnv1a(hash, name, strlen(name) + 1);
-		hash = fnv1a(hash, data, len);
+		hash = nono__fnv1a(hash, name, strlen(name) + 1);
+		hash = nono__fnv1a(hash, data, len);
 	}
 	snprintf(user, sizeof(user), "nono-%u", (unsigned)geteuid());
 	snprintf(leaf, sizeof(leaf), "%016llx", (unsigned long long)hash);

@@ -64,6 +64,15 @@ void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
  */
 void *nono__grow(void *v, size_t *cap, size_t len, size_t size, size_t first);
 
+/* ---- Hashing ---- */
+
+/* Where a 64-bit FNV-1a hash starts (its offset basis). */
+#define NONO_FNV1A_INIT UINT64_C(0xcbf29ce484222325)
+
+/* 64-bit FNV-1a of data[0..len), continued from `hash`: a short stable
+ * name for a longer one (not a defence against a chosen collision). */
+uint64_t nono__fnv1a(uint64_t hash, const void *data, size_t len);
+
 /* ---- Ports ---- */
 
 /*

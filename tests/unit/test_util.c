@@ -133,3 +133,14 @@ Test(util, grow_refuses_a_size_that_overflows)
 	cr_expect_null(nono__grow(v, &cap, cap, 8, 4), "overflow refused");
 	cr_expect_eq(cap, SIZE_MAX / 16 + 1, "capacity unchanged");
 }
+
+Test(util, fnv1a_matches_the_published_vectors)
+{
+	cr_expect_eq(nono__fnv1a(NONO_FNV1A_INIT, "", 0),
+		     UINT64_C(0xcbf29ce484222325), "empty");
+	cr_expect_eq(nono__fnv1a(NONO_FNV1A_INIT, "a", 1),
+		     UINT64_C(0xaf63dc4c8601ec8c), "\"a\"");
+	cr_expect_eq(
+		nono__fnv1a(nono__fnv1a(NONO_FNV1A_INIT, "foo", 3), "bar", 3),
+		nono__fnv1a(NONO_FNV1A_INIT, "foobar", 6), "continued");
+}
