@@ -108,6 +108,9 @@ struct nono__policy_loader {
 	/* private_tmp = true was given; the directory is made at the end,
 	 * once the whole policy is known to be good. */
 	bool private_tmp;
+	/* The mask check_value read from a `capabilities` value, for its
+	 * handler: the value is parsed once. */
+	uint64_t capabilities;
 };
 
 /* ------------------------------------------------------------------ */
@@ -631,15 +634,12 @@ static int check_value(struct nono__policy_loader *ld,
 	case NONO_KIND_INCLUDE:
 		/* The include handler tells profiles from paths. */
 		return 0;
-	case NONO_KIND_CAPABILITIES: {
-		uint64_t mask;
-
-		if (nono__capabilities_parse(value, &mask, why, sizeof(why)) <
-		    0)
+	case NONO_KIND_CAPABILITIES:
+		if (nono__capabilities_parse(value, &ld->capabilities, why,
+					     sizeof(why)) < 0)
 			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
 					key->name, QUOTE_MAX, value, why);
 		return 0;
-	}
 	}
 	return 0;
 }
@@ -1299,15 +1299,8 @@ int nono__capabilities_parse(const char *value, uint64_t *mask, char *why,
 int nono__policy_h_capabilities(struct nono__policy_loader *ld,
 				const struct nono__key *key, const char *value)
 {
-	char why[128];
-	uint64_t mask;
-	int rc;
-
-	/* check_value has read the value already. */
-	if (nono__capabilities_parse(value, &mask, why, sizeof(why)) < 0)
-		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
-				QUOTE_MAX, value, why);
-	rc = nono_caps_set_capabilities(ld->pol->caps, mask);
+	/* check_value has read the value into ld->capabilities. */
+	int rc = nono_caps_set_capabilities(ld->pol->caps, ld->capabilities);
 	if (rc != 0)
 		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
 				nono_strerror(rc));
