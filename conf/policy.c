@@ -183,6 +183,17 @@ static int ld_error_at(struct nono__policy_loader *ld, int code, unsigned line,
 #define ld_error(ld, code, ...) \
 	ld_error_at((ld), (code), (ld)->cur->line, __VA_ARGS__)
 
+/* A handler's result: `rc` from the nono_caps_ call that carried out
+ * `key = value`, a failure reported at that line. */
+static int ld_applied(struct nono__policy_loader *ld,
+		      const struct nono__key *key, const char *value, int rc)
+{
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -931,15 +942,10 @@ int nono__policy_h_on_unsupported(struct nono__policy_loader *ld,
 int nono__policy_h_block(struct nono__policy_loader *ld,
 			 const struct nono__key *key, const char *value)
 {
-	int rc;
-
 	if (strcmp(value, "true") != 0)
 		return 0;
-	rc = nono_caps_block_network(ld->pol->caps);
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_block_network(ld->pol->caps));
 }
 
 int nono__policy_h_tcp(struct nono__policy_loader *ld,
@@ -983,12 +989,9 @@ int nono__policy_h_scope(struct nono__policy_loader *ld,
 	nono_scope_mode mode = strcmp(value, "isolated") == 0
 				       ? NONO_SCOPE_ISOLATED
 				       : NONO_SCOPE_ALLOWED;
-	int rc = nono_caps_set_scope(ld->pol->caps, scope, mode);
 
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_scope(ld->pol->caps, scope, mode));
 }
 
 int nono__policy_h_seatbelt(struct nono__policy_loader *ld,
@@ -1197,25 +1200,18 @@ int nono__policy_h_deny(struct nono__policy_loader *ld,
 int nono__policy_h_exec_writable(struct nono__policy_loader *ld,
 				 const struct nono__key *key, const char *value)
 {
-	int rc = nono_caps_set_exec_writable(ld->pol->caps,
-					     strcmp(value, "true") == 0);
-
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_exec_writable(
+				  ld->pol->caps, strcmp(value, "true") == 0));
 }
 
 int nono__policy_h_metadata(struct nono__policy_loader *ld,
 			    const struct nono__key *key, const char *value)
 {
-	int rc = nono_caps_set_protect_metadata(ld->pol->caps,
-						strcmp(value, "protect") == 0);
-
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(
+		ld, key, value,
+		nono_caps_set_protect_metadata(ld->pol->caps,
+					       strcmp(value, "protect") == 0));
 }
 
 int nono__policy_h_unix(struct nono__policy_loader *ld,
@@ -1224,12 +1220,9 @@ int nono__policy_h_unix(struct nono__policy_loader *ld,
 	nono_unix_mode mode = strcmp(value, "granted") == 0 ? NONO_UNIX_GRANTED
 			      : strcmp(value, "none") == 0  ? NONO_UNIX_NONE
 							    : NONO_UNIX_ALL;
-	int rc = nono_caps_set_unix(ld->pol->caps, mode);
 
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_unix(ld->pol->caps, mode));
 }
 
 int nono__policy_h_kernel_log(struct nono__policy_loader *ld,
@@ -1238,12 +1231,9 @@ int nono__policy_h_kernel_log(struct nono__policy_loader *ld,
 	nono_kernel_log mode = strcmp(value, "denials") == 0
 				       ? NONO_KERNEL_LOG_DENIALS
 				       : NONO_KERNEL_LOG_OFF;
-	int rc = nono_caps_set_kernel_log(ld->pol->caps, mode);
 
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_kernel_log(ld->pol->caps, mode));
 }
 
 int nono__capabilities_parse(const char *value, uint64_t *mask, char *why,
@@ -1300,11 +1290,9 @@ int nono__policy_h_capabilities(struct nono__policy_loader *ld,
 				const struct nono__key *key, const char *value)
 {
 	/* check_value has read the value into ld->capabilities. */
-	int rc = nono_caps_set_capabilities(ld->pol->caps, ld->capabilities);
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(
+		ld, key, value,
+		nono_caps_set_capabilities(ld->pol->caps, ld->capabilities));
 }
 
 int nono__policy_h_command(struct nono__policy_loader *ld,
