@@ -569,89 +569,88 @@ static bool has_hash_comment(const char *value)
 	return false;
 }
 
+/*
+ * Whether `value` is bad for its key's kind, with why in `why`. A
+ * `capabilities` value is read into ld->capabilities for its handler.
+ */
+static bool value_bad(struct nono__policy_loader *ld,
+		      const struct nono__key *key, const char *value, char *why,
+		      size_t len)
+{
+	const char *choices = key->choices;
+	struct nono__expanded ex;
+	char words[256];
+	unsigned port;
+	nono_diag d;
+
+	switch (key->kind) {
+	case NONO_KIND_VERSION:
+		if (strcmp(value, "1") == 0)
+			return false;
+		snprintf(why, len,
+			 "unsupported version (this loader reads version 1)");
+		return true;
+	case NONO_KIND_BOOL:
+		choices = "true|false";
+		/* fall through */
+	case NONO_KIND_CHOICE:
+		if (nono__key_choice_ok(choices, value))
+			return false;
+		choices_words(choices, words, sizeof(words));
+		snprintf(why, len, "expected %s", words);
+		return true;
+	case NONO_KIND_PORT:
+		switch (nono__port_parse(value, &port)) {
+		case 0:
+			return false;
+		case -1:
+			snprintf(why, len, "expected a port number (1..65535)");
+			return true;
+		default:
+			snprintf(why, len, "port out of range (1..65535)");
+			return true;
+		}
+	case NONO_KIND_DIR:
+	case NONO_KIND_FILE:
+	case NONO_KIND_PATH:
+		if (has_hash_comment(value)) {
+			snprintf(why, len,
+				 "'#' starts a comment only at the start of a "
+				 "line (inline comments start with ' ;')");
+			return true;
+		}
+		return nono__expand_path(value, &ex, why, len) < 0;
+	case NONO_KIND_COMMAND:
+		if (!strchr(value, '/') || value[0] == '/')
+			return false;
+		snprintf(why, len,
+			 "a command is a bare name or an absolute path");
+		return true;
+	case NONO_KIND_SEATBELT:
+		if (nono_platform_rule_validate(value, &d) == 0)
+			return false;
+		snprintf(why, len, "%s", d.message);
+		return true;
+	case NONO_KIND_INCLUDE:
+		/* The include handler tells profiles from paths. */
+		return false;
+	case NONO_KIND_CAPABILITIES:
+		return nono__capabilities_parse(value, &ld->capabilities, why,
+						len) < 0;
+	}
+	return false;
+}
+
 /* Checks a value against its key's kind, so that a bad value is reported
  * the same way whether the key is supported yet or not. */
 static int check_value(struct nono__policy_loader *ld,
 		       const struct nono__key *key, const char *value)
 {
-	struct nono__expanded ex;
-	char why[256];
-	nono_diag d;
+	char why[sizeof(((nono_diag *)0)->message)];
 
-	switch (key->kind) {
-	case NONO_KIND_VERSION:
-		if (strcmp(value, "1") != 0)
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: unsupported version (this "
-					"loader reads version 1)",
-					key->name, QUOTE_MAX, value);
-		return 0;
-	case NONO_KIND_BOOL:
-	case NONO_KIND_CHOICE:
-		if (!nono__key_choice_ok(key->kind == NONO_KIND_BOOL
-						 ? "true|false"
-						 : key->choices,
-					 value)) {
-			choices_words(key->kind == NONO_KIND_BOOL
-					      ? "true|false"
-					      : key->choices,
-				      why, sizeof(why));
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: expected %s", key->name,
-					QUOTE_MAX, value, why);
-		}
-		return 0;
-	case NONO_KIND_PORT: {
-		unsigned port;
-		int prc = nono__port_parse(value, &port);
-
-		if (prc == -1)
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: expected a port number "
-					"(1..65535)",
-					key->name, QUOTE_MAX, value);
-		if (prc != 0)
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: port out of range "
-					"(1..65535)",
-					key->name, QUOTE_MAX, value);
-		return 0;
-	}
-	case NONO_KIND_DIR:
-	case NONO_KIND_FILE:
-	case NONO_KIND_PATH:
-		if (has_hash_comment(value))
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: '#' starts a comment only "
-					"at the start of a line (inline "
-					"comments start with ' ;')",
-					key->name, QUOTE_MAX, value);
-		if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
-			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
-					key->name, QUOTE_MAX, value, why);
-		return 0;
-	case NONO_KIND_COMMAND:
-		if (strchr(value, '/') && value[0] != '/')
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: a command is a bare name "
-					"or an absolute path",
-					key->name, QUOTE_MAX, value);
-		return 0;
-	case NONO_KIND_SEATBELT:
-		if (nono_platform_rule_validate(value, &d) != 0)
-			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
-					key->name, QUOTE_MAX, value, d.message);
-		return 0;
-	case NONO_KIND_INCLUDE:
-		/* The include handler tells profiles from paths. */
-		return 0;
-	case NONO_KIND_CAPABILITIES:
-		if (nono__capabilities_parse(value, &ld->capabilities, why,
-					     sizeof(why)) < 0)
-			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
-					key->name, QUOTE_MAX, value, why);
-		return 0;
-	}
+	if (value_bad(ld, key, value, why, sizeof(why)))
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value, why);
 	return 0;
 }
 
