@@ -389,17 +389,14 @@ static int run_main(int argc, char **argv)
 
 	if (cli_set_private_tmp(policy) < 0)
 		goto free_caps;
-	nono_caps_free(caps);
-	nono_policy_free(policy);
-	free(args.grants);
-	free(args.ports);
-	free(args.includes);
 	/* A marker from outside is no sign that this sandbox holds the
 	 * program's policy: let a shim under it decide afresh. */
 	unsetenv(CLI_ENV_SHIM_APPLIED);
 	fflush(NULL);
+	/* Nothing is freed first: the exec takes the memory with it, and
+	 * the descriptors the set kept are close-on-exec. */
 	execvp(args.program[0], args.program);
-	return run_exec_error(args.program[0], errno, true);
+	status = run_exec_error(args.program[0], errno, true);
 
 free_caps:
 	nono_caps_free(caps);
