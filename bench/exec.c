@@ -5,7 +5,10 @@
  * replacing itself, as `nono run` does (docs/performance.md). Built twice
  * (bench/meson.build): statically, which is the least a first exec can
  * cost, and dynamically linked against the C library alone, as a program
- * that loads nothing of its own costs.
+ * that loads nothing of its own costs. bench_exec_floor is the static one
+ * with bench/floor.c linked in: its constructor makes the reference
+ * preload's system calls (NONO_FLOOR, from `bench_caps floor POLICY`)
+ * before main executes the program, the floor of `nono run` itself.
  */
 #include <unistd.h>
 
