@@ -60,11 +60,6 @@ NONO_API bool nono_is_supported(void)
 	return info.is_supported;
 }
 
-NONO_API bool nono_is_confined(void)
-{
-	return nono__backend_is_confined();
-}
-
 NONO_API const char *nono_version(void)
 {
 	return NONO_VERSION_STRING;

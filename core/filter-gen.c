@@ -58,8 +58,8 @@
 #define ARG32 0xffffffffu
 
 /*
- * The probe (nono__filter_probe() in filter.c): ioctl(-1, PROBE_CMD) fails
- * with EBADF anywhere but under the baseline filter, which answers
+ * The probe (nono__filter_probe() in landlock-confined.c): ioctl(-1, PROBE_CMD)
+ * fails with EBADF anywhere but under the baseline filter, which answers
  * PROBE_ERRNO instead. The filter cannot be removed once loaded, and only
  * nono_apply() loads it, so the answer proves that the process is inside a
  * sandbox nono made; an environment variable alone cannot fake it.
@@ -580,7 +580,11 @@ int main(int argc, char **argv)
 		"#define NONO_FILTER_BPF_H\n\n"
 		"#include <linux/filter.h>\n\n"
 		"#define NONO_FILTER_PROBE_CMD 0x%08xu\n"
-		"#define NONO_FILTER_PROBE_ERRNO %d\n\n",
+		"#define NONO_FILTER_PROBE_ERRNO %d\n\n"
+		/* The probe alone, for what must not carry the programs
+		 * (landlock-confined.c, linked into the shim's small
+		 * preloaded object). */
+		"#ifndef NONO_FILTER_PROBE_ONLY\n\n",
 		argv[1], PROBE_CMD, PROBE_ERRNO);
 	/* One program per combination a sandbox can ask for: the kernel
 	 * then loads one program whose binary tree covers every rule, where
@@ -604,7 +608,7 @@ int main(int argc, char **argv)
 				"nono__filter_%02x) / sizeof(struct "
 				"sock_filter) },\n",
 				mask, mask, mask);
-	fprintf(out, "};\n\n#endif\n");
+	fprintf(out, "};\n\n#endif\n\n#endif\n");
 	if (fclose(out) != 0 && rc == 0) {
 		fprintf(stderr, "filter-gen: %s: %s\n", argv[2],
 			strerror(errno));

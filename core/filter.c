@@ -114,14 +114,3 @@ int nono_filters_load_traps(nono_diag *diag)
 			strerror(errno));
 	return 0;
 }
-
-bool nono__filter_probe(void)
-{
-	int saved = errno;
-	bool inside = syscall(SYS_ioctl, -1,
-			      (unsigned long)NONO_FILTER_PROBE_CMD, 0) < 0 &&
-		      errno == NONO_FILTER_PROBE_ERRNO;
-
-	errno = saved;
-	return inside;
-}

@@ -884,15 +884,3 @@ int nono__backend_feature_abi(unsigned feature)
 {
 	return nono__ll_feature_abi(feature);
 }
-
-/*
- * no_new_privs, which nono_apply() always sets, and the baseline filter,
- * which it always loads: the kernel keeps both for the process and its
- * children for good, and the filter's probe answers as nothing else does
- * (filter.h). no_new_privs alone is set by other programs too.
- */
-bool nono__backend_is_confined(void)
-{
-	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 &&
-	       nono__filter_probe();
-}
