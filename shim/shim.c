@@ -22,15 +22,22 @@
  * applied and does nothing (shim_already_applied()). Only a child given
  * another NONO_POLICY loads that file, from inside the sandbox, which must
  * then grant read access to it.
+ *
+ * This object is only the shim's first step: the set-uid refusal, NONO_LOG,
+ * NONO_POLICY and the marker check. Everything that loads and applies a
+ * policy is in a second object (apply.c), mapped from this object's own
+ * directory only when there is a policy to apply (shim_apply_full), so
+ * that a child that skips costs little more than an empty preload.
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h> /* snprintf and vsnprintf only: no FILE streams. */
+#include <stdio.h> /* snprintf only: no FILE streams. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/auxv.h>
@@ -39,31 +46,11 @@
 #include <dlfcn.h>
 #ifdef __GLIBC__
 #include <link.h>
-#include <sys/stat.h>
 #endif
 
 #include "libnono.h"
+#include "shim.h"
 #include "util.h"
-
-/* The environment the shim reads (docs/libnono_shim.7.in, ENVIRONMENT). */
-#define SHIM_ENV_POLICY "NONO_POLICY"
-#define SHIM_ENV_LOG "NONO_LOG"
-/* Set by the shim after it applied a policy; see shim_already_applied(). */
-#define SHIM_ENV_APPLIED "NONO_SHIM_APPLIED"
-
-/* The exit status of a process the shim refuses to let run: the shell's
- * "found but cannot be executed", as env(1) and bubblewrap use it. */
-#define SHIM_EXIT_REFUSED 126
-
-/* The longest line the shim writes; a longer one is cut. */
-#define SHIM_LINE_MAX 4096
-
-enum shim_level {
-	SHIM_LOG_ERROR = 0,
-	SHIM_LOG_WARN = 1,
-	SHIM_LOG_INFO = 2,
-	SHIM_LOG_DEBUG = 3,
-};
 
 static const char *const shim_level_names[] = {
 	[SHIM_LOG_ERROR] = "error",
@@ -72,129 +59,9 @@ static const char *const shim_level_names[] = {
 	[SHIM_LOG_DEBUG] = "debug",
 };
 
-/* Until NONO_LOG has been read, only errors are written. */
-static enum shim_level shim_level = SHIM_LOG_ERROR;
-
-/* NONO_LOG=denials: warnings, and where to see the refusals (see
+/* NONO_LOG=denials: warnings, and where to see the refusals (apply.c,
  * shim_denials_hint). */
-#define SHIM_LOG_DENIALS "denials"
 static bool shim_denials;
-
-/*
- * Writes "nono: <message>\n" in a single write(2), so that lines from
- * several processes under the same shim do not interleave. Control
- * characters in the message (a newline in a file name, say) become '?', so
- * that a message is always exactly one line.
- */
-static void shim_vsay(const char *fmt, va_list ap)
-{
-	static const char prefix[] = "nono: ";
-	char line[SHIM_LINE_MAX];
-	size_t len = sizeof(prefix) - 1;
-	int n;
-
-	memcpy(line, prefix, len);
-	n = vsnprintf(line + len, sizeof(line) - len - 1, fmt, ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n > sizeof(line) - len - 2)
-		n = (int)(sizeof(line) - len - 2);
-	for (size_t i = len; i < len + (size_t)n; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (c < 0x20 || c == 0x7f)
-			line[i] = '?';
-	}
-	len += (size_t)n;
-	line[len++] = '\n';
-	/* Nowhere to report a closed or full stderr: no check. */
-	(void)nono__write_all(STDERR_FILENO, line, len);
-}
-
-static void shim_log(enum shim_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void shim_log(enum shim_level level, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level > shim_level)
-		return;
-	va_start(ap, fmt);
-	shim_vsay(fmt, ap);
-	va_end(ap);
-}
-
-/* Logs a multi-line text (a summary) one "nono: " line at a time. */
-static void shim_log_lines(enum shim_level level, const char *text)
-{
-	while (text && *text) {
-		size_t n = strcspn(text, "\n");
-
-		if (n > 0)
-			shim_log(level, "%.*s", (int)n, text);
-		text += n;
-		if (*text == '\n')
-			text++;
-	}
-}
-
-/*
- * The one way out on failure. _exit(), not exit(): the program's atexit
- * handlers and stdio buffers belong to a program that never ran.
- */
-static _Noreturn void shim_die(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static _Noreturn void shim_die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	shim_vsay(fmt, ap);
-	va_end(ap);
-	_exit(SHIM_EXIT_REFUSED);
-}
-
-/*
- * Dies with what a library call put into its diag: "file:line: message"
- * where the error comes from a file, otherwise "<step>: message".
- */
-static _Noreturn void shim_die_diag(const char *step, int rc,
-				    const nono_diag *diag)
-{
-	const char *msg = diag->message[0] ? diag->message : nono_strerror(rc);
-
-	if (diag->file[0] && diag->line > 0)
-		shim_die("%s:%u: %s", diag->file, diag->line, msg);
-	if (diag->file[0])
-		shim_die("%s: %s", diag->file, msg);
-	shim_die("%s: %s", step, msg);
-}
-
-/*
- * Dies with the loader's error. A child given another NONO_POLICY than the
- * one its parent applied loads that file from inside the parent's
- * sandbox, and cannot when the parent's policy does not grant read access
- * to it: the message then says how to fix it, since "Permission denied" on
- * a file that is plainly readable outside the sandbox is a puzzle.
- */
-static _Noreturn void shim_die_load(const char *path, int rc,
-				    const nono_diag *diag)
-{
-	const char *msg = diag->message[0] ? diag->message : nono_strerror(rc);
-	const char *file = diag->file[0] ? diag->file : path;
-
-	if (getenv(SHIM_ENV_APPLIED) && nono_is_confined() &&
-	    diag->step == NONO_STEP_READ_FILE && diag->sys_errno == EACCES)
-		shim_die("%s: %s (this process is inside a sandbox that does "
-			 "not let it read this policy: grant read_file = %s)",
-			 file, msg, file);
-	/* Name the policy when the loader did not. */
-	if (!diag->file[0])
-		shim_die("loading the policy %s: %s", path, msg);
-	shim_die_diag("loading the policy", rc, diag);
-}
 
 /*
  * Whether this is a set-uid or set-gid process (or one the kernel marked
@@ -248,36 +115,17 @@ static void shim_read_log_level(void)
 		 SHIM_ENV_LOG, value);
 }
 
-/*
- * NONO_LOG=denials, said once, in the process that applies the policy.
- * What the sandbox refuses is an errno returned by the kernel to the
- * program; the shim sees none of it without changing what the program
- * does (wrapping libc's calls, a SIGSYS handler, a supervising process),
- * and Landlock's audit records need the kernel's audit subsystem and
- * privileges to read. `nono explain` sees it from outside
- * (docs/explain.md).
- */
-static void shim_denials_hint(const char *path)
-{
-	if (shim_denials)
-		shim_log(SHIM_LOG_WARN,
-			 "%s=%s: the shim cannot see what the sandbox refuses "
-			 "without changing what the program does; to list "
-			 "each refusal and the line to add, run it as: nono "
-			 "explain --policy %s -- PROGRAM ARGS",
-			 SHIM_ENV_LOG, SHIM_LOG_DENIALS, path);
-}
-
 static const char *shim_policy_path(void)
 {
 	const char *path = getenv(SHIM_ENV_POLICY);
 
+	/* (else: cppcheck does not follow shim_die's _Noreturn into say.c) */
 	if (!path)
 		shim_die("%s is not set", SHIM_ENV_POLICY);
-	if (!*path)
+	else if (!*path)
 		shim_die("%s is empty", SHIM_ENV_POLICY);
 	/* A legacy program's working directory is not a safe anchor. */
-	if (path[0] != '/')
+	else if (path[0] != '/')
 		shim_die("%s must be an absolute path, not '%s'",
 			 SHIM_ENV_POLICY, path);
 	return path;
@@ -323,7 +171,11 @@ static void shim_policy_identity(const char *path, char out[17])
 
 	hash = shim_fnv1a_str(hash, "nono-policy-path");
 	hash = shim_fnv1a_str(hash, path);
-	snprintf(out, 17, "%016" PRIx64, hash);
+	/* By hand, not with snprintf: a child that skips (the common case)
+	 * then touches none of printf's pages of the C library. */
+	for (int i = 15; i >= 0; i--, hash >>= 4)
+		out[i] = "0123456789abcdef"[hash & 0xf];
+	out[16] = '\0';
 }
 
 /*
@@ -378,55 +230,6 @@ static bool shim_already_applied(const char *identity)
 		return false;
 	}
 	return true;
-}
-
-static void shim_log_plan(const nono_policy *policy, const nono_caps *caps,
-			  const char *path)
-{
-	char *summary;
-
-	if (shim_level < SHIM_LOG_DEBUG)
-		return;
-	shim_log(SHIM_LOG_DEBUG, "policy %s (on_unsupported = %s)", path,
-		 nono_policy_best_effort(policy) ? "warn" : "fail");
-	for (size_t i = 0; i < nono_policy_note_count(policy); i++)
-		shim_log(SHIM_LOG_DEBUG, "note: %s",
-			 nono_policy_note(policy, i));
-	summary = nono_caps_summary(caps);
-	/* The summary is only informative: without memory, skip it. */
-	shim_log_lines(SHIM_LOG_DEBUG, summary);
-	nono_free(summary);
-}
-
-/*
- * The policy's capability set, taken from it, plus read access to the
- * shim's own file. Every child the program starts loads the shim again
- * from that file (and in early mode the preloaded copy is loaded after the
- * sandbox is in force): without it the loader would print that the
- * preload is ignored. Reading the shim gives a program nothing it could
- * not read elsewhere. The set is taken, not copied, so that it keeps the
- * descriptors the loader opened (nono_policy_load_to_apply). Returns the
- * set, to free with nono_caps_free.
- */
-static nono_caps *shim_caps_with_self(nono_policy *policy)
-{
-	nono_caps *caps = nono_policy_take_caps(policy);
-	Dl_info info;
-	int rc;
-
-	/* Any object of the shim will do; a data one, since ISO C has no
-	 * cast from a function pointer to void *. */
-	if (!dladdr((const void *)&shim_level, &info) || !info.dli_fname ||
-	    info.dli_fname[0] != '/') {
-		shim_log(SHIM_LOG_DEBUG, "cannot find the shim's own file: "
-					 "children may not load it");
-		return caps;
-	}
-	rc = nono_caps_allow_file(caps, info.dli_fname, NONO_ACCESS_READ);
-	if (rc < 0)
-		shim_log(SHIM_LOG_DEBUG, "granting read on %s: %s",
-			 info.dli_fname, nono_strerror(rc));
-	return caps;
 }
 
 /*
@@ -505,20 +308,107 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
 #endif
 
 /*
+ * Dies with the loader's error for the shim's second object. glibc does not
+ * say why it "failed to map segment" (the cause is lost on its way out):
+ * when the address space has no room for as many bytes as the file holds,
+ * which its mapping needs at least, that is the cause, and it is said.
+ */
+static _Noreturn void shim_die_dlopen(const char *path, const char *why,
+				      size_t size)
+{
+	/* An anonymous mapping takes fd -1, which cppcheck's POSIX
+	 * description of mmap() does not allow for. */
+	void *room = mmap(NULL, size, PROT_NONE,
+			  // cppcheck-suppress invalidFunctionArg
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (room == MAP_FAILED && errno == ENOMEM)
+		shim_die("loading the policy %s: %s: %s", path, why,
+			 strerror(ENOMEM));
+	if (room != MAP_FAILED)
+		(void)munmap(room, size);
+	shim_die("loading the policy %s: %s", path, why);
+}
+
+/*
+ * Maps the shim's second object (apply.c, SHIM_APPLY_NAME) and has it load
+ * and apply the policy. Returns only when it is applied.
+ *
+ * The object is taken from the directory of this object's own file, its
+ * symbolic links resolved, and nowhere else: no variable names it, so
+ * nothing in the environment of a program can make the shim load another
+ * file. It must be a regular file (not a link), owned by the owner of
+ * this object's file and writable by no one else, so that a file planted
+ * in a directory others may write to (a sticky /tmp) is refused: whoever
+ * may replace it may replace this object too. It is loaded RTLD_LOCAL:
+ * nothing of it is visible to the program.
+ */
+static void shim_apply_full(const char *path, const char *identity)
+{
+	struct shim_start start = {
+		.version = NONO_VERSION_STRING,
+		.path = path,
+		.identity = identity,
+		.level = shim_level,
+		.denials = shim_denials,
+	};
+	char self[PATH_MAX], full[PATH_MAX];
+	struct stat self_st, full_st;
+	shim_apply_fn *apply;
+	const char *slash;
+	Dl_info info;
+	void *handle;
+	int n;
+
+	/* Any object of the shim will do; a data one, since ISO C has no
+	 * cast from a function pointer to void *. */
+	if (!dladdr((const void *)&shim_audit_applied, &info) ||
+	    !info.dli_fname || !realpath(info.dli_fname, self) ||
+	    stat(self, &self_st) < 0)
+		shim_die("loading the policy %s: cannot find the shim's own "
+			 "file, and %s beside it",
+			 path, SHIM_APPLY_NAME);
+	slash = strrchr(self, '/');
+	n = snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - self), self,
+		     SHIM_APPLY_NAME);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		shim_die("loading the policy %s: %s/%s: %s", path, self,
+			 SHIM_APPLY_NAME, strerror(ENAMETOOLONG));
+	if (lstat(full, &full_st) < 0)
+		shim_die("loading the policy %s: %s: %s", path, full,
+			 strerror(errno));
+	if (!S_ISREG(full_st.st_mode) || full_st.st_uid != self_st.st_uid ||
+	    (full_st.st_mode & (S_IWGRP | S_IWOTH)))
+		shim_die("loading the policy %s: %s is not a regular file of "
+			 "the owner of %s that only its owner may write: not "
+			 "loading it",
+			 path, full, self);
+	handle = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+	if (!handle)
+		shim_die_dlopen(path, dlerror(), (size_t)full_st.st_size);
+	/* POSIX's way to take a function from dlsym. */
+	*(void **)&apply = dlsym(handle, SHIM_APPLY_ENTRY);
+	start.stub_file = self;
+	/* (else: as in shim_policy_path) */
+	if (!apply)
+		shim_die("loading the policy %s: %s has no %s: not the "
+			 "shim's second file",
+			 path, full, SHIM_APPLY_ENTRY);
+	else
+		apply(&start);
+	/* Nothing of it stays in use: the policy and the set are freed. */
+	(void)dlclose(handle);
+}
+
+/*
  * Runs when the dynamic linker initialises the shim, before the program's
  * own constructors and main(). Every failure ends in shim_die(); on success
  * everything allocated is freed before returning.
  */
 __attribute__((constructor)) static void nono__shim_init(void)
 {
-	nono_apply_result result = { 0 };
-	nono_policy *policy = NULL;
-	nono_caps *caps = NULL;
 	const char *path;
 	char identity[17];
-	unsigned flags = 0;
-	nono_diag diag;
-	int rc;
 
 	/* Before reading anything from the environment. */
 	if (shim_is_privileged())
@@ -547,66 +437,5 @@ __attribute__((constructor)) static void nono__shim_init(void)
 			 path, identity);
 		return;
 	}
-
-	nono_diag_clear(&diag);
-	rc = nono_policy_load_to_apply(path, &policy, &diag);
-	if (rc < 0)
-		shim_die_load(path, rc, &diag);
-
-	caps = shim_caps_with_self(policy);
-	/* The program was started before the sandbox existed, so the kernel
-	 * could not refuse it as it will refuse its children: a blocked
-	 * command is stopped here (docs/deny.md). */
-	if (nono_caps_command_blocked(caps, "/proc/self/exe") == 1) {
-		char *exe = realpath("/proc/self/exe", NULL);
-
-		shim_die("%s is a blocked command ([commands] block in %s)",
-			 exe ? exe : "this program", path);
-	}
-	shim_log_plan(policy, caps, path);
-	if (nono_policy_best_effort(policy))
-		flags |= NONO_APPLY_BEST_EFFORT;
-	nono_diag_clear(&diag);
-	rc = nono_apply(caps, flags, &result, &diag);
-	/* The kernel nests at most 16 sandboxes. Under LD_AUDIT alone every
-	 * child applies the policy again (the auditor cannot leave the
-	 * marker where the program sees it): say how to avoid that. */
-	if (rc == NONO_EAPPLY && diag.step == NONO_STEP_RESTRICT_SELF &&
-	    diag.sys_errno == E2BIG)
-		shim_die("applying the sandbox: %s (too many nested sandboxes; "
-			 "in early mode set LD_PRELOAD to the shim as well as "
-			 "LD_AUDIT, so that children recognise the policy "
-			 "their parent applied)",
-			 diag.message);
-	if (rc < 0)
-		shim_die_diag("applying the sandbox", rc, &diag);
-	/* A carve-out the kernel cannot express exactly has details but no
-	 * feature bit. */
-	if (result.dropped || result.dropped_details[0])
-		shim_log(SHIM_LOG_WARN, "not enforced by this kernel: %s",
-			 result.dropped_details[0] ? result.dropped_details
-						   : "(no details)");
-
-	/* Without the marker every child would stack another layer and a
-	 * deep enough chain would fail: better to stop now. */
-	if (setenv(SHIM_ENV_APPLIED, identity, 1) < 0)
-		shim_die("setting %s: %s", SHIM_ENV_APPLIED, strerror(errno));
-	/* private_tmp = true: the program and its children write their
-	 * temporary files where the sandbox lets them. Children that skip
-	 * the policy (shim_already_applied) inherit the variables. */
-	if (nono_policy_private_tmp(policy)) {
-		const char *const *vars = nono_private_tmp_vars();
-
-		for (size_t i = 0; vars[i]; i++)
-			if (setenv(vars[i], nono_policy_private_tmp(policy),
-				   1) < 0)
-				shim_die("setting %s: %s", vars[i],
-					 strerror(errno));
-	}
-	shim_log(SHIM_LOG_INFO,
-		 "sandbox applied: policy %s (%s), Landlock ABI %d", path,
-		 identity, result.abi);
-	shim_denials_hint(path);
-	nono_caps_free(caps);
-	nono_policy_free(policy);
+	shim_apply_full(path, identity);
 }
