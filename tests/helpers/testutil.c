@@ -499,3 +499,32 @@ bool tu_have(const char *prog)
 	free(cmd);
 	return rc == 0;
 }
+
+char *tu_unexpected_exports(const char *file, const char *const allowed[])
+{
+	static struct tu_proc nm;
+	const char *argv[] = { "nm", "-D", "--defined-only", file, NULL };
+	char *env[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL };
+	char *save = NULL, *out = malloc(sizeof(nm.out));
+	size_t len = 0;
+
+	cr_assert_not_null(out, "out of memory");
+	out[0] = '\0';
+	tu_spawn(&nm, (char *const *)argv, env, 30);
+	cr_assert_eq(nm.status, 0, "nm -D %s: status %d, '%s'", file, nm.status,
+		     nm.err);
+	for (char *line = strtok_r(nm.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *name = strrchr(line, ' ');
+		bool ok = false;
+
+		name = name ? name + 1 : line;
+		for (size_t i = 0; allowed[i]; i++)
+			ok = ok || strcmp(name, allowed[i]) == 0;
+		/* Lines of nm's output: the whole fits as out's size. */
+		if (!ok)
+			len += (size_t)snprintf(out + len, sizeof(nm.out) - len,
+						"%s\n", line);
+	}
+	return out;
+}

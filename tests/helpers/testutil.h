@@ -79,6 +79,14 @@ void tu_mkdir(const char *path);
 /* Whether `path` exists (lstat: a dangling symlink exists). */
 bool tu_exists(const char *path);
 
+/*
+ * What `nm -D --defined-only` lists for the object `file` beyond the names
+ * in `allowed` (NULL-terminated): its lines, one per line, in a malloc'd
+ * string the caller frees; empty when it exports nothing else. Aborts the
+ * test when nm fails.
+ */
+char *tu_unexpected_exports(const char *file, const char *const allowed[]);
+
 /* Copies the file `from` to `to`, created with `mode` (chmod'ed after
  * creation, so the umask does not apply). Aborts on failure. */
 void tu_copy_file(const char *from, const char *to, unsigned mode);

@@ -856,21 +856,11 @@ Test(shim, exports_no_symbols)
 	/* What the linker may still add to an object that exports nothing,
 	 * and the auditing interface, which only the loader looks up. */
 	static const char *const allowed[] = { "_init", "_fini", "la_version",
-					       "la_objopen" };
-	char *save = NULL;
-	char *out = inspect("nm", "-D", "--defined-only");
+					       "la_objopen", NULL };
+	char *extra = tu_unexpected_exports(SHIM, allowed);
 
-	for (char *line = strtok_r(out, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		const char *name = strrchr(line, ' ');
-		bool ok = false;
-
-		name = name ? name + 1 : line;
-		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]);
-		     i++)
-			ok = ok || strcmp(name, allowed[i]) == 0;
-		cr_expect(ok, "the shim exports '%s'", line);
-	}
+	cr_expect_str_eq(extra, "", "the shim exports:\n%s", extra);
+	free(extra);
 }
 
 Test(shim, needs_neither_inih_nor_json_c)
@@ -880,4 +870,151 @@ Test(shim, needs_neither_inih_nor_json_c)
 	cr_assert(strstr(dyn, "(NEEDED)"), "no NEEDED entries: '%s'", dyn);
 	cr_assert_null(strstr(dyn, "inih"), "the shim needs inih:\n%s", dyn);
 	cr_assert_null(strstr(dyn, "json"), "the shim needs json-c:\n%s", dyn);
+}
+
+/* ---- the shim's second file ------------------------------------------- */
+
+/*
+ * The shim maps its second object (shim/apply.c) from the directory of its
+ * own file, links resolved, and only when that file is a regular file of
+ * the shim's owner that no one else may write. Each test plants a stand-in
+ * (helpers/planted.c, which says on stderr when any of it runs) where a
+ * careless shim would take it from, and checks that none of it ran and
+ * that the program either ran confined or did not run.
+ */
+#define APPLY_NAME "nono_shim_apply.so"
+#define PLANTED_MARK "PLANTED"
+
+/* A directory at("name") holding a copy of the shim and, as its second
+ * object, a copy of `apply` with `mode`. Returns the shim's path. */
+static char *shim_dir_with(const char *name, const char *apply, unsigned mode)
+{
+	char *dir = at(name);
+
+	tu_mkdir(dir);
+	tu_copy_file(SHIM, tu_fmt("%s/libnono_shim.so", dir), 0755);
+	if (apply)
+		tu_copy_file(apply, tu_fmt("%s/%s", dir, APPLY_NAME), mode);
+	return tu_fmt("%s/libnono_shim.so", dir);
+}
+
+/* Runs the probe reading a file the policy does not grant, under `shim`
+ * with `extra` variables. */
+static void run_secret_read(const char *shim, const char *const extra[])
+{
+	const char *argv[] = { PROBE, "read", at("out/secret"), NULL };
+
+	tu_spawn(&proc, (char *const *)argv, tu_env(shim, policy_path, extra),
+		 30);
+	cr_assert_null(strstr(proc.err, PLANTED_MARK),
+		       "the planted object ran: %s", proc.err);
+}
+
+/* The program did not run: status 126 and one "nono: " line. */
+static void expect_refused(const char *what)
+{
+	cr_assert_eq(proc.status, 126, "%s: status %d, out '%s', err '%s'",
+		     what, proc.status, proc.out, proc.err);
+	cr_assert_str_eq(proc.out, "", "%s: the program ran", what);
+	cr_assert(all_lines_prefixed(proc.err) && strchr(proc.err, '\n') &&
+			  !strchr(proc.err, '\n')[1],
+		  "%s: not one nono: line: '%s'", what, proc.err);
+}
+
+Test(shim, second_file_comes_from_the_shims_real_directory)
+{
+	char *dir = at("links");
+
+	write_policy("read = @T@/ro\n");
+	/* A link to the shim, with a stand-in beside the link. */
+	tu_mkdir(dir);
+	cr_assert_eq(symlink(SHIM, tu_fmt("%s/libnono_shim.so", dir)), 0,
+		     "symlink: %s", strerror(errno));
+	tu_copy_file(NONO_PLANTED_PATH, tu_fmt("%s/%s", dir, APPLY_NAME), 0755);
+	run_secret_read(tu_fmt("%s/libnono_shim.so", dir), NULL);
+	cr_assert_str_eq(proc.out, "EACCES\n",
+			 "not confined: status %d, out '%s', err '%s'",
+			 proc.status, proc.out, proc.err);
+}
+
+Test(shim, no_variable_chooses_the_second_file)
+{
+	char *dir = at("planted");
+	char *cwd = get_current_dir_name();
+	const char *extra[] = { tu_fmt("LD_LIBRARY_PATH=%s", dir),
+				tu_fmt("NONO_SHIM_APPLY=%s/%s", dir,
+				       APPLY_NAME),
+				tu_fmt("NONO_SHIM_DIR=%s", dir), NULL };
+
+	write_policy("read = @T@/ro\n");
+	tu_mkdir(dir);
+	tu_copy_file(NONO_PLANTED_PATH, tu_fmt("%s/%s", dir, APPLY_NAME), 0755);
+	/* The working directory too: the loader's "" entry would be it. */
+	cr_assert_eq(chdir(dir), 0, "chdir: %s", strerror(errno));
+	run_secret_read(SHIM, extra);
+	cr_assert_eq(chdir(cwd), 0, "chdir back: %s", strerror(errno));
+	free(cwd);
+	cr_assert_str_eq(proc.out, "EACCES\n",
+			 "not confined: status %d, out '%s', err '%s'",
+			 proc.status, proc.out, proc.err);
+}
+
+Test(shim, second_file_others_may_write_is_refused)
+{
+	write_policy("read = @T@/ro\n");
+	run_secret_read(shim_dir_with("gw", NONO_PLANTED_PATH, 0775), NULL);
+	expect_refused("group-writable");
+	run_secret_read(shim_dir_with("ow", NONO_PLANTED_PATH, 0757), NULL);
+	expect_refused("writable by others");
+}
+
+Test(shim, second_file_of_another_owner_is_refused)
+{
+	char *shim = shim_dir_with("owner", NONO_PLANTED_PATH, 0755);
+
+	write_policy("read = @T@/ro\n");
+	if (geteuid() != 0)
+		cr_skip_test("needs root to give the file another owner");
+	cr_assert_eq(chown(at("owner/" APPLY_NAME), NOBODY_UID, NOBODY_UID), 0,
+		     "chown: %s", strerror(errno));
+	run_secret_read(shim, NULL);
+	expect_refused("another owner");
+}
+
+Test(shim, second_file_that_is_a_link_is_refused)
+{
+	char *shim = shim_dir_with("link", NULL, 0);
+
+	write_policy("read = @T@/ro\n");
+	cr_assert_eq(symlink(NONO_PLANTED_PATH, at("link/" APPLY_NAME)), 0,
+		     "symlink: %s", strerror(errno));
+	run_secret_read(shim, NULL);
+	expect_refused("a link");
+}
+
+Test(shim, without_its_second_file_the_shim_refuses)
+{
+	write_policy("read = @T@/ro\n");
+	run_secret_read(shim_dir_with("alone", NULL, 0), NULL);
+	expect_refused("no second file");
+	cr_assert(strstr(proc.err, APPLY_NAME), "names the file: %s", proc.err);
+}
+
+Test(shim, second_file_is_no_preload)
+{
+	write_policy("read = @T@/ro\n");
+	run_secret_read(NONO_SHIM_APPLY_PATH, NULL);
+	expect_refused("preloaded alone");
+	cr_assert(strstr(proc.err, "libnono_shim.so"), "names the shim: %s",
+		  proc.err);
+}
+
+Test(shim, second_file_exports_its_entry_alone)
+{
+	static const char *const allowed[] = { "_init", "_fini",
+					       "nono__shim_apply", NULL };
+	char *extra = tu_unexpected_exports(NONO_SHIM_APPLY_PATH, allowed);
+
+	cr_expect_str_eq(extra, "", "the second file exports:\n%s", extra);
+	free(extra);
 }
