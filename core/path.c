@@ -10,9 +10,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#ifdef SYS_openat2
-#include <linux/openat2.h>
-#endif
 
 #include "caps-internal.h"
 
@@ -296,43 +293,15 @@ bool nono__path_is_beneath(const char *path, const char *dir)
 	return path[n] == '\0' || path[n] == '/';
 }
 
-/* Whether `path` is spelled as realpath(3) spells a path: absolute, shorter
- * than PATH_MAX, without an empty, "." or ".." component or a trailing
- * slash ("/" itself is fine). */
-static bool path_plain(const char *path)
-{
-	if (path[0] != '/' || strlen(path) >= PATH_MAX)
-		return false;
-	if (path[1] == '\0')
-		return true;
-	for (const char *p = path; *p;) {
-		const char *c = p + 1, *e = c;
-
-		while (*e && *e != '/')
-			e++;
-		size_t n = (size_t)(e - c);
-		if (n == 0 || (n == 1 && c[0] == '.') ||
-		    (n == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		p = e;
-	}
-	return true;
-}
-
 int nono__path_open_plain(const char *path, bool want_dir, int *fd)
 {
-#ifdef SYS_openat2
 	/* Set once openat2 turned out to be missing or filtered: the full
 	 * path is then taken without trying again. */
 	static atomic_bool unavailable;
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC | (want_dir ? O_DIRECTORY : 0),
-		.resolve = RESOLVE_NO_SYMLINKS,
-	};
 
-	if (atomic_load(&unavailable) || !path_plain(path))
+	if (atomic_load(&unavailable))
 		return -1;
-	long r = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	int r = nono__open_plain(path, want_dir);
 	if (r < 0) {
 		if (errno == ENOSYS || errno == EPERM)
 			atomic_store(&unavailable, true);
@@ -341,14 +310,8 @@ int nono__path_open_plain(const char *path, bool want_dir, int *fd)
 		 * before the missing name, and realpath fails there too. */
 		return errno == ENOENT ? NONO_ENOENT : -1;
 	}
-	*fd = (int)r;
+	*fd = r;
 	return 0;
-#else
-	(void)path;
-	(void)want_dir;
-	(void)fd;
-	return -1;
-#endif
 }
 
 static int fd_cmp(const void *a, const void *b)

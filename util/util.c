@@ -3,10 +3,19 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+/* Not every target that compiles this file sees the kernel's headers (a
+ * musl build's tools do not): without them, no fast path. */
+#if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
+#define UTIL_HAVE_OPENAT2 1
+#include <linux/openat2.h>
+#endif
 
 size_t nono__utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -175,4 +184,45 @@ int nono__write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Whether `path` is spelled as realpath(3) spells a path (nono__open_plain). */
+static bool path_plain(const char *path)
+{
+	if (path[0] != '/' || strlen(path) >= PATH_MAX)
+		return false;
+	if (path[1] == '\0')
+		return true;
+	for (const char *p = path; *p;) {
+		const char *c = p + 1, *e = c;
+
+		while (*e && *e != '/')
+			e++;
+		size_t n = (size_t)(e - c);
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		p = e;
+	}
+	return true;
+}
+
+int nono__open_plain(const char *path, bool want_dir)
+{
+	if (!path_plain(path)) {
+		errno = EINVAL;
+		return -1;
+	}
+#ifdef UTIL_HAVE_OPENAT2
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC | (want_dir ? O_DIRECTORY : 0),
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+#else
+	(void)want_dir;
+	errno = ENOSYS;
+	return -1;
+#endif
 }

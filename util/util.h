@@ -85,6 +85,17 @@ int nono__port_parse(const char *text, unsigned *port);
 /* ---- Writing ---- */
 
 /*
+ * Opens `path` with O_PATH and O_CLOEXEC (and O_DIRECTORY when `want_dir`),
+ * refusing any symbolic link on the way, when it is spelled as realpath(3)
+ * spells a path: absolute, shorter than PATH_MAX, without an empty, "." or ".."
+ * component or a trailing slash. Success then proves the spelling is the
+ * canonical path, with one system call. Returns the descriptor, or -1
+ * with errno: EINVAL for another spelling, ENOSYS without openat2, and
+ * otherwise openat2's (ELOOP at a symlink).
+ */
+int nono__open_plain(const char *path, bool want_dir);
+
+/*
  * Writes all of buf[0..len) to fd, retrying after EINTR and short writes.
  * Returns 0, or -1 with errno set (EIO when write() wrote nothing).
  */
