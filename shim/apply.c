@@ -11,8 +11,8 @@
  * without the shim (shim_apply_guard), so that a mistaken
  * LD_PRELOAD=nono_shim_apply.so never lets a program run unsandboxed.
  * Everything shim.c says of the shim holds here: every failure ends in
- * shim_die(), and nothing is left behind on success but the sandbox and
- * the variables it sets.
+ * shim_die(), and nothing is left behind on success but the sandbox, the
+ * variables it sets and this object's mapping.
  */
 #include <dlfcn.h>
 #include <errno.h>

@@ -13,7 +13,8 @@
  * The shim lives inside other people's programs, so it exports no symbol
  * (shim.map), never uses stdio streams (the program's buffers are not ours:
  * every message is one write(2) to fd 2), leaves no file descriptor and no
- * allocation behind, and leaves the process with nothing changed but the
+ * allocation behind (its second object stays mapped, as the whole shim
+ * did before it was split), and leaves the process with nothing changed but the
  * sandbox and one environment variable (SHIM_ENV_APPLIED, below), and
  * TMPDIR and its kin where the policy asks for private_tmp.
  *
@@ -331,6 +332,34 @@ static _Noreturn void shim_die_dlopen(const char *path, const char *why,
 }
 
 /*
+ * The canonical path of this object's file, into self, and its status.
+ * The loader's name for it is that path when one openat2 refusing every
+ * symbolic link opens it (nono__open_plain); otherwise realpath resolves
+ * it. Returns false when neither can.
+ */
+static bool shim_own_file(char self[PATH_MAX], struct stat *st)
+{
+	Dl_info info;
+	int fd;
+
+	/* Any object of the shim will do; a data one, since ISO C has no
+	 * cast from a function pointer to void *. */
+	if (!dladdr((const void *)&shim_audit_applied, &info) ||
+	    !info.dli_fname)
+		return false;
+	fd = nono__open_plain(info.dli_fname, false);
+	if (fd >= 0) {
+		int rc = fstat(fd, st);
+
+		close(fd);
+		/* nono__open_plain took it: shorter than PATH_MAX. */
+		strcpy(self, info.dli_fname);
+		return rc == 0;
+	}
+	return realpath(info.dli_fname, self) && stat(self, st) == 0;
+}
+
+/*
  * Maps the shim's second object (apply.c, SHIM_APPLY_NAME) and has it load
  * and apply the policy. Returns only when it is applied.
  *
@@ -356,15 +385,10 @@ static void shim_apply_full(const char *path, const char *identity)
 	struct stat self_st, full_st;
 	shim_apply_fn *apply;
 	const char *slash;
-	Dl_info info;
 	void *handle;
 	int n;
 
-	/* Any object of the shim will do; a data one, since ISO C has no
-	 * cast from a function pointer to void *. */
-	if (!dladdr((const void *)&shim_audit_applied, &info) ||
-	    !info.dli_fname || !realpath(info.dli_fname, self) ||
-	    stat(self, &self_st) < 0)
+	if (!shim_own_file(self, &self_st))
 		shim_die("loading the policy %s: cannot find the shim's own "
 			 "file, and %s beside it",
 			 path, SHIM_APPLY_NAME);
@@ -396,8 +420,8 @@ static void shim_apply_full(const char *path, const char *identity)
 			 path, full, SHIM_APPLY_ENTRY);
 	else
 		apply(&start);
-	/* Nothing of it stays in use: the policy and the set are freed. */
-	(void)dlclose(handle);
+	/* Not closed: unmapping it again would cost more than its pages
+	 * (the shim stayed mapped before it was split, too). */
 }
 
 /*
