@@ -507,31 +507,39 @@ static int ll_check_interpreter(const struct nono__carve_grant *grants,
 	return rc;
 }
 
-/* The order of paths in which every directory comes right before what
+/* A grant in the order of nono__ll_subsumed: its path, and where it is
+ * in the set. */
+struct ll_sorted {
+	const char *path;
+	size_t i;
+};
+
+/*
+ * The order of paths in which every directory comes right before what
  * lies beneath it: strcmp's, with '/' before every other byte ("/usr",
- * "/usr/bin", "/usr-x"). */
+ * "/usr/bin", "/usr-x"). The common prefix is skipped as strcmp would;
+ * only the first bytes that differ are weighed.
+ */
 static int ll_path_order(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		unsigned char x = *a == '/' ? 1 : (unsigned char)*a;
-		unsigned char y = *b == '/' ? 1 : (unsigned char)*b;
-
-		if (x != y || x == 0)
-			return (int)x - (int)y;
+	while (*a && *a == *b) {
+		a++;
+		b++;
 	}
-}
+	int x = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
+	int y = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
 
-static const struct nono__fs_entry *ll_sort_base;
+	return x - y;
+}
 
 static int ll_sort_cmp(const void *a, const void *b)
 {
-	const struct nono__fs_entry *x = &ll_sort_base[*(const size_t *)a];
-	const struct nono__fs_entry *y = &ll_sort_base[*(const size_t *)b];
-	int c = ll_path_order(x->resolved, y->resolved);
+	const struct ll_sorted *x = a, *y = b;
+	int c = ll_path_order(x->path, y->path);
 
 	/* The same path twice: the first given first. */
 	if (c == 0)
-		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+		c = x->i < y->i ? -1 : 1;
 	return c;
 }
 
@@ -552,7 +560,7 @@ int nono__ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
 		      bool *skip)
 {
 	size_t n = caps->fs_len, depth = 0;
-	size_t *order = malloc((n + 1) * sizeof(*order));
+	struct ll_sorted *order = malloc((n + 1) * sizeof(*order));
 	size_t *stack = malloc((n + 1) * sizeof(*stack));
 	__u64 *access = malloc((n + 1) * sizeof(*access));
 	int rc = 0;
@@ -564,16 +572,12 @@ int nono__ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
 	for (size_t i = 0; i < n; i++) {
 		struct stat st = { .st_mode = (mode_t)caps->fs[i].mode };
 
-		order[i] = i;
+		order[i] = (struct ll_sorted){ caps->fs[i].resolved, i };
 		access[i] = ll_rule_access(&caps->fs[i], &st, handled_fs);
 	}
-	/* qsort takes no context; nono_apply is not run concurrently with
-	 * itself in one process (it restricts the calling process). */
-	ll_sort_base = caps->fs;
 	qsort(order, n, sizeof(*order), ll_sort_cmp);
-	ll_sort_base = NULL;
 	for (size_t k = 0; k < n; k++) {
-		size_t i = order[k];
+		size_t i = order[k].i;
 		const struct nono__fs_entry *e = &caps->fs[i];
 
 		while (depth > 0 &&
