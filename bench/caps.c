@@ -338,6 +338,7 @@ static int cmd_apply(const struct options *o, const char *dir, size_t nsizes,
 	double *wall[APPLY_PARTS], *cpu[APPLY_PARTS];
 	double *x = xcalloc(nsizes, sizeof(*x));
 	double *y = xcalloc(nsizes, sizeof(*y));
+	double *yc = xcalloc(nsizes, sizeof(*yc));
 	bool have_floor = false;
 	size_t max = 0;
 	double slope, intercept;
@@ -431,6 +432,7 @@ static int cmd_apply(const struct options *o, const char *dir, size_t nsizes,
 		    medc[APPLY_BUILD] * 1e6);
 		x[s] = n;
 		y[s] = med[APPLY_NONO] * n;
+		yc[s] = medc[APPLY_NONO] * n;
 	}
 	if (nsizes >= 2) {
 		fit(x, y, nsizes, &slope, &intercept);
@@ -439,6 +441,10 @@ static int cmd_apply(const struct options *o, const char *dir, size_t nsizes,
 		       slope * 1e6, intercept * 1e3);
 		key("apply.slope_us=%.4f", slope * 1e6);
 		key("apply.intercept_ms=%.4f", intercept * 1e3);
+		fit(x, yc, nsizes, &slope, &intercept);
+		printf("In CPU time: %.2f µs per grant, %.3f ms fixed.\n",
+		       slope * 1e6, intercept * 1e3);
+		key("apply.cpu_slope_us=%.4f", slope * 1e6);
 	}
 	printf("%lu rounds, sizes interleaved; apply and the floor timed in a "
 	       "forked child around the call alone, one after the other.\n",
@@ -453,6 +459,7 @@ static int cmd_apply(const struct options *o, const char *dir, size_t nsizes,
 	free(plans);
 	free(x);
 	free(y);
+	free(yc);
 	return 0;
 }
 
