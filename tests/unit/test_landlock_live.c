@@ -898,6 +898,32 @@ Test(landlock_live, dir_grant_replaced_by_file_fails)
 	nono_caps_free(caps);
 }
 
+/* A directory grant is opened with O_DIRECTORY | O_NOFOLLOW, which a
+ * symlink to a directory fails with ENOTDIR like a file does: the message
+ * still says what the path has become. */
+Test(landlock_live, dir_grant_replaced_by_symlink_fails)
+{
+	tu_require_abi(1, "filesystem rules");
+	char *swapped = tu_fmt("%s/swapped-link", root);
+	cr_assert_eq(mkdir(swapped, 0755), 0, "mkdir");
+	nono_caps *caps = caps_new();
+	grant_dir(caps, swapped, NONO_ACCESS_READ);
+	cr_assert_eq(rmdir(swapped), 0, "rmdir");
+	cr_assert_eq(symlink(dir_a, swapped), 0, "symlink");
+
+	struct tu_report rep;
+	struct job job = { .caps = caps };
+	run_job(&job, &rep);
+	cr_expect_eq(rep.apply_rc, NONO_EAPPLY, "apply fails: %s",
+		     nono_strerror(rep.apply_rc));
+	cr_expect(strstr(rep.message, swapped) != NULL &&
+			  strstr(rep.message, "now a symbolic link") != NULL,
+		  "the message names the path and says what changed: %s",
+		  rep.message);
+	free(swapped);
+	nono_caps_free(caps);
+}
+
 Test(landlock_live, invalid_arguments)
 {
 	struct tu_report rep;
