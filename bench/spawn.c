@@ -56,7 +56,7 @@
 #define SPAWN_SEPARATOR "::"
 #define SPAWN_EXIT_USAGE 2
 #define SPAWN_EXIT_FAILED 1
-#define SPAWN_MAX_REFS 4
+#define SPAWN_MAX_REFS 6
 
 /* Variables of the environment this process runs in that would put a
  * sandbox on the baseline: every variant starts without them and sets its

@@ -87,6 +87,11 @@ void cli_diag_error(const char *what, int rc, const nono_diag *diag);
  * negative code. */
 int cli_policy_load(const char *path, nono_policy **out);
 
+/* As cli_policy_load, for a policy this process applies (nono run): its
+ * set keeps each grant's descriptor (nono_policy_load_to_apply), to take
+ * with nono_policy_take_caps(). */
+int cli_policy_load_to_apply(const char *path, nono_policy **out);
+
 /* Prints the --help text of `cmd` to stdout. */
 void cli_print_help(const struct cli_command *cmd);
 

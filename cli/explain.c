@@ -456,6 +456,7 @@ static void explain_report(const struct trace_event *ev, void *arg)
 		.err = ev->err,
 		.count = 1,
 	};
+	struct refusal *grown;
 
 	r.program = explain_program(ev->tid);
 	/* A name outside the table is in a static buffer of trace.c. */
@@ -478,17 +479,12 @@ static void explain_report(const struct trace_event *ev, void *arg)
 		free(r.note);
 		return;
 	}
-	if (ex->n == ex->cap) {
-		size_t cap = ex->cap ? ex->cap * 2 : 16;
-		struct refusal *grown = realloc(ex->r, cap * sizeof(*grown));
-
-		if (!grown) {
-			ex->out_of_memory = true;
-			goto drop;
-		}
-		ex->r = grown;
-		ex->cap = cap;
+	grown = nono__grow(ex->r, &ex->cap, ex->n, sizeof(*grown), 16);
+	if (!grown) {
+		ex->out_of_memory = true;
+		goto drop;
 	}
+	ex->r = grown;
 	ex->r[ex->n++] = r;
 	return;
 

@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,22 +208,6 @@ struct learn {
 	bool out_of_memory;
 };
 
-/* Grows `*v` (of `*cap` elements of `size`) to hold one more. */
-static bool learn_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t want = *cap ? *cap * 2 : 8;
-	void *grown;
-
-	if (n < *cap)
-		return true;
-	grown = realloc(*v, want * size);
-	if (!grown)
-		return false;
-	*v = grown;
-	*cap = want;
-	return true;
-}
-
 static void learn_ask_free(struct learn_ask *a)
 {
 	free(a->program);
@@ -265,12 +248,15 @@ static bool learn_ask_same(const struct learn_ask *a, const struct refusal *r)
 static void learn_asks_add(struct learn *L, struct learn_asks *asks,
 			   const struct refusal *r)
 {
+	struct learn_ask *v;
+
 	for (size_t i = 0; i < asks->n; i++)
 		if (learn_ask_same(&asks->v[i], r))
 			return;
-	if (!learn_grow((void **)&asks->v, &asks->cap, asks->n,
-			sizeof(*asks->v)) ||
-	    !learn_ask_from(&asks->v[asks->n], r)) {
+	v = nono__grow(asks->v, &asks->cap, asks->n, sizeof(*v), 8);
+	if (v)
+		asks->v = v;
+	if (!v || !learn_ask_from(&asks->v[asks->n], r)) {
 		L->out_of_memory = true;
 		return;
 	}
@@ -279,12 +265,15 @@ static void learn_asks_add(struct learn *L, struct learn_asks *asks,
 
 static void learn_list_add(struct learn *L, struct learn_list *list, char *s)
 {
-	if (!s || !learn_grow((void **)&list->v, &list->cap, list->n,
-			      sizeof(*list->v))) {
+	char **v = s ? nono__grow(list->v, &list->cap, list->n, sizeof(*v), 8)
+		     : NULL;
+
+	if (!v) {
 		free(s);
 		L->out_of_memory = true;
 		return;
 	}
+	list->v = v;
 	list->v[list->n++] = s;
 }
 
@@ -586,11 +575,12 @@ static int learn_add_key(struct learn *L, const char *section, const char *key,
 		learn_asks_add(L, &k->asks, r);
 		return 0;
 	}
-	if (!learn_grow((void **)&L->keys, &L->cap_keys, L->n_keys,
-			sizeof(*L->keys))) {
+	k = nono__grow(L->keys, &L->cap_keys, L->n_keys, sizeof(*k), 8);
+	if (!k) {
 		L->out_of_memory = true;
 		return 0;
 	}
+	L->keys = k;
 	k = &L->keys[L->n_keys];
 	*k = (struct learn_key){ .section = strdup(section),
 				 .key = strdup(key),
@@ -639,9 +629,11 @@ static int learn_add_grant(struct learn *L, const char *path, bool is_file,
 		added = (g->access | access) != g->access;
 		g->access |= access;
 	} else {
-		if (!learn_grow((void **)&L->grants, &L->cap_grants,
-				L->n_grants, sizeof(*L->grants)) ||
-		    !(path = strdup(path))) {
+		g = nono__grow(L->grants, &L->cap_grants, L->n_grants,
+			       sizeof(*g), 8);
+		if (g)
+			L->grants = g;
+		if (!g || !(path = strdup(path))) {
 			L->out_of_memory = true;
 			return 0;
 		}
@@ -666,12 +658,14 @@ static void learn_keep(struct learn *L, const struct refusal *r,
 			return;
 		}
 	}
-	if (!reason || !learn_grow((void **)&L->kept, &L->cap_kept, L->n_kept,
-				   sizeof(*L->kept))) {
+	k = reason ? nono__grow(L->kept, &L->cap_kept, L->n_kept, sizeof(*k), 8)
+		   : NULL;
+	if (!k) {
 		free(reason);
 		L->out_of_memory = true;
 		return;
 	}
+	L->kept = k;
 	k = &L->kept[L->n_kept];
 	*k = (struct learn_kept){ .line = line ? strdup(line) : NULL,
 				  .reason = reason,
@@ -871,22 +865,17 @@ static void learn_comment(FILE *out, const char *text)
 	}
 }
 
-static void learn_commentf(FILE *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void learn_commentf(FILE *out, const char *fmt, ...)
+/* Writes and frees `s`, a formatted comment (NULL: out of memory). */
+static void learn_comment_take(FILE *out, char *s)
 {
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
 	if (s)
 		learn_comment(out, s);
 	free(s);
 }
+
+/* A comment formatted as printf does (explain_fmt checks the format). */
+#define learn_commentf(out, ...) \
+	learn_comment_take((out), explain_fmt(__VA_ARGS__))
 
 static void learn_comment_ask(FILE *out, const struct learn_ask *a)
 {

@@ -224,18 +224,25 @@ static int run_flags_policy(const struct run_args *args, nono_policy **out)
 	return 0;
 }
 
-/* The capability set: the policy's, then the command line's grants. */
-static int run_build_caps(const struct run_args *args,
-			  const nono_policy *policy, nono_caps **out)
+/*
+ * The capability set: the policy's, taken from it (a copy would keep none
+ * of the descriptors nono_policy_load_to_apply opened, and open every
+ * path again to apply it), then the command line's grants, which keep
+ * theirs too. The policy keeps its other answers (best effort,
+ * private_tmp).
+ */
+static int run_build_caps(const struct run_args *args, nono_policy *policy,
+			  nono_caps **out)
 {
-	nono_caps *caps = NULL;
-	int rc;
+	nono_caps *caps = nono_policy_take_caps(policy);
+	int rc = 0;
 
-	if (policy)
-		rc = nono_caps_clone(nono_policy_caps(policy), &caps);
-	else
+	if (!caps)
 		rc = nono_caps_new(&caps);
+	if (rc == 0)
+		rc = nono_caps_set_keep_fds(caps, true);
 	if (rc < 0) {
+		nono_caps_free(caps);
 		cli_error("building the sandbox: %s", nono_strerror(rc));
 		return rc;
 	}
@@ -340,7 +347,7 @@ static int run_main(int argc, char **argv)
 	/* Anything that keeps the sandbox from being built or applied is
 	 * nono's own failure: 125. */
 	status = CLI_EXIT_RUN_FAILED;
-	if (args.policy && cli_policy_load(args.policy, &policy) < 0)
+	if (args.policy && cli_policy_load_to_apply(args.policy, &policy) < 0)
 		goto free_grants;
 	if (!args.policy && run_flags_policy(&args, &policy) < 0)
 		goto free_grants;
@@ -382,17 +389,14 @@ static int run_main(int argc, char **argv)
 
 	if (cli_set_private_tmp(policy) < 0)
 		goto free_caps;
-	nono_caps_free(caps);
-	nono_policy_free(policy);
-	free(args.grants);
-	free(args.ports);
-	free(args.includes);
 	/* A marker from outside is no sign that this sandbox holds the
 	 * program's policy: let a shim under it decide afresh. */
 	unsetenv(CLI_ENV_SHIM_APPLIED);
 	fflush(NULL);
+	/* Nothing is freed first: the exec takes the memory with it, and
+	 * the descriptors the set kept are close-on-exec. */
 	execvp(args.program[0], args.program);
-	return run_exec_error(args.program[0], errno, true);
+	status = run_exec_error(args.program[0], errno, true);
 
 free_caps:
 	nono_caps_free(caps);

@@ -381,18 +381,15 @@ struct tracer {
 
 static struct tracee *tracer_get(struct tracer *tr, pid_t tid)
 {
+	struct tracee *t;
+
 	for (size_t i = 0; i < tr->n; i++)
 		if (tr->t[i].tid == tid)
 			return &tr->t[i];
-	if (tr->n == tr->cap) {
-		size_t cap = tr->cap ? tr->cap * 2 : 16;
-		struct tracee *t = realloc(tr->t, cap * sizeof(*t));
-
-		if (!t)
-			return NULL;
-		tr->t = t;
-		tr->cap = cap;
-	}
+	t = nono__grow(tr->t, &tr->cap, tr->n, sizeof(*t), 16);
+	if (!t)
+		return NULL;
+	tr->t = t;
 	tr->t[tr->n] = (struct tracee){ .tid = tid };
 	return &tr->t[tr->n++];
 }

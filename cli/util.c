@@ -76,13 +76,16 @@ void cli_diag_error(const char *what, int rc, const nono_diag *diag)
 		cli_error("%s", msg);
 }
 
-int cli_policy_load(const char *path, nono_policy **out)
+/* One error report for both loaders: they fail the same ways. */
+static int cli_policy_load_with(int (*load)(const char *, nono_policy **,
+					    nono_diag *),
+				const char *path, nono_policy **out)
 {
 	nono_diag diag;
 	int rc;
 
 	nono_diag_clear(&diag);
-	rc = nono_policy_load(path, out, &diag);
+	rc = load(path, out, &diag);
 	if (rc < 0) {
 		/* Name the policy when the loader did not, as the shim
 		 * does: the message alone may not say which file. */
@@ -95,6 +98,16 @@ int cli_policy_load(const char *path, nono_policy **out)
 		cli_diag_error(NULL, rc, &diag);
 	}
 	return rc;
+}
+
+int cli_policy_load(const char *path, nono_policy **out)
+{
+	return cli_policy_load_with(nono_policy_load, path, out);
+}
+
+int cli_policy_load_to_apply(const char *path, nono_policy **out)
+{
+	return cli_policy_load_with(nono_policy_load_to_apply, path, out);
 }
 
 void cli_print_help(const struct cli_command *cmd)

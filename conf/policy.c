@@ -108,6 +108,9 @@ struct nono__policy_loader {
 	/* private_tmp = true was given; the directory is made at the end,
 	 * once the whole policy is known to be good. */
 	bool private_tmp;
+	/* The mask check_value read from a `capabilities` value, for its
+	 * handler: the value is parsed once. */
+	uint64_t capabilities;
 };
 
 /* ------------------------------------------------------------------ */
@@ -180,24 +183,31 @@ static int ld_error_at(struct nono__policy_loader *ld, int code, unsigned line,
 #define ld_error(ld, code, ...) \
 	ld_error_at((ld), (code), (ld)->cur->line, __VA_ARGS__)
 
+/* A handler's result: `rc` from the nono_caps_ call that carried out
+ * `key = value`, a failure reported at that line. */
+static int ld_applied(struct nono__policy_loader *ld,
+		      const struct nono__key *key, const char *value, int rc)
+{
+	if (rc != 0)
+		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
+				nono_strerror(rc));
+	return 0;
+}
+
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 {
+	char **notes = nono__grow(pol->notes, &pol->note_cap, pol->note_count,
+				  sizeof(*notes), 8);
 	va_list ap;
 	char *note;
 	int n;
 
-	if (pol->note_count == pol->note_cap) {
-		size_t cap = pol->note_cap ? pol->note_cap * 2 : 8;
-		char **notes = realloc(pol->notes, cap * sizeof(*notes));
-
-		if (!notes)
-			return NONO_ENOMEM;
-		pol->notes = notes;
-		pol->note_cap = cap;
-	}
+	if (!notes)
+		return NONO_ENOMEM;
+	pol->notes = notes;
 	va_start(ap, fmt);
 	n = vasprintf(&note, fmt, ap);
 	va_end(ap);
@@ -559,92 +569,88 @@ static bool has_hash_comment(const char *value)
 	return false;
 }
 
+/*
+ * Whether `value` is bad for its key's kind, with why in `why`. A
+ * `capabilities` value is read into ld->capabilities for its handler.
+ */
+static bool value_bad(struct nono__policy_loader *ld,
+		      const struct nono__key *key, const char *value, char *why,
+		      size_t len)
+{
+	const char *choices = key->choices;
+	struct nono__expanded ex;
+	char words[256];
+	unsigned port;
+	nono_diag d;
+
+	switch (key->kind) {
+	case NONO_KIND_VERSION:
+		if (strcmp(value, "1") == 0)
+			return false;
+		snprintf(why, len,
+			 "unsupported version (this loader reads version 1)");
+		return true;
+	case NONO_KIND_BOOL:
+		choices = "true|false";
+		/* fall through */
+	case NONO_KIND_CHOICE:
+		if (nono__key_choice_ok(choices, value))
+			return false;
+		choices_words(choices, words, sizeof(words));
+		snprintf(why, len, "expected %s", words);
+		return true;
+	case NONO_KIND_PORT:
+		switch (nono__port_parse(value, &port)) {
+		case 0:
+			return false;
+		case -1:
+			snprintf(why, len, "expected a port number (1..65535)");
+			return true;
+		default:
+			snprintf(why, len, "port out of range (1..65535)");
+			return true;
+		}
+	case NONO_KIND_DIR:
+	case NONO_KIND_FILE:
+	case NONO_KIND_PATH:
+		if (has_hash_comment(value)) {
+			snprintf(why, len,
+				 "'#' starts a comment only at the start of a "
+				 "line (inline comments start with ' ;')");
+			return true;
+		}
+		return nono__expand_path(value, &ex, why, len) < 0;
+	case NONO_KIND_COMMAND:
+		if (!strchr(value, '/') || value[0] == '/')
+			return false;
+		snprintf(why, len,
+			 "a command is a bare name or an absolute path");
+		return true;
+	case NONO_KIND_SEATBELT:
+		if (nono_platform_rule_validate(value, &d) == 0)
+			return false;
+		snprintf(why, len, "%s", d.message);
+		return true;
+	case NONO_KIND_INCLUDE:
+		/* The include handler tells profiles from paths. */
+		return false;
+	case NONO_KIND_CAPABILITIES:
+		return nono__capabilities_parse(value, &ld->capabilities, why,
+						len) < 0;
+	}
+	return false;
+}
+
 /* Checks a value against its key's kind, so that a bad value is reported
  * the same way whether the key is supported yet or not. */
 static int check_value(struct nono__policy_loader *ld,
 		       const struct nono__key *key, const char *value)
 {
-	struct nono__expanded ex;
-	char why[256];
-	nono_diag d;
+	char why[sizeof(((nono_diag *)0)->message)];
 
-	switch (key->kind) {
-	case NONO_KIND_VERSION:
-		if (strcmp(value, "1") != 0)
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: unsupported version (this "
-					"loader reads version 1)",
-					key->name, QUOTE_MAX, value);
-		return 0;
-	case NONO_KIND_BOOL:
-	case NONO_KIND_CHOICE:
-		if (!nono__key_choice_ok(key->kind == NONO_KIND_BOOL
-						 ? "true|false"
-						 : key->choices,
-					 value)) {
-			choices_words(key->kind == NONO_KIND_BOOL
-					      ? "true|false"
-					      : key->choices,
-				      why, sizeof(why));
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: expected %s", key->name,
-					QUOTE_MAX, value, why);
-		}
-		return 0;
-	case NONO_KIND_PORT: {
-		unsigned port;
-		int prc = nono__port_parse(value, &port);
-
-		if (prc == -1)
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: expected a port number "
-					"(1..65535)",
-					key->name, QUOTE_MAX, value);
-		if (prc != 0)
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: port out of range "
-					"(1..65535)",
-					key->name, QUOTE_MAX, value);
-		return 0;
-	}
-	case NONO_KIND_DIR:
-	case NONO_KIND_FILE:
-	case NONO_KIND_PATH:
-		if (has_hash_comment(value))
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: '#' starts a comment only "
-					"at the start of a line (inline "
-					"comments start with ' ;')",
-					key->name, QUOTE_MAX, value);
-		if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
-			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
-					key->name, QUOTE_MAX, value, why);
-		return 0;
-	case NONO_KIND_COMMAND:
-		if (strchr(value, '/') && value[0] != '/')
-			return ld_error(ld, NONO_EPARSE,
-					"%s = %.*s: a command is a bare name "
-					"or an absolute path",
-					key->name, QUOTE_MAX, value);
-		return 0;
-	case NONO_KIND_SEATBELT:
-		if (nono_platform_rule_validate(value, &d) != 0)
-			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
-					key->name, QUOTE_MAX, value, d.message);
-		return 0;
-	case NONO_KIND_INCLUDE:
-		/* The include handler tells profiles from paths. */
-		return 0;
-	case NONO_KIND_CAPABILITIES: {
-		uint64_t mask;
-
-		if (nono__capabilities_parse(value, &mask, why, sizeof(why)) <
-		    0)
-			return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s",
-					key->name, QUOTE_MAX, value, why);
-		return 0;
-	}
-	}
+	if (value_bad(ld, key, value, why, sizeof(why)))
+		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
+				QUOTE_MAX, value, why);
 	return 0;
 }
 
@@ -935,15 +941,10 @@ int nono__policy_h_on_unsupported(struct nono__policy_loader *ld,
 int nono__policy_h_block(struct nono__policy_loader *ld,
 			 const struct nono__key *key, const char *value)
 {
-	int rc;
-
 	if (strcmp(value, "true") != 0)
 		return 0;
-	rc = nono_caps_block_network(ld->pol->caps);
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_block_network(ld->pol->caps));
 }
 
 int nono__policy_h_tcp(struct nono__policy_loader *ld,
@@ -987,12 +988,9 @@ int nono__policy_h_scope(struct nono__policy_loader *ld,
 	nono_scope_mode mode = strcmp(value, "isolated") == 0
 				       ? NONO_SCOPE_ISOLATED
 				       : NONO_SCOPE_ALLOWED;
-	int rc = nono_caps_set_scope(ld->pol->caps, scope, mode);
 
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_scope(ld->pol->caps, scope, mode));
 }
 
 int nono__policy_h_seatbelt(struct nono__policy_loader *ld,
@@ -1201,25 +1199,18 @@ int nono__policy_h_deny(struct nono__policy_loader *ld,
 int nono__policy_h_exec_writable(struct nono__policy_loader *ld,
 				 const struct nono__key *key, const char *value)
 {
-	int rc = nono_caps_set_exec_writable(ld->pol->caps,
-					     strcmp(value, "true") == 0);
-
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_exec_writable(
+				  ld->pol->caps, strcmp(value, "true") == 0));
 }
 
 int nono__policy_h_metadata(struct nono__policy_loader *ld,
 			    const struct nono__key *key, const char *value)
 {
-	int rc = nono_caps_set_protect_metadata(ld->pol->caps,
-						strcmp(value, "protect") == 0);
-
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(
+		ld, key, value,
+		nono_caps_set_protect_metadata(ld->pol->caps,
+					       strcmp(value, "protect") == 0));
 }
 
 int nono__policy_h_unix(struct nono__policy_loader *ld,
@@ -1228,12 +1219,9 @@ int nono__policy_h_unix(struct nono__policy_loader *ld,
 	nono_unix_mode mode = strcmp(value, "granted") == 0 ? NONO_UNIX_GRANTED
 			      : strcmp(value, "none") == 0  ? NONO_UNIX_NONE
 							    : NONO_UNIX_ALL;
-	int rc = nono_caps_set_unix(ld->pol->caps, mode);
 
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_unix(ld->pol->caps, mode));
 }
 
 int nono__policy_h_kernel_log(struct nono__policy_loader *ld,
@@ -1242,12 +1230,9 @@ int nono__policy_h_kernel_log(struct nono__policy_loader *ld,
 	nono_kernel_log mode = strcmp(value, "denials") == 0
 				       ? NONO_KERNEL_LOG_DENIALS
 				       : NONO_KERNEL_LOG_OFF;
-	int rc = nono_caps_set_kernel_log(ld->pol->caps, mode);
 
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	return ld_applied(ld, key, value,
+			  nono_caps_set_kernel_log(ld->pol->caps, mode));
 }
 
 int nono__capabilities_parse(const char *value, uint64_t *mask, char *why,
@@ -1303,19 +1288,10 @@ int nono__capabilities_parse(const char *value, uint64_t *mask, char *why,
 int nono__policy_h_capabilities(struct nono__policy_loader *ld,
 				const struct nono__key *key, const char *value)
 {
-	char why[128];
-	uint64_t mask;
-	int rc;
-
-	/* check_value has read the value already. */
-	if (nono__capabilities_parse(value, &mask, why, sizeof(why)) < 0)
-		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
-				QUOTE_MAX, value, why);
-	rc = nono_caps_set_capabilities(ld->pol->caps, mask);
-	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
-	return 0;
+	/* check_value has read the value into ld->capabilities. */
+	return ld_applied(
+		ld, key, value,
+		nono_caps_set_capabilities(ld->pol->caps, ld->capabilities));
 }
 
 int nono__policy_h_command(struct nono__policy_loader *ld,
@@ -1543,18 +1519,6 @@ static void loader_free(struct nono__policy_loader *ld)
 /* private_tmp                                                          */
 /* ------------------------------------------------------------------ */
 
-/* 64-bit FNV-1a of a string and its NUL, continued from `hash`. */
-static uint64_t fnv1a(uint64_t hash, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		hash ^= p[i];
-		hash *= UINT64_C(0x100000001b3);
-	}
-	return hash;
-}
-
 /*
  * Opens directory `name` beneath `dirfd`, making it (0700) when missing,
  * and checks that it is private: a directory, not a symlink, owned by this
@@ -1617,7 +1581,7 @@ static int private_tmp_make(const char *name, const char *data, size_t len,
 			    bool is_file, char **out, char *why, size_t whylen)
 {
 	const char *base = getenv("TMPDIR");
-	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+	uint64_t hash = NONO_FNV1A_INIT;
 	char *canon = NULL, *base_canon = NULL, user[32], leaf[32];
 	int basefd = -1, userfd = -1, leaffd = -1, rc = NONO_EINVAL;
 	struct stat st;
@@ -1630,12 +1594,13 @@ static int private_tmp_make(const char *name, const char *data, size_t len,
 		snprintf(why, whylen, "%s: %s", base, strerror(errno));
 		return errno == ENOMEM ? NONO_ENOMEM : NONO_ENOENT;
 	}
-	hash = fnv1a(hash, "nono-private-tmp", sizeof("nono-private-tmp"));
+	hash = nono__fnv1a(hash, "nono-private-tmp",
+			   sizeof("nono-private-tmp"));
 	if (is_file && (canon = realpath(name, NULL)) != NULL) {
-		hash = fnv1a(hash, canon, strlen(canon) + 1);
+		hash = nono__fnv1a(hash, canon, strlen(canon) + 1);
 	} else {
-		hash = fnv1a(hash, name, strlen(name) + 1);
-		hash = fnv1a(hash, data, len);
+		hash = nono__fnv1a(hash, name, strlen(name) + 1);
+		hash = nono__fnv1a(hash, data, len);
 	}
 	snprintf(user, sizeof(user), "nono-%u", (unsigned)geteuid());
 	snprintf(leaf, sizeof(leaf), "%016llx", (unsigned long long)hash);

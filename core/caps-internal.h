@@ -83,6 +83,13 @@ struct nono_caps {
 	int fd_limit;
 };
 
+/* The names of each mode, indexed by value: what nono_unix_mode_str,
+ * nono_kernel_log_str and nono_scope_mode_str give, and what the state
+ * JSON reads back. */
+extern const char *const nono__unix_mode_names[4];
+extern const char *const nono__kernel_log_names[3];
+extern const char *const nono__scope_mode_names[3];
+
 /* Whether the set has port exceptions of any kind (TCP or UDP). */
 bool nono__caps_has_ports(const struct nono_caps *caps);
 

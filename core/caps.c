@@ -15,14 +15,10 @@
 
 int nono__strv_push(struct nono__strv *sv, const char *s)
 {
-	if (sv->len == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 4;
-		char **v = realloc(sv->v, cap * sizeof(*v));
-		if (!v)
-			return NONO_ENOMEM;
-		sv->v = v;
-		sv->cap = cap;
-	}
+	char **v = nono__grow(sv->v, &sv->cap, sv->len, sizeof(*v), 4);
+	if (!v)
+		return NONO_ENOMEM;
+	sv->v = v;
 	char *copy = strdup(s);
 	if (!copy)
 		return NONO_ENOMEM;
@@ -171,15 +167,11 @@ static int fs_push(struct nono_caps *caps, const char *original,
 		strcmp(original, resolved) != 0 ? strlen(resolved) + 1 : 0;
 	char *block;
 
-	if (caps->fs_len == caps->fs_cap) {
-		size_t cap = caps->fs_cap ? caps->fs_cap * 2 : 64;
-		struct nono__fs_entry *fs =
-			realloc(caps->fs, cap * sizeof(*fs));
-		if (!fs)
-			goto fail;
-		caps->fs = fs;
-		caps->fs_cap = cap;
-	}
+	struct nono__fs_entry *fs = nono__grow(caps->fs, &caps->fs_cap,
+					       caps->fs_len, sizeof(*fs), 64);
+	if (!fs)
+		goto fail;
+	caps->fs = fs;
 	block = malloc(olen + rlen);
 	if (!block)
 		goto fail;
@@ -206,18 +198,14 @@ fail:
 static int deny_push(struct nono_caps *caps, char *original, char *resolved,
 		     bool is_file)
 {
-	if (caps->deny_len == caps->deny_cap) {
-		size_t cap = caps->deny_cap ? caps->deny_cap * 2 : 4;
-		struct nono__deny_entry *d =
-			realloc(caps->deny, cap * sizeof(*d));
-		if (!d) {
-			free(original);
-			free(resolved);
-			return NONO_ENOMEM;
-		}
-		caps->deny = d;
-		caps->deny_cap = cap;
+	struct nono__deny_entry *d = nono__grow(caps->deny, &caps->deny_cap,
+						caps->deny_len, sizeof(*d), 4);
+	if (!d) {
+		free(original);
+		free(resolved);
+		return NONO_ENOMEM;
 	}
+	caps->deny = d;
 	caps->deny[caps->deny_len++] = (struct nono__deny_entry){
 		.original = original,
 		.resolved = resolved,
@@ -231,14 +219,10 @@ static int ports_push(struct nono__ports *p, uint16_t port)
 	for (size_t i = 0; i < p->len; i++)
 		if (p->v[i] == port)
 			return 0;
-	if (p->len == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 4;
-		uint16_t *v = realloc(p->v, cap * sizeof(*v));
-		if (!v)
-			return NONO_ENOMEM;
-		p->v = v;
-		p->cap = cap;
-	}
+	uint16_t *v = nono__grow(p->v, &p->cap, p->len, sizeof(*v), 4);
+	if (!v)
+		return NONO_ENOMEM;
+	p->v = v;
 	p->v[p->len++] = port;
 	return 0;
 }
@@ -554,17 +538,15 @@ static nono_scope_mode *scope_of(const nono_caps *caps, nono_scope scope)
 	return NULL;
 }
 
+const char *const nono__scope_mode_names[3] = {
+	[NONO_SCOPE_DEFAULT] = "default",
+	[NONO_SCOPE_ISOLATED] = "isolated",
+	[NONO_SCOPE_ALLOWED] = "allow",
+};
+
 NONO_API const char *nono_scope_mode_str(nono_scope_mode mode)
 {
-	switch (mode) {
-	case NONO_SCOPE_DEFAULT:
-		return "default";
-	case NONO_SCOPE_ISOLATED:
-		return "isolated";
-	case NONO_SCOPE_ALLOWED:
-		return "allow";
-	}
-	return NULL;
+	return NONO_NAME_OF(nono__scope_mode_names, mode);
 }
 
 NONO_API int nono_caps_set_scope(nono_caps *caps, nono_scope scope,
@@ -828,7 +810,7 @@ NONO_API bool nono_caps_exec_writable(const nono_caps *caps)
 	return !caps || !caps->no_exec_writable;
 }
 
-static const char *const unix_mode_names[] = {
+const char *const nono__unix_mode_names[4] = {
 	[NONO_UNIX_DEFAULT] = "default",
 	[NONO_UNIX_GRANTED] = "granted",
 	[NONO_UNIX_NONE] = "none",
@@ -837,9 +819,7 @@ static const char *const unix_mode_names[] = {
 
 NONO_API const char *nono_unix_mode_str(nono_unix_mode mode)
 {
-	if ((unsigned)mode >= ARRAY_SIZE(unix_mode_names))
-		return NULL;
-	return unix_mode_names[mode];
+	return NONO_NAME_OF(nono__unix_mode_names, mode);
 }
 
 NONO_API int nono_caps_set_unix(nono_caps *caps, nono_unix_mode mode)
@@ -855,7 +835,7 @@ NONO_API nono_unix_mode nono_caps_unix(const nono_caps *caps)
 	return caps ? caps->unix_mode : NONO_UNIX_DEFAULT;
 }
 
-static const char *const kernel_log_names[] = {
+const char *const nono__kernel_log_names[3] = {
 	[NONO_KERNEL_LOG_DEFAULT] = "default",
 	[NONO_KERNEL_LOG_DENIALS] = "denials",
 	[NONO_KERNEL_LOG_OFF] = "off",
@@ -863,9 +843,7 @@ static const char *const kernel_log_names[] = {
 
 NONO_API const char *nono_kernel_log_str(nono_kernel_log mode)
 {
-	if ((unsigned)mode >= ARRAY_SIZE(kernel_log_names))
-		return NULL;
-	return kernel_log_names[mode];
+	return NONO_NAME_OF(nono__kernel_log_names, mode);
 }
 
 NONO_API int nono_caps_set_kernel_log(nono_caps *caps, nono_kernel_log mode)

@@ -165,18 +165,25 @@ static bool node_holds_grant(const struct cnode *c)
 
 /* ---- guards --------------------------------------------------------- */
 
+/* Files in order of device, then inode: how guards and the names of
+ * multiply linked files are sorted, and guards searched. */
+static int cmp_file_id(dev_t dev_a, ino_t ino_a, dev_t dev_b, ino_t ino_b)
+{
+	if (dev_a != dev_b)
+		return dev_a < dev_b ? -1 : 1;
+	if (ino_a != ino_b)
+		return ino_a < ino_b ? -1 : 1;
+	return 0;
+}
+
 static int guard_push(struct guards *g, const struct stat *st, uint64_t mask,
 		      const struct cnode *node, bool inside)
 {
-	if (g->len == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		struct guard *v = realloc(g->v, cap * sizeof(*v));
+	struct guard *v = nono__grow(g->v, &g->cap, g->len, sizeof(*v), 64);
 
-		if (!v)
-			return NONO_ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
+	if (!v)
+		return NONO_ENOMEM;
+	g->v = v;
 	g->v[g->len++] = (struct guard){
 		.dev = st->st_dev,
 		.ino = st->st_ino,
@@ -190,14 +197,11 @@ static int guard_push(struct guards *g, const struct stat *st, uint64_t mask,
 static int cmp_guard(const void *a, const void *b)
 {
 	const struct guard *x = a, *y = b;
+	int c = cmp_file_id(x->dev, x->ino, y->dev, y->ino);
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
 	/* The object's own carve-out or directory on the way names it
 	 * best: a node before an entry inside one. */
-	return (int)x->inside - (int)y->inside;
+	return c ? c : (int)x->inside - (int)y->inside;
 }
 
 /* Sorts the guards and merges the names of one object into one. */
@@ -226,11 +230,11 @@ static const struct guard *guard_find(const struct guards *g,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct guard *m = &g->v[mid];
+		int c = cmp_file_id(m->dev, m->ino, st->st_dev, st->st_ino);
 
-		if (m->dev == st->st_dev && m->ino == st->st_ino)
+		if (c == 0)
 			return m;
-		if (m->dev < st->st_dev ||
-		    (m->dev == st->st_dev && m->ino < st->st_ino))
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -280,15 +284,11 @@ static bool guarded(struct walk *w, const struct stat *st, uint64_t access,
 
 static size_t tree_new_node(struct ctree *t, const struct cnode *init)
 {
-	if (t->len == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct cnode *n = realloc(t->n, cap * sizeof(*n));
+	struct cnode *n = nono__grow(t->n, &t->cap, t->len, sizeof(*n), 16);
 
-		if (!n)
-			return NO_NODE;
-		t->n = n;
-		t->cap = cap;
-	}
+	if (!n)
+		return NO_NODE;
+	t->n = n;
 	t->n[t->len] = *init;
 	return t->len++;
 }
@@ -394,17 +394,13 @@ static bool scan_is_carve_in(const struct scan *s)
 /* Records one name of a file with several. */
 static int scan_multi(struct scan *s, const struct stat *st)
 {
+	struct multi *m =
+		nono__grow(s->multi, &s->multi_cap, s->nmulti, sizeof(*m), 16);
 	char *path;
 
-	if (s->nmulti == s->multi_cap) {
-		size_t cap = s->multi_cap ? s->multi_cap * 2 : 16;
-		struct multi *m = realloc(s->multi, cap * sizeof(*m));
-
-		if (!m)
-			return NONO_ENOMEM;
-		s->multi = m;
-		s->multi_cap = cap;
-	}
+	if (!m)
+		return NONO_ENOMEM;
+	s->multi = m;
 	path = strdup(s->path);
 	if (!path)
 		return NONO_ENOMEM;
@@ -421,11 +417,7 @@ static int cmp_multi(const void *a, const void *b)
 {
 	const struct multi *x = a, *y = b;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return 0;
+	return cmp_file_id(x->dev, x->ino, y->dev, y->ino);
 }
 
 /*

@@ -490,65 +490,38 @@ static int get_bool(json_object *obj, const char *what, const char *key,
 	return 0;
 }
 
-static int read_entry(json_object *entry, size_t i, struct state_entry *se,
-		      nono_diag *diag)
+/* One entry of "fs", or of the optional "deny" list (libnono's addition),
+ * whose entries have no access. */
+static int read_entry(json_object *entry, const char *list, size_t i,
+		      struct state_entry *se, nono_diag *diag)
 {
 	const char *original, *resolved, *access;
 	char what[64];
 	int rc;
 
-	snprintf(what, sizeof(what), "fs[%zu]", i);
+	snprintf(what, sizeof(what), "%s[%zu]", list, i);
 	if (!json_object_is_type(entry, json_type_object))
 		return type_error(diag, what, "an object", entry);
-	rc = get_string(entry, "fs", i, "original", &original, diag);
-	if (rc)
-		return rc;
-	rc = get_string(entry, "fs", i, "resolved", &resolved, diag);
-	if (rc)
-		return rc;
-	rc = get_string(entry, "fs", i, "access", &access, diag);
-	if (rc)
-		return rc;
-	if (nono_access_parse(access, &se->access) != 0) {
-		char q[NONO_QUOTE_MAX + 8];
-
-		quote(q, sizeof(q), access, strlen(access));
-		return nono__diag_set_at(
-			diag, NONO_EPARSE, "", 0,
-			"state JSON: 'fs[%zu].access': unknown "
-			"access mode '%s' (expected read, "
-			"write or read+write)",
-			i, q);
-	}
-	snprintf(what, sizeof(what), "fs[%zu].is_file", i);
-	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
-	if (rc)
-		return rc;
-	se->original = strdup(original);
-	se->resolved = strdup(resolved);
-	if (!se->original || !se->resolved)
-		return nono__diag_set(diag, NONO_ENOMEM,
-				      "state JSON: out of memory");
-	return 0;
-}
-
-/* One entry of the optional "deny" list (libnono's addition). */
-static int read_deny_entry(json_object *entry, size_t i, struct state_entry *se,
-			   nono_diag *diag)
-{
-	const char *original, *resolved;
-	char what[64];
-	int rc;
-
-	snprintf(what, sizeof(what), "deny[%zu]", i);
-	if (!json_object_is_type(entry, json_type_object))
-		return type_error(diag, what, "an object", entry);
-	rc = get_string(entry, "deny", i, "original", &original, diag);
+	rc = get_string(entry, list, i, "original", &original, diag);
 	if (rc == 0)
-		rc = get_string(entry, "deny", i, "resolved", &resolved, diag);
+		rc = get_string(entry, list, i, "resolved", &resolved, diag);
+	if (rc == 0 && strcmp(list, "fs") == 0) {
+		rc = get_string(entry, list, i, "access", &access, diag);
+		if (rc == 0 && nono_access_parse(access, &se->access) != 0) {
+			char q[NONO_QUOTE_MAX + 8];
+
+			quote(q, sizeof(q), access, strlen(access));
+			return nono__diag_set_at(
+				diag, NONO_EPARSE, "", 0,
+				"state JSON: 'fs[%zu].access': unknown "
+				"access mode '%s' (expected read, "
+				"write or read+write)",
+				i, q);
+		}
+	}
 	if (rc)
 		return rc;
-	snprintf(what, sizeof(what), "deny[%zu].is_file", i);
+	snprintf(what, sizeof(what), "%s[%zu].is_file", list, i);
 	rc = get_bool(entry, what, "is_file", &se->is_file, diag);
 	if (rc)
 		return rc;
@@ -581,8 +554,8 @@ static int read_deny(json_object *root, struct nono_state *st, nono_diag *diag)
 
 		/* Counted first, so that free sees a half-filled entry. */
 		st->deny_len++;
-		rc = read_deny_entry(json_object_array_get_idx(arr, i), i,
-				     &st->deny[i], diag);
+		rc = read_entry(json_object_array_get_idx(arr, i), "deny", i,
+				&st->deny[i], diag);
 		if (rc)
 			return rc;
 	}
@@ -633,42 +606,50 @@ static int read_names(json_object *cmds, const char *key,
 	return 0;
 }
 
-/* "unix", "capabilities" and "metadata", each optional. */
+/*
+ * An optional mode `key` of `obj`, one of names[first..n) (a table of
+ * caps-internal.h); *out set to its value when present. `want` lists the
+ * names for the message.
+ */
+static int read_mode(json_object *obj, const char *key,
+		     const char *const *names, size_t n, size_t first,
+		     const char *want, unsigned *out, nono_diag *diag)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v))
+		return 0;
+	for (size_t i = first; i < n; i++) {
+		if (json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), names[i]) == 0) {
+			*out = (unsigned)i;
+			return 0;
+		}
+	}
+	return type_error(diag, key, want, v);
+}
+
+/* "unix", "kernel_log", "capabilities" and "metadata", each optional; the
+ * default modes are never written, so they are not read either. */
 static int read_baseline(json_object *root, struct nono_state *st,
 			 nono_diag *diag)
 {
-	static const nono_unix_mode modes[] = { NONO_UNIX_GRANTED,
-						NONO_UNIX_NONE, NONO_UNIX_ALL };
+	unsigned unix_mode = st->unix_mode, kernel_log = st->kernel_log;
 	json_object *v;
+	int rc;
 
-	if (json_object_object_get_ex(root, "unix", &v)) {
-		const char *word = json_object_is_type(v, json_type_string)
-					   ? json_object_get_string(v)
-					   : "";
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(modes); i++)
-			if (strcmp(word, nono_unix_mode_str(modes[i])) == 0)
-				break;
-		if (i == ARRAY_SIZE(modes))
-			return type_error(diag, "unix",
-					  "\"granted\", \"none\" or \"all\"",
-					  v);
-		st->unix_mode = modes[i];
-	}
-	if (json_object_object_get_ex(root, "kernel_log", &v)) {
-		const char *word = json_object_is_type(v, json_type_string)
-					   ? json_object_get_string(v)
-					   : "";
-
-		if (strcmp(word, "denials") == 0)
-			st->kernel_log = NONO_KERNEL_LOG_DENIALS;
-		else if (strcmp(word, "off") == 0)
-			st->kernel_log = NONO_KERNEL_LOG_OFF;
-		else
-			return type_error(diag, "kernel_log",
-					  "\"denials\" or \"off\"", v);
-	}
+	rc = read_mode(root, "unix", nono__unix_mode_names,
+		       ARRAY_SIZE(nono__unix_mode_names), NONO_UNIX_GRANTED,
+		       "\"granted\", \"none\" or \"all\"", &unix_mode, diag);
+	if (rc == 0)
+		rc = read_mode(root, "kernel_log", nono__kernel_log_names,
+			       ARRAY_SIZE(nono__kernel_log_names),
+			       NONO_KERNEL_LOG_DENIALS,
+			       "\"denials\" or \"off\"", &kernel_log, diag);
+	if (rc)
+		return rc;
+	st->unix_mode = (nono_unix_mode)unix_mode;
+	st->kernel_log = (nono_kernel_log)kernel_log;
 	if (json_object_object_get_ex(root, "metadata", &v)) {
 		if (!json_object_is_type(v, json_type_string) ||
 		    strcmp(json_object_get_string(v), "protect") != 0)
@@ -767,24 +748,14 @@ static int read_ports(json_object *root, const char *key, struct state_ports *p,
 static int read_scope(json_object *scopes, const char *key,
 		      nono_scope_mode *out, nono_diag *diag)
 {
-	static const nono_scope_mode modes[] = { NONO_SCOPE_DEFAULT,
-						 NONO_SCOPE_ISOLATED,
-						 NONO_SCOPE_ALLOWED };
-	json_object *v;
+	unsigned mode = *out;
+	int rc = read_mode(
+		scopes, key, nono__scope_mode_names,
+		ARRAY_SIZE(nono__scope_mode_names), NONO_SCOPE_DEFAULT,
+		"\"default\", \"isolated\" or \"allow\"", &mode, diag);
 
-	if (!json_object_object_get_ex(scopes, key, &v))
-		return 0;
-	if (json_object_is_type(v, json_type_string)) {
-		for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
-			if (strcmp(json_object_get_string(v),
-				   nono_scope_mode_str(modes[i])) == 0) {
-				*out = modes[i];
-				return 0;
-			}
-		}
-	}
-	return type_error(diag, key, "\"default\", \"isolated\" or \"allow\"",
-			  v);
+	*out = (nono_scope_mode)mode;
+	return rc;
 }
 
 static int read_scopes(json_object *root, struct nono_state *st,
@@ -852,8 +823,8 @@ static int read_root(json_object *root, struct nono_state **out,
 		/* Counted before reading so that free sees a half-filled
 		 * entry (its pointers start out NULL). */
 		st->fs_len++;
-		rc = read_entry(json_object_array_get_idx(fs, i), i, &st->fs[i],
-				diag);
+		rc = read_entry(json_object_array_get_idx(fs, i), "fs", i,
+				&st->fs[i], diag);
 		if (rc)
 			goto free_state;
 	}

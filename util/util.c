@@ -116,6 +116,31 @@ void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void *nono__grow(void *v, size_t *cap, size_t len, size_t size, size_t first)
+{
+	size_t want = *cap ? *cap * 2 : first;
+
+	if (len < *cap)
+		return v;
+	if (want < *cap || want > SIZE_MAX / size)
+		return NULL;
+	v = realloc(v, want * size);
+	if (v)
+		*cap = want;
+	return v;
+}
+
+uint64_t nono__fnv1a(uint64_t hash, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		hash ^= p[i];
+		hash *= UINT64_C(0x100000001b3);
+	}
+	return hash;
+}
+
 int nono__port_parse(const char *text, unsigned *port)
 {
 	size_t n = strspn(text, "0123456789");

@@ -16,6 +16,11 @@
 /* The number of elements of an array (not a pointer). */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The name of value `v` in `names`, a table indexed by value (an enum's
+ * names); NULL past its end. */
+#define NONO_NAME_OF(names, v) \
+	((size_t)(v) < ARRAY_SIZE(names) ? (names)[(size_t)(v)] : NULL)
+
 /* ---- UTF-8 ---- */
 
 /* What nono__utf8_next gives for an ill-formed sequence. */
@@ -46,6 +51,27 @@ void nono__sbuf_putn(struct nono__sbuf *b, const char *s, size_t n);
 void nono__sbuf_puts(struct nono__sbuf *b, const char *s);
 void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- A growing array ---- */
+
+/*
+ * Makes room for one more element in the array `v` of `*cap` elements of
+ * `size` bytes, `len` of them in use: returns `v` when there is room, else
+ * `v` reallocated to twice its capacity (`first` elements when it has
+ * none) with *cap updated. NULL when out of memory or the size would
+ * overflow; `v` and *cap are then unchanged, and `v` is still the
+ * caller's to free.
+ */
+void *nono__grow(void *v, size_t *cap, size_t len, size_t size, size_t first);
+
+/* ---- Hashing ---- */
+
+/* Where a 64-bit FNV-1a hash starts (its offset basis). */
+#define NONO_FNV1A_INIT UINT64_C(0xcbf29ce484222325)
+
+/* 64-bit FNV-1a of data[0..len), continued from `hash`: a short stable
+ * name for a longer one (not a defence against a chosen collision). */
+uint64_t nono__fnv1a(uint64_t hash, const void *data, size_t len);
 
 /* ---- Ports ---- */
 

@@ -112,11 +112,15 @@ def _check_mode(mode: Any) -> int:
     return mode.value
 
 
-def _check_enum(value: Any, cls: type, what: str) -> int:
+def _check_type(value: Any, cls: type, what: str) -> None:
     if not isinstance(value, cls):
         raise TypeError("%s must be a %s, not %s" % (
             what, cls.__name__, type(value).__name__))
-    return value.value  # type: ignore[attr-defined, no-any-return]
+
+
+def _check_enum(value: Any, cls: type, what: str) -> int:
+    _check_type(value, cls, what)
+    return value.value  # type: ignore[no-any-return]
 
 
 def _check_port(port: Any) -> int:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
-from ._caps import CapabilitySet
+from ._caps import CapabilitySet, _check_type
 from ._lib import LIB, LIB_NOGIL
 
 #: The exit code reported for a command killed at its timeout, as nono-py
@@ -281,9 +281,7 @@ def sandboxed_exec(caps: CapabilitySet, command: Sequence[str],
             or the child cannot be started.
         TypeError: an argument of the wrong type.
     """
-    if not isinstance(caps, CapabilitySet):
-        raise TypeError("caps must be a CapabilitySet, not %s" %
-                        type(caps).__name__)
+    _check_type(caps, CapabilitySet, "caps")
     args = _command(command)
     timeout_ms = _timeout_ms(timeout_secs)
     program = _resolve_program(args[0])

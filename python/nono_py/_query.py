@@ -8,7 +8,8 @@ import weakref
 from typing import Dict, Union
 
 from . import _lib
-from ._caps import AccessMode, CapabilitySet, _check_mode, _check_port
+from ._caps import AccessMode, CapabilitySet, _check_mode, _check_port, \
+    _check_type
 from ._errors import PathArg, check, encode_path, error
 from ._lib import LIB
 
@@ -37,9 +38,7 @@ class QueryContext:
     __slots__ = ("_ptr", "_finalizer", "__weakref__")
 
     def __init__(self, caps: CapabilitySet) -> None:
-        if not isinstance(caps, CapabilitySet):
-            raise TypeError("caps must be a CapabilitySet, not %s" %
-                            type(caps).__name__)
+        _check_type(caps, CapabilitySet, "caps")
         out = ctypes.c_void_p()
         check(LIB.nono_query_new(caps._ptr, ctypes.byref(out)),
               "QueryContext")

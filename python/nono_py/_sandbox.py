@@ -6,7 +6,7 @@ import ctypes
 import warnings
 
 from . import _lib
-from ._caps import CapabilitySet, _rust_bool
+from ._caps import CapabilitySet, _check_type, _rust_bool
 from ._errors import PathArg, encode_path, error
 from ._lib import LIB
 
@@ -88,9 +88,7 @@ def apply(caps: CapabilitySet, *, best_effort: bool = False,
         RuntimeError: the sandbox cannot be applied; nothing was applied
             unless the message says a kernel call failed part way.
     """
-    if not isinstance(caps, CapabilitySet):
-        raise TypeError("caps must be a CapabilitySet, not %s" %
-                        type(caps).__name__)
+    _check_type(caps, CapabilitySet, "caps")
     flags = 0
     if best_effort:
         flags |= _lib.NONO_APPLY_BEST_EFFORT

@@ -7,7 +7,7 @@ import json
 import weakref
 
 from . import _lib
-from ._caps import CapabilitySet, _rust_bool
+from ._caps import CapabilitySet, _check_type, _rust_bool
 from ._errors import check, error
 from ._lib import LIB
 
@@ -33,9 +33,7 @@ class SandboxState:
     @staticmethod
     def from_caps(caps: CapabilitySet) -> "SandboxState":
         """Captures `caps` (later changes to it do not show)."""
-        if not isinstance(caps, CapabilitySet):
-            raise TypeError("caps must be a CapabilitySet, not %s" %
-                            type(caps).__name__)
+        _check_type(caps, CapabilitySet, "caps")
         out = ctypes.c_void_p()
         check(LIB.nono_state_from_caps(caps._ptr, ctypes.byref(out)),
               "SandboxState")

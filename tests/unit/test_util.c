@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,4 +105,42 @@ Test(util, write_all_writes_everything)
 	close(p[0]);
 	wait(NULL);
 	cr_expect_eq(total, sizeof(big), "all %zu bytes arrived", total);
+}
+
+Test(util, grow_doubles_only_when_full)
+{
+	size_t cap = 0;
+	int *v = nono__grow(NULL, &cap, 0, sizeof(*v), 4);
+
+	cr_assert(v, "first room");
+	cr_expect_eq(cap, 4, "starts at first: %zu", cap);
+	for (int i = 0; i < 4; i++)
+		v[i] = i;
+	cr_expect_eq(nono__grow(v, &cap, 3, sizeof(*v), 4), v, "room left");
+	cr_expect_eq(cap, 4, "unchanged while there is room: %zu", cap);
+	v = nono__grow(v, &cap, 4, sizeof(*v), 4);
+	cr_assert(v, "grown");
+	cr_expect_eq(cap, 8, "doubled: %zu", cap);
+	cr_expect_eq(v[3], 3, "kept what was there");
+	free(v);
+}
+
+Test(util, grow_refuses_a_size_that_overflows)
+{
+	size_t cap = SIZE_MAX / 16 + 1;
+	char c, *v = &c;
+
+	cr_expect_null(nono__grow(v, &cap, cap, 8, 4), "overflow refused");
+	cr_expect_eq(cap, SIZE_MAX / 16 + 1, "capacity unchanged");
+}
+
+Test(util, fnv1a_matches_the_published_vectors)
+{
+	cr_expect_eq(nono__fnv1a(NONO_FNV1A_INIT, "", 0),
+		     UINT64_C(0xcbf29ce484222325), "empty");
+	cr_expect_eq(nono__fnv1a(NONO_FNV1A_INIT, "a", 1),
+		     UINT64_C(0xaf63dc4c8601ec8c), "\"a\"");
+	cr_expect_eq(
+		nono__fnv1a(nono__fnv1a(NONO_FNV1A_INIT, "foo", 3), "bar", 3),
+		nono__fnv1a(NONO_FNV1A_INIT, "foobar", 6), "continued");
 }
