@@ -18,6 +18,9 @@
  *   landlock_restrict_self; close; one seccomp() with the same
  *   precompiled program as the shim.
  * A benchmark, not a sandbox: whatever fails ends the process with 126.
+ *
+ * bench_caps compiles the same steps in (nono_floor_apply, without the
+ * constructor) to time them beside nono_apply() at every policy size.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -28,6 +31,7 @@
 
 #include "capdrop.h"
 #include "filter.h"
+#include "floor.h"
 #include "landlock-compat.h"
 
 #define FLOOR_ENV "NONO_FLOOR"
@@ -51,21 +55,18 @@ static uint64_t floor_hex(const char **p)
 	uint64_t v = strtoull(*p, &end, 16);
 
 	if (end == *p || (*end != ',' && *end != ';' && *end != ':' && *end))
-		floor_die("malformed " FLOOR_ENV);
+		floor_die("malformed plan");
 	*p = *end ? end + 1 : end;
 	return v;
 }
 
-__attribute__((constructor)) static void floor_init(void)
+void nono_floor_apply(const char *p)
 {
-	const char *p = getenv(FLOOR_ENV);
 	struct nono__ll_ruleset_attr attr = { 0 };
 	int first_fd = -1, last_fd = -1;
 	uint64_t restrict_flags, filters, abi;
 	nono_diag diag;
 
-	if (!p)
-		floor_die(FLOOR_ENV " is not set");
 	attr.handled_access_fs = floor_hex(&p);
 	attr.handled_access_net = floor_hex(&p);
 	attr.scoped = floor_hex(&p);
@@ -114,3 +115,14 @@ __attribute__((constructor)) static void floor_init(void)
 			       &diag) < 0)
 		floor_die(diag.message);
 }
+
+#ifdef NONO_FLOOR_PRELOAD
+__attribute__((constructor)) static void floor_init(void)
+{
+	const char *p = getenv(FLOOR_ENV);
+
+	if (!p)
+		floor_die(FLOOR_ENV " is not set");
+	nono_floor_apply(p);
+}
+#endif

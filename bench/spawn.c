@@ -17,8 +17,11 @@
  *
  * For each variant the output gives the median over rounds of the batch
  * mean, and against the baseline of the same round: the median ratio, its
- * interquartile range, and the median time added. With -r NAME, the time
- * each variant adds is also given as a fraction of what NAME adds. With -f
+ * interquartile range, and the median time added. With -r NAME (up to
+ * SPAWN_MAX_REFS times), the time each variant adds is also given as a
+ * fraction of what NAME adds, one column per NAME: a floor the variant is
+ * measured against (a preload that makes only the system calls Landlock
+ * needs, a program that only execs its argument). With -f
  * each start is fork + execve rather than posix_spawn, and the output adds
  * the peak resident memory of each variant (ru_maxrss from wait4): with
  * posix_spawn, which shares this process's memory until execve, the kernel
@@ -53,6 +56,7 @@
 #define SPAWN_SEPARATOR "::"
 #define SPAWN_EXIT_USAGE 2
 #define SPAWN_EXIT_FAILED 1
+#define SPAWN_MAX_REFS 6
 
 /* Variables of the environment this process runs in that would put a
  * sandbox on the baseline: every variant starts without them and sets its
@@ -86,7 +90,8 @@ struct options {
 	unsigned long warmup;
 	bool fork_mode;
 	bool in_sandbox;
-	const char *reference;
+	const char *refs[SPAWN_MAX_REFS];
+	size_t nrefs;
 	const char *keyfile;
 	const char *title;
 };
@@ -353,7 +358,7 @@ static unsigned long parse_count(const char *s, const char *what)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: bench_spawn [-n STARTS] [-b BATCH] [-w WARMUP] [-f] "
-		   "[-N] [-r NAME] [-k FILE] [-t TITLE]\n"
+		   "[-N] [-r NAME]... [-k FILE] [-t TITLE]\n"
 		   "                   NAME [VAR=VALUE ...] PROGRAM [ARG ...] "
 		   "[:: NAME ...]...\n");
 }
@@ -395,37 +400,48 @@ static void report_metric(struct variant *vs, size_t nv, size_t rounds,
 	const char *prefix = cpu ? "cpu_" : "";
 	double *tmp = xcalloc(rounds, sizeof(*tmp));
 	const struct variant *base = &vs[0];
-	double ref_added = 0;
+	/* What each reference adds; 0 where it did not run. */
+	double ref_added[SPAWN_MAX_REFS] = { 0 };
 
 #define SERIES(v) ((cpu) ? (v)->cpu : (v)->mean)
-	for (size_t i = 0; o->reference && i < nv; i++) {
-		if (vs[i].failed || strcmp(vs[i].name, o->reference) != 0)
-			continue;
-		ref_added = summarise(SERIES(&vs[i]), SERIES(base), rounds, tmp)
-				    .added;
-	}
+	for (size_t k = 0; k < o->nrefs; k++)
+		for (size_t i = 0; i < nv; i++)
+			if (!vs[i].failed &&
+			    strcmp(vs[i].name, o->refs[k]) == 0)
+				ref_added[k] =
+					summarise(SERIES(&vs[i]), SERIES(base),
+						  rounds, tmp)
+						.added;
 
 	printf("\n%s per start:\n\n", cpu ? "CPU time" : "Wall-clock time");
 	printf("| variant | median | × %s (median, IQR) | added |", base->name);
-	if (ref_added > 0)
-		printf(" added ÷ %s's added |", o->reference);
-	printf("\n| --- | ---: | ---: | ---: |%s\n",
-	       ref_added > 0 ? " ---: |" : "");
+	for (size_t k = 0; k < o->nrefs; k++)
+		if (ref_added[k] > 0)
+			printf(" added ÷ %s's added |", o->refs[k]);
+	printf("\n| --- | ---: | ---: | ---: |");
+	for (size_t k = 0; k < o->nrefs; k++)
+		if (ref_added[k] > 0)
+			printf(" ---: |");
+	printf("\n");
 	for (size_t i = 0; i < nv; i++) {
 		struct variant *v = &vs[i];
 		struct summary s;
 
 		if (v->failed) {
-			printf("| %s | did not run | | |%s\n", v->name,
-			       ref_added > 0 ? " |" : "");
+			printf("| %s | did not run | | |", v->name);
+			for (size_t k = 0; k < o->nrefs; k++)
+				if (ref_added[k] > 0)
+					printf(" |");
+			printf("\n");
 			continue;
 		}
 		s = summarise(SERIES(v), SERIES(base), rounds, tmp);
 		printf("| %s | %.3f ms | %.3f (%.3f–%.3f) | %+.3f ms |",
 		       v->name, s.median * 1e3, s.ratio, s.q1, s.q3,
 		       s.added * 1e3);
-		if (ref_added > 0)
-			printf(" %.3f |", s.added / ref_added);
+		for (size_t k = 0; k < o->nrefs; k++)
+			if (ref_added[k] > 0)
+				printf(" %.3f |", s.added / ref_added[k]);
 		printf("\n");
 		if (!kf)
 			continue;
@@ -436,9 +452,11 @@ static void report_metric(struct variant *vs, size_t nv, size_t rounds,
 			v->name, prefix, s.median * 1e3, v->name, prefix,
 			s.ratio, v->name, prefix, s.q1, v->name, prefix, s.q3,
 			v->name, prefix, s.added * 1e3);
-		if (ref_added > 0)
-			fprintf(kf, "%s.%sof_ref=%.4f\n", v->name, prefix,
-				s.added / ref_added);
+		for (size_t k = 0; k < o->nrefs; k++)
+			if (ref_added[k] > 0)
+				fprintf(kf, "%s.%sof_%s=%.4f\n", v->name,
+					prefix, o->refs[k],
+					s.added / ref_added[k]);
 	}
 #undef SERIES
 	free(tmp);
@@ -582,7 +600,13 @@ int main(int argc, char **argv)
 			o.in_sandbox = true;
 			break;
 		case 'r':
-			o.reference = optarg;
+			if (o.nrefs == SPAWN_MAX_REFS) {
+				fprintf(stderr,
+					"bench_spawn: at most %d -r options\n",
+					SPAWN_MAX_REFS);
+				return SPAWN_EXIT_USAGE;
+			}
+			o.refs[o.nrefs++] = optarg;
 			break;
 		case 'k':
 			o.keyfile = optarg;

@@ -147,8 +147,12 @@ int nono__path_canonical_lenient(const char *path, char **out);
  */
 int nono__path_open_plain(const char *path, bool want_dir, int *fd);
 
-/* Closes the descriptors the grants keep (nono__fs_entry.fd >= 0): one
- * close_range(2) per run of consecutive ones. */
+/* Closes fds[0..n), the caller's own, sorted in place: one close_range(2)
+ * per run of consecutive numbers. */
+void nono__fds_close(int *fds, size_t n);
+
+/* Closes the descriptors the grants keep (nono__fs_entry.fd >= 0), as
+ * nono__fds_close does. */
 void nono__path_close_fds(const struct nono__fs_entry *fs, size_t n);
 
 /* Whether directory `dir` (canonical) is `path` or a component-wise prefix

@@ -36,15 +36,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "carveout.h"
 
 #define NO_NODE SIZE_MAX
-
-/* Entry descriptors closed together, at most this many open at once. */
-#define FD_BATCH 64
 
 /* One path component of the tree. */
 struct cnode {
@@ -82,44 +78,30 @@ struct link_rec {
 	nlink_t found;
 };
 
-/*
- * Descriptors of entries whose rule is added, waiting to be closed. A
- * system call is the unit of cost of a carve-out (one per entry to open,
- * one to add the rule), so the closes are done together, with one
- * close_range() where the batch is a run of consecutive numbers (the
- * kernel hands out the lowest free number, so it nearly always is; as
- * every number in the run is held here, none is anyone else's).
- */
-struct fd_batch {
-	int fd[FD_BATCH];
-	size_t n;
-};
-
-static void batch_flush(struct fd_batch *b)
+void nono__fd_batch_flush(struct nono__fd_batch *b)
 {
-	int lo = b->n ? b->fd[0] : 0, hi = lo;
-
-	for (size_t i = 1; i < b->n; i++) {
-		lo = b->fd[i] < lo ? b->fd[i] : lo;
-		hi = b->fd[i] > hi ? b->fd[i] : hi;
-	}
-#ifdef SYS_close_range
-	if (b->n > 1 && (size_t)(hi - lo) + 1 == b->n &&
-	    syscall(SYS_close_range, (unsigned)lo, (unsigned)hi, 0u) == 0) {
-		b->n = 0;
-		return;
-	}
-#endif
-	for (size_t i = 0; i < b->n; i++)
-		close(b->fd[i]);
+	nono__fds_close(b->fd, b->n);
 	b->n = 0;
 }
 
-static void batch_add(struct fd_batch *b, int fd)
+void nono__fd_batch_add(struct nono__fd_batch *b, int fd)
 {
 	b->fd[b->n++] = fd;
-	if (b->n == FD_BATCH)
-		batch_flush(b);
+	if (b->n == NONO_FD_BATCH)
+		nono__fd_batch_flush(b);
+}
+
+int nono__fd_batch_openat(struct nono__fd_batch *b, int dirfd, const char *path,
+			  int flags)
+{
+	int fd = openat(dirfd, path, flags);
+
+	if (fd < 0 && errno == EMFILE && b->n > 0) {
+		/* The batch holds descriptors this process may need. */
+		nono__fd_batch_flush(b);
+		fd = openat(dirfd, path, flags);
+	}
+	return fd;
 }
 
 /*
@@ -151,7 +133,7 @@ struct walk {
 	char *inexact;
 	size_t inexact_cap;
 	nono_diag *diag;
-	struct fd_batch batch;
+	struct nono__fd_batch batch;
 	struct guards guards;
 };
 
@@ -836,12 +818,7 @@ static int add_entry(struct walk *w, const struct cnode *dir, int dirfd,
 	struct stat st;
 	int fd, rc;
 
-	fd = openat(dirfd, name, flags);
-	if (fd < 0 && errno == EMFILE && w->batch.n > 0) {
-		/* The batch holds descriptors this process may need. */
-		batch_flush(&w->batch);
-		fd = openat(dirfd, name, flags);
-	}
+	fd = nono__fd_batch_openat(&w->batch, dirfd, name, flags);
 	if (fd < 0) {
 		/* Removed since the listing: nothing to grant. */
 		if (errno == ENOENT)
@@ -858,7 +835,7 @@ static int add_entry(struct walk *w, const struct cnode *dir, int dirfd,
 		goto close_fd;
 	rc = w->ops->add_rule(w->ops->ctx, fd, S_ISDIR(st.st_mode), a,
 			      dir->path, dir->plen, name, w->diag);
-	batch_add(&w->batch, fd);
+	nono__fd_batch_add(&w->batch, fd);
 	return rc;
 
 close_fd:
@@ -932,7 +909,7 @@ static int split_dir(struct walk *w, size_t ni, int fd, uint64_t a)
 	}
 	if (rc == 0 && errno)
 		rc = walk_fail(w, n, NULL, "reading the directory", errno);
-	batch_flush(&w->batch);
+	nono__fd_batch_flush(&w->batch);
 	closedir(d);
 
 	for (size_t i = 0; rc == 0 && i < nrecs; i++) {

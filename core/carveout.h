@@ -88,4 +88,28 @@ int nono__carve_add(const struct nono__carve_grant *grants, size_t ngrants,
 		    bool *split, const struct nono__carve_ops *ops,
 		    char *inexact, size_t inexact_cap, nono_diag *diag);
 
+/*
+ * Descriptors whose rule is added, waiting to be closed. A system call is
+ * the unit of cost of adding rules (one to open, one to add the rule), so
+ * the closes are done together: one close_range() per run of consecutive
+ * numbers (the kernel hands out the lowest free one, so a batch is nearly
+ * always one or two runs), at most NONO_FD_BATCH descriptors open at
+ * once. Zero is an empty batch.
+ */
+#define NONO_FD_BATCH 64
+
+struct nono__fd_batch {
+	int fd[NONO_FD_BATCH];
+	size_t n;
+};
+
+/* Takes `fd` over; the batch is closed when full. */
+void nono__fd_batch_add(struct nono__fd_batch *b, int fd);
+/* Closes every descriptor of the batch. */
+void nono__fd_batch_flush(struct nono__fd_batch *b);
+/* openat(2), the batch closed and the open tried again when the process
+ * is out of descriptors (EMFILE). */
+int nono__fd_batch_openat(struct nono__fd_batch *b, int dirfd, const char *path,
+			  int flags);
+
 #endif /* NONO_CARVEOUT_H */

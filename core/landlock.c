@@ -241,66 +241,86 @@ static __u64 ll_rule_access(const struct nono__fs_entry *e,
 }
 
 /*
- * Adds the rule for one grant. The path is opened again now, without
- * following a final symlink, and its kind checked against the grant: the
- * tree may have changed since the grant was made, and a rule on something
- * else than what was granted must not be added.
+ * Opens a grant's path again for its rule, without following a final
+ * symlink, and checks its kind against the grant: the tree may have
+ * changed since the grant was made, and a rule on something else than
+ * what was granted must not be added. A directory grant is opened with
+ * O_DIRECTORY, which is that check, and needs no fstat: a directory's
+ * rights depend on its path alone (ll_rule_access). Should that open fail
+ * with ENOTDIR, the path is opened the plain way, whose fstat says what
+ * it has become, so that the error is the one it always was.
  */
-static int ll_add_path_rule(int ruleset_fd, const struct nono__fs_entry *e,
-			    __u64 handled_fs, __u64 withheld, nono_diag *diag)
+static int ll_open_grant(const struct nono__fs_entry *e,
+			 struct nono__fd_batch *batch, struct stat *st,
+			 int *fdp, nono_diag *diag)
 {
+	const int flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
 	const char *kind = e->is_file ? "file" : "directory";
-	int rc = 0;
+	int fd = -1, rc = 0;
 
-	/* A descriptor kept since the grant (nono_caps_set_keep_fds) is
-	 * the file that was checked then: its kind cannot have changed. */
-	if (e->fd >= 0) {
-		struct stat kept = { .st_mode = (mode_t)e->mode };
-		struct landlock_path_beneath_attr rule = {
-			.allowed_access = ll_rule_access(e, &kept, handled_fs) &
-					  ~withheld,
-			.parent_fd = e->fd,
-		};
-
-		if (rule.allowed_access != 0 &&
-		    ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH,
-				     &rule, 0) < 0)
-			return nono__diag_set(diag, NONO_EAPPLY,
-					      "landlock_add_rule for %s: %s",
-					      e->resolved, strerror(errno));
-		return 0;
+	*fdp = -1;
+	if (!e->is_file) {
+		fd = nono__fd_batch_openat(batch, AT_FDCWD, e->resolved,
+					   flags | O_DIRECTORY);
+		if (fd >= 0) {
+			*st = (struct stat){ .st_mode = S_IFDIR };
+			*fdp = fd;
+			return 0;
+		}
+		if (errno != ENOTDIR)
+			return nono__diag_set_sys(
+				diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH, errno,
+				"open %s (granted as a %s): %s", e->resolved,
+				kind, strerror(errno));
 	}
-
-	int fd = open(e->resolved, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = nono__fd_batch_openat(batch, AT_FDCWD, e->resolved, flags);
 	if (fd < 0)
 		return nono__diag_set_sys(diag, NONO_EAPPLY,
 					  NONO_STEP_OPEN_PATH, errno,
 					  "open %s (granted as a %s): %s",
 					  e->resolved, kind, strerror(errno));
-
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, st) < 0)
 		rc = nono__diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_OPEN_PATH,
 					errno, "fstat %s: %s", e->resolved,
 					strerror(errno));
-		goto close_fd;
-	}
-	if (S_ISLNK(st.st_mode)) {
+	else if (S_ISLNK(st->st_mode))
 		rc = nono__diag_set(diag, NONO_EAPPLY,
 				    "%s was granted as a %s but is now a "
 				    "symbolic link",
 				    e->resolved, kind);
-		goto close_fd;
-	}
-	if (e->is_file == S_ISDIR(st.st_mode)) {
+	else if (e->is_file == S_ISDIR(st->st_mode))
 		rc = nono__diag_set(diag, NONO_EAPPLY,
 				    "%s was granted as a %s but is %s",
 				    e->resolved, kind,
 				    e->is_file ? "now a directory"
 					       : "no longer a directory");
-		goto close_fd;
+	if (rc) {
+		close(fd);
+		return rc;
 	}
+	*fdp = fd;
+	return 0;
+}
 
+/*
+ * Adds the rule for one grant, on the path opened again (ll_open_grant)
+ * or on the descriptor kept since the grant. The descriptor opened goes
+ * to `batch`, closed with the others.
+ */
+static int ll_add_path_rule(int ruleset_fd, const struct nono__fs_entry *e,
+			    __u64 handled_fs, __u64 withheld,
+			    struct nono__fd_batch *batch, nono_diag *diag)
+{
+	struct stat st = { .st_mode = (mode_t)e->mode };
+	int fd = e->fd, rc = 0;
+
+	/* A descriptor kept since the grant (nono_caps_set_keep_fds) is
+	 * the file that was checked then: its kind cannot have changed. */
+	if (fd < 0) {
+		rc = ll_open_grant(e, batch, &st, &fd, diag);
+		if (rc)
+			return rc;
+	}
 	struct landlock_path_beneath_attr rule = {
 		.allowed_access =
 			ll_rule_access(e, &st, handled_fs) & ~withheld,
@@ -308,16 +328,15 @@ static int ll_add_path_rule(int ruleset_fd, const struct nono__fs_entry *e,
 	};
 	/* Every mode maps to at least one right of ABI 1, but withheld
 	 * rights may leave none, and the kernel refuses an empty rule. */
-	if (rule.allowed_access == 0)
-		goto close_fd;
-	if (ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
-	    0)
+	if (rule.allowed_access != 0 &&
+	    ll_sys->add_rule(ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) <
+		    0)
 		rc = nono__diag_set_sys(diag, NONO_EAPPLY, NONO_STEP_ADD_RULE,
 					errno, "landlock_add_rule for %s: %s",
 					e->resolved, strerror(errno));
-
-close_fd:
-	close(fd);
+	/* Only once the rule is added: a full batch is closed at once. */
+	if (fd != e->fd)
+		nono__fd_batch_add(batch, fd);
 	return rc;
 }
 
@@ -488,31 +507,39 @@ static int ll_check_interpreter(const struct nono__carve_grant *grants,
 	return rc;
 }
 
-/* The order of paths in which every directory comes right before what
+/* A grant in the order of nono__ll_subsumed: its path, and where it is
+ * in the set. */
+struct ll_sorted {
+	const char *path;
+	size_t i;
+};
+
+/*
+ * The order of paths in which every directory comes right before what
  * lies beneath it: strcmp's, with '/' before every other byte ("/usr",
- * "/usr/bin", "/usr-x"). */
+ * "/usr/bin", "/usr-x"). The common prefix is skipped as strcmp would;
+ * only the first bytes that differ are weighed.
+ */
 static int ll_path_order(const char *a, const char *b)
 {
-	for (;; a++, b++) {
-		unsigned char x = *a == '/' ? 1 : (unsigned char)*a;
-		unsigned char y = *b == '/' ? 1 : (unsigned char)*b;
-
-		if (x != y || x == 0)
-			return (int)x - (int)y;
+	while (*a && *a == *b) {
+		a++;
+		b++;
 	}
-}
+	int x = *a == '/' ? 1 : *a ? (unsigned char)*a + 1 : 0;
+	int y = *b == '/' ? 1 : *b ? (unsigned char)*b + 1 : 0;
 
-static const struct nono__fs_entry *ll_sort_base;
+	return x - y;
+}
 
 static int ll_sort_cmp(const void *a, const void *b)
 {
-	const struct nono__fs_entry *x = &ll_sort_base[*(const size_t *)a];
-	const struct nono__fs_entry *y = &ll_sort_base[*(const size_t *)b];
-	int c = ll_path_order(x->resolved, y->resolved);
+	const struct ll_sorted *x = a, *y = b;
+	int c = ll_path_order(x->path, y->path);
 
 	/* The same path twice: the first given first. */
 	if (c == 0)
-		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+		c = x->i < y->i ? -1 : 1;
 	return c;
 }
 
@@ -533,7 +560,7 @@ int nono__ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
 		      bool *skip)
 {
 	size_t n = caps->fs_len, depth = 0;
-	size_t *order = malloc((n + 1) * sizeof(*order));
+	struct ll_sorted *order = malloc((n + 1) * sizeof(*order));
 	size_t *stack = malloc((n + 1) * sizeof(*stack));
 	__u64 *access = malloc((n + 1) * sizeof(*access));
 	int rc = 0;
@@ -545,16 +572,12 @@ int nono__ll_subsumed(const struct nono_caps *caps, uint64_t handled_fs,
 	for (size_t i = 0; i < n; i++) {
 		struct stat st = { .st_mode = (mode_t)caps->fs[i].mode };
 
-		order[i] = i;
+		order[i] = (struct ll_sorted){ caps->fs[i].resolved, i };
 		access[i] = ll_rule_access(&caps->fs[i], &st, handled_fs);
 	}
-	/* qsort takes no context; nono_apply is not run concurrently with
-	 * itself in one process (it restricts the calling process). */
-	ll_sort_base = caps->fs;
 	qsort(order, n, sizeof(*order), ll_sort_cmp);
-	ll_sort_base = NULL;
 	for (size_t k = 0; k < n; k++) {
-		size_t i = order[k];
+		size_t i = order[k].i;
 		const struct nono__fs_entry *e = &caps->fs[i];
 
 		while (depth > 0 &&
@@ -598,6 +621,7 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		.add_rule = ll_carve_rule,
 		.ctx = &ctx,
 	};
+	struct nono__fd_batch batch = { .n = 0 };
 	int rc = 0;
 
 	/* Nothing takes rights back out of a grant: each grant is one rule
@@ -615,7 +639,9 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			if (!skip[i])
 				rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
-						      handled_fs, 0, diag);
+						      handled_fs, 0, &batch,
+						      diag);
+		nono__fd_batch_flush(&batch);
 		free(skip);
 		if (rc == NONO_ENOMEM)
 			nono__diag_set(diag, rc, "out of memory");
@@ -687,8 +713,10 @@ static int ll_add_fs_rules(int ruleset_fd, const struct nono_caps *caps,
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (!split[i])
 			rc = ll_add_path_rule(ruleset_fd, &caps->fs[i],
-					      handled_fs, strip[i], diag);
+					      handled_fs, strip[i], &batch,
+					      diag);
 	}
+	nono__fd_batch_flush(&batch);
 
 free_arrays:
 	free(grants);

@@ -321,6 +321,28 @@ static int fd_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void nono__fds_close(int *fds, size_t n)
+{
+	qsort(fds, n, sizeof(*fds), fd_cmp);
+	/* Each run of consecutive descriptors, all the caller's own, with
+	 * one close_range(2); a descriptor alone with close(2). */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && fds[j] == fds[j - 1] + 1)
+			j++;
+#ifdef SYS_close_range
+		if (j - i > 1 && syscall(SYS_close_range, (unsigned)fds[i],
+					 (unsigned)fds[j - 1], 0) == 0) {
+			i = j;
+			continue;
+		}
+#endif
+		for (; i < j; i++)
+			close(fds[i]);
+	}
+}
+
 void nono__path_close_fds(const struct nono__fs_entry *fs, size_t n)
 {
 	int *fds = malloc((n + 1) * sizeof(*fds));
@@ -335,23 +357,6 @@ void nono__path_close_fds(const struct nono__fs_entry *fs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (fs[i].fd >= 0)
 			fds[count++] = fs[i].fd;
-	qsort(fds, count, sizeof(*fds), fd_cmp);
-	/* Each run of consecutive descriptors, all the set's own, with one
-	 * close_range(2); a descriptor alone with close(2). */
-	for (size_t i = 0; i < count;) {
-		size_t j = i + 1;
-
-		while (j < count && fds[j] == fds[j - 1] + 1)
-			j++;
-#ifdef SYS_close_range
-		if (j - i > 1 && syscall(SYS_close_range, (unsigned)fds[i],
-					 (unsigned)fds[j - 1], 0) == 0) {
-			i = j;
-			continue;
-		}
-#endif
-		for (; i < j; i++)
-			close(fds[i]);
-	}
+	nono__fds_close(fds, count);
 	free(fds);
 }

@@ -875,15 +875,21 @@ Test(landlock_live, removed_grant_fails_and_names_it)
 	nono_caps_free(caps);
 }
 
-Test(landlock_live, dir_grant_replaced_by_file_fails)
+/*
+ * A directory granted, then replaced (by `replace`) before the apply: the
+ * apply fails, and its message names the path and says `what_changed`.
+ */
+static void check_dir_grant_replaced(const char *name,
+				     void (*replace)(const char *path),
+				     const char *what_changed)
 {
 	tu_require_abi(1, "filesystem rules");
-	char *swapped = tu_fmt("%s/swapped", root);
+	char *swapped = tu_fmt("%s/%s", root, name);
 	cr_assert_eq(mkdir(swapped, 0755), 0, "mkdir");
 	nono_caps *caps = caps_new();
 	grant_dir(caps, swapped, NONO_ACCESS_READ);
 	cr_assert_eq(rmdir(swapped), 0, "rmdir");
-	tu_write_file(swapped, "now a file\n");
+	replace(swapped);
 
 	struct tu_report rep;
 	struct job job = { .caps = caps };
@@ -891,11 +897,36 @@ Test(landlock_live, dir_grant_replaced_by_file_fails)
 	cr_expect_eq(rep.apply_rc, NONO_EAPPLY, "apply fails: %s",
 		     nono_strerror(rep.apply_rc));
 	cr_expect(strstr(rep.message, swapped) != NULL &&
-			  strstr(rep.message, "no longer a directory") != NULL,
+			  strstr(rep.message, what_changed) != NULL,
 		  "the message names the path and says what changed: %s",
 		  rep.message);
 	free(swapped);
 	nono_caps_free(caps);
+}
+
+static void replace_by_file(const char *path)
+{
+	tu_write_file(path, "now a file\n");
+}
+
+static void replace_by_symlink(const char *path)
+{
+	cr_assert_eq(symlink(dir_a, path), 0, "symlink");
+}
+
+Test(landlock_live, dir_grant_replaced_by_file_fails)
+{
+	check_dir_grant_replaced("swapped", replace_by_file,
+				 "no longer a directory");
+}
+
+/* A directory grant is opened with O_DIRECTORY | O_NOFOLLOW, which a
+ * symlink to a directory fails with ENOTDIR like a file does: the message
+ * still says what the path has become. */
+Test(landlock_live, dir_grant_replaced_by_symlink_fails)
+{
+	check_dir_grant_replaced("swapped-link", replace_by_symlink,
+				 "now a symbolic link");
 }
 
 Test(landlock_live, invalid_arguments)
