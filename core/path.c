@@ -284,22 +284,7 @@ free_walk:
 	return rc;
 }
 
-bool nono__path_is_beneath(const char *path, const char *dir)
-{
-	if (!path || !dir)
-		return false;
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/';
-	if (strncmp(path, dir, n) != 0)
-		return false;
-	return path[n] == '\0' || path[n] == '/';
-}
-
-/* Whether `path` is spelled as realpath(3) spells a path: absolute, shorter
- * than PATH_MAX, without an empty, "." or ".." component or a trailing
- * slash ("/" itself is fine). */
-static bool path_plain(const char *path)
+bool nono__path_is_plain(const char *path)
 {
 	if (path[0] != '/' || strlen(path) >= PATH_MAX)
 		return false;
@@ -330,7 +315,7 @@ int nono__path_open_plain(const char *path, bool want_dir, int *fd)
 		.resolve = RESOLVE_NO_SYMLINKS,
 	};
 
-	if (atomic_load(&unavailable) || !path_plain(path))
+	if (atomic_load(&unavailable) || !nono__path_is_plain(path))
 		return -1;
 	long r = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	if (r < 0) {

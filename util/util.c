@@ -151,3 +151,15 @@ int nono__write_all(int fd, const void *buf, size_t len)
 	}
 	return 0;
 }
+
+bool nono__path_is_beneath(const char *path, const char *dir)
+{
+	if (!path || !dir)
+		return false;
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	if (strncmp(path, dir, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/';
+}

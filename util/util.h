@@ -56,6 +56,14 @@ void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
  */
 int nono__port_parse(const char *text, unsigned *port);
 
+/* ---- Paths ---- */
+
+/* Whether directory `dir` (canonical) is `path` or a component-wise prefix
+ * of it: "/tmp" covers "/tmp" and "/tmp/a", not "/tmpx"; "/" covers every
+ * absolute path. false when either is NULL. The one beneath test of the
+ * tree: grants, deny rules, queries, the loader's notes and the CLI. */
+bool nono__path_is_beneath(const char *path, const char *dir);
+
 /* ---- Writing ---- */
 
 /*
