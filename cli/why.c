@@ -509,7 +509,9 @@ const struct cli_command cli_why_command = {
 		"  --json         print the query result as nono-py's JSON dict\n"
 		"  -h, --help     this text\n"
 		"\n"
-		"Output, one line: 'allowed: ...' or 'denied: ...'.\n"
+		"Output, one line: 'allowed: ...' or 'denied: ...', naming the\n"
+		"policy file and line of each rule, and the path judged where a\n"
+		"symlink or a relative spelling makes it another.\n"
 		"\n"
 		"Exit status, as test(1) has it: 0 allowed, 1 denied, 2 for no\n"
 		"answer (a usage error, a bad policy).\n",
