@@ -735,71 +735,13 @@ int nono_query_tcp(const nono_query *query, nono_tcp_op op, unsigned port,
 	return 0;
 }
 
-/*
- * Writes a JSON string as Python's json.dumps does by default
- * (ensure_ascii): printable ASCII as it is, the usual short escapes, and
- * everything else as \uXXXX in lower-case hex (a surrogate pair beyond the
- * BMP). Bytes that are not UTF-8 become U+FFFD, as nono's lossy
- * conversion of such paths to text does.
- */
-static void put_py_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str);
-
-	fputc('"', f);
-	while (n > 0) {
-		uint32_t cp;
-		size_t used = nono__utf8_next(s, n, &cp);
-
-		s += used;
-		n -= used;
-		if (cp == NONO_UTF8_INVALID)
-			cp = 0xfffd;
-		switch (cp) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		default:
-			if (cp >= 0x20 && cp <= 0x7e) {
-				fputc((int)cp, f);
-			} else if (cp < 0x10000) {
-				fprintf(f, "\\u%04x", (unsigned)cp);
-			} else {
-				cp -= 0x10000;
-				fprintf(f, "\\u%04x\\u%04x",
-					(unsigned)(0xd800 | (cp >> 10)),
-					(unsigned)(0xdc00 | (cp & 0x3ff)));
-			}
-		}
-	}
-	fputc('"', f);
-}
-
 /* Writes `"key": "value"` preceded by ", " as json.dumps separates
  * items. */
 static void put_item(FILE *f, const char *key, const char *value)
 {
 	fprintf(f, ", \"%s\": ", key);
-	put_py_string(f, value);
+	/* As json.dumps writes it by default, as nono-py prints it. */
+	nono__json_put_string(f, value, true);
 }
 
 char *nono_query_result_json(const nono_query_result *result)

@@ -163,3 +163,62 @@ bool nono__path_is_beneath(const char *path, const char *dir)
 		return false;
 	return path[n] == '\0' || path[n] == '/';
 }
+
+/* The short escape JSON has for `cp`, or NULL. */
+static const char *json_short_escape(uint32_t cp)
+{
+	switch (cp) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	}
+	return NULL;
+}
+
+void nono__json_put_string(void *stream, const char *str, bool ascii_only)
+{
+	FILE *f = stream;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+
+	fputc('"', f);
+	while (n > 0) {
+		uint32_t cp;
+		size_t used = nono__utf8_next(s, n, &cp);
+		const char *esc = json_short_escape(cp);
+		bool bad = cp == NONO_UTF8_INVALID;
+
+		if (bad)
+			cp = 0xfffd;
+		if (esc) {
+			fputs(esc, f);
+		} else if (cp < 0x20 || (ascii_only && cp > 0x7e)) {
+			if (cp < 0x10000) {
+				fprintf(f, "\\u%04x", (unsigned)cp);
+			} else {
+				cp -= 0x10000;
+				fprintf(f, "\\u%04x\\u%04x",
+					(unsigned)(0xd800 | (cp >> 10)),
+					(unsigned)(0xdc00 | (cp & 0x3ff)));
+			}
+		} else if (bad) {
+			fputs("\xef\xbf\xbd", f);
+		} else {
+			fwrite(s, 1, used, f);
+		}
+		s += used;
+		n -= used;
+	}
+	fputc('"', f);
+}

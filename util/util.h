@@ -56,6 +56,19 @@ void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
  */
 int nono__port_parse(const char *text, unsigned *port);
 
+/* ---- JSON ---- */
+
+/*
+ * Writes `str` as a JSON string, quotes included: '"', '\\' and control
+ * characters escaped (the short forms JSON has, else \u00xx in lower-case
+ * hex), and each ill-formed UTF-8 sequence as U+FFFD. With ascii_only,
+ * as Python's json.dumps writes by default (what nono-py prints): every
+ * character outside ' '..'~' escaped too (a surrogate pair beyond the
+ * BMP); without, as serde_json writes (nono's state files): the rest as
+ * it is. `f` is a FILE *, kept as void * so that util.h needs no stdio.
+ */
+void nono__json_put_string(void *f, const char *str, bool ascii_only);
+
 /* ---- Paths ---- */
 
 /* Whether directory `dir` (canonical) is `path` or a component-wise prefix
