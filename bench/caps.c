@@ -25,7 +25,9 @@
  * existing, not granted and missing. Each query canonicalises its path
  * first (nono__path_canonical_lenient, a few system calls); that step is
  * also timed alone on the same paths, and the difference is the part the
- * index lookup takes.
+ * index lookup takes. The entry point for paths the caller knows are
+ * canonical (nono_query_path_canonical, which skips that step) is timed
+ * beside them, on the same paths (DIR must be canonical).
  *
  * policy: the two steps of what the shim does before main(), timed apart:
  * nono_policy_load() of POLICY, and nono_apply() of what it describes (in
@@ -609,9 +611,10 @@ static char **query_paths(const char *dir, size_t n, enum query_kind kind)
  * written yet: the entry point is another change's.
  */
 enum query_part {
-	PART_QUERY,  /* nono_query_path, as a caller sees it */
-	PART_CANON,  /* the canonicalisation alone */
-	PART_LOOKUP, /* the query with the canonicalisation left out */
+	PART_QUERY,	/* nono_query_path, as a caller sees it */
+	PART_CANON,	/* the canonicalisation alone */
+	PART_LOOKUP,	/* the query with the canonicalisation left out */
+	PART_CANONICAL, /* nono_query_path_canonical, the public entry */
 	PART_COUNT,
 };
 
@@ -637,6 +640,10 @@ static struct timing time_queries(const nono_query *q, char **paths,
 
 			rc = nono__path_canonical_lenient(p, &canon);
 			free(canon);
+		} else if (part == PART_CANONICAL) {
+			rc = nono_query_path_canonical(q, p, NONO_ACCESS_READ,
+						       &res);
+			allowed += res.status == NONO_QUERY_ALLOWED;
 		} else {
 			rc = nono_query_path(q, p, NONO_ACCESS_READ, &res);
 			allowed += res.status == NONO_QUERY_ALLOWED;
@@ -657,19 +664,30 @@ static struct timing time_queries(const nono_query *q, char **paths,
 	return t;
 }
 
-/* The answer every path of a kind must get: a benchmark of wrong answers
- * would prove nothing. */
+/* The answer every path of a kind must get, from both entry points: a
+ * benchmark of wrong answers would prove nothing. */
 static void check_answers(const nono_query *q, char **paths,
 			  enum query_kind kind)
 {
 	bool want = kind == QUERY_GRANTED || kind == QUERY_GRANTED_MISSING;
 
 	for (size_t j = 0; j < BENCH_QUERY_PATHS; j++) {
-		nono_query_result res;
+		nono_query_result res, canon;
 		int rc = nono_query_path(q, paths[j], NONO_ACCESS_READ, &res);
 
 		if (rc < 0)
 			die(paths[j], rc);
+		rc = nono_query_path_canonical(q, paths[j], NONO_ACCESS_READ,
+					       &canon);
+		if (rc < 0)
+			die(paths[j], rc);
+		if (memcmp(&res, &canon, sizeof(res)) != 0) {
+			fprintf(stderr,
+				"bench_caps: %s: the canonical entry point "
+				"answers otherwise (is DIR canonical?)\n",
+				paths[j]);
+			exit(BENCH_EXIT_FAILED);
+		}
 		if ((res.status == NONO_QUERY_ALLOWED) != want) {
 			fprintf(stderr, "bench_caps: %s: %s, expected %s\n",
 				paths[j], nono_query_status_str(res.status),
@@ -748,8 +766,10 @@ static int cmd_query(const struct options *o, const char *dir, size_t nsizes,
 	}
 
 	printf("\n| grants | path | query (wall) | query (CPU) | "
-	       "canonicalisation alone (CPU) | index lookup alone (CPU) |\n"
-	       "| ---: | --- | ---: | ---: | ---: | ---: |\n");
+	       "canonicalisation alone (CPU) | index lookup alone (CPU) | "
+	       "canonical entry point (wall) | canonical entry point (CPU) "
+	       "|\n"
+	       "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 	for (size_t i = 0; i < nseries; i++) {
 		size_t n = sizes[i / QUERY_KINDS];
 		const char *kk = query_kind_keys[i % QUERY_KINDS];
@@ -764,9 +784,15 @@ static int cmd_query(const struct options *o, const char *dir, size_t nsizes,
 		double lc = median(diff + at, o->rounds), lw = lc;
 #endif
 
-		printf("| %zu | %s | %.3f µs | %.3f µs | %.3f µs | %.3f µs |\n",
+		double kw = median(wall[PART_CANONICAL] + at, o->rounds);
+		double kc = median(cpu[PART_CANONICAL] + at, o->rounds);
+
+		printf("| %zu | %s | %.3f µs | %.3f µs | %.3f µs | %.3f µs | "
+		       "%.3f µs | %.3f µs |\n",
 		       n, query_kind_names[i % QUERY_KINDS], qw * 1e6, qc * 1e6,
-		       cc * 1e6, lc * 1e6);
+		       cc * 1e6, lc * 1e6, kw * 1e6, kc * 1e6);
+		key("query.%zu.%s.canonical_us=%.4f", n, kk, kw * 1e6);
+		key("query.%zu.%s.canonical_cpu_us=%.4f", n, kk, kc * 1e6);
 		key("query.%zu.%s.us=%.4f", n, kk, qw * 1e6);
 		key("query.%zu.%s.cpu_us=%.4f", n, kk, qc * 1e6);
 		key("query.%zu.%s.canon_cpu_us=%.4f", n, kk, cc * 1e6);

@@ -138,16 +138,11 @@ int cli_set_private_tmp(const nono_policy *policy);
 const char *cli_unix_words(const nono_caps *caps, int abi);
 
 /*
- * Canonicalises `path` as far as it exists, as queries do: the longest
- * existing prefix through realpath(3), the rest appended with "." and
- * ".." folded; a relative path is taken against the working directory.
- * A new string (free()), or NULL with errno set.
+ * Canonicalises `path` as far as it exists, with the library's one
+ * canonicaliser (nono_path_canonical), as queries do. A new string
+ * (free()), or NULL with errno set.
  */
 char *cli_canonical_lenient(const char *path);
-
-/* Whether canonical directory `dir` is `path` or a component-wise prefix
- * of it ("/tmp" covers "/tmp/a", not "/tmpx"). */
-bool cli_path_beneath(const char *path, const char *dir);
 
 /*
  * Finds `program` as execvp(3) would: a name with a '/' is taken as it

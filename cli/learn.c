@@ -389,7 +389,7 @@ static char *learn_secret(const struct learn *L, const char *path)
 	const char *c = path;
 
 	for (size_t i = 0; i < L->secrets.n; i++)
-		if (cli_path_beneath(path, L->secrets.v[i]))
+		if (nono__path_is_beneath(path, L->secrets.v[i]))
 			return strdup(L->secrets.v[i]);
 	while (*c) {
 		size_t len;
@@ -421,7 +421,7 @@ static char *learn_holds_secret(const struct learn *L, const char *dir)
 	if (hit)
 		return hit;
 	for (size_t i = 0; i < L->secrets.n; i++)
-		if (cli_path_beneath(L->secrets.v[i], dir))
+		if (nono__path_is_beneath(L->secrets.v[i], dir))
 			return strdup(L->secrets.v[i]);
 	d = opendir(dir);
 	if (!d)
@@ -623,7 +623,7 @@ static int learn_add_grant(struct learn *L, const char *path, bool is_file,
 	for (size_t i = 0; !is_file && (access & NONO_ACCESS_WRITE) &&
 			   !learn_is_broad(L, path) && i < L->n_grants;
 	     i++)
-		if (cli_path_beneath(L->grants[i].path, path))
+		if (nono__path_is_beneath(L->grants[i].path, path))
 			access |= L->grants[i].access;
 	if (g) {
 		added = (g->access | access) != g->access;
@@ -792,7 +792,7 @@ static int learn_take(struct learn *L, const struct refusal *r,
 		 * Landlock grant follows the file, not its name. */
 		if (!w->is_file && (w->access & NONO_ACCESS_WRITE) &&
 		    strcmp(w->path, value) != 0 &&
-		    cli_path_beneath(value, w->path) &&
+		    nono__path_is_beneath(value, w->path) &&
 		    !learn_is_broad(L, w->path))
 			return learn_add_grant(L, w->path, false, access, r);
 	}
@@ -1001,7 +1001,7 @@ static void learn_cover(struct learn_out *o, size_t n)
 		for (size_t j = 0; j < n && !o[i].dead; j++) {
 			if (i == j || o[j].dead || o[j].is_file || !o[i].path ||
 			    !o[j].path || (o[i].access & ~o[j].access) ||
-			    !cli_path_beneath(o[i].path, o[j].path))
+			    !nono__path_is_beneath(o[i].path, o[j].path))
 				continue;
 			/* Two directory lines of one path: the wider (or
 			 * the first) stays. */
@@ -1097,7 +1097,7 @@ static void learn_write_fs(FILE *out, const struct learn *L)
 					&L->grants[o[i].members[m]];
 
 				if (!g->is_file ||
-				    !cli_path_beneath(g->path, o[i].path))
+				    !nono__path_is_beneath(g->path, o[i].path))
 					continue;
 				strcat(names, *names ? ", " : "");
 				strcat(names, explain_base(g->path));

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * What several subcommands share: the one-line error format, loading a
- * policy, option errors, and the path helpers `why` and `run` need.
+ * policy, option errors, and the path helpers several subcommands need.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,102 +165,14 @@ const char *cli_fs_key(bool is_file, nono_access access)
 	return NULL;
 }
 
-/* Appends component `name` (len bytes) to the absolute path in buf,
- * folding "." and "..". false when the result would not fit. */
-static bool cli_path_push(char *buf, size_t size, const char *name, size_t len)
-{
-	size_t used = strlen(buf);
-
-	if (len == 0 || (len == 1 && name[0] == '.'))
-		return true;
-	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		char *slash = strrchr(buf, '/');
-
-		if (slash == buf)
-			buf[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		return true;
-	}
-	if (used + 1 + len + 1 > size)
-		return false;
-	if (used > 1)
-		buf[used++] = '/';
-	memcpy(buf + used, name, len);
-	buf[used + len] = '\0';
-	return true;
-}
-
 char *cli_canonical_lenient(const char *path)
 {
-	char abs[PATH_MAX], real[PATH_MAX];
-	size_t split;
+	char *canon = NULL;
+	int rc = nono_path_canonical(path, &canon);
 
-	if (!path || !*path) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (path[0] == '/') {
-		if (strlen(path) >= sizeof(abs)) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		strcpy(abs, path);
-	} else {
-		size_t len;
-
-		if (!getcwd(abs, sizeof(abs)))
-			return NULL;
-		len = strlen(abs);
-		if (len + 1 + strlen(path) >= sizeof(abs)) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		abs[len] = '/';
-		strcpy(abs + len + 1, path);
-	}
-
-	/* The longest prefix that exists goes through realpath; the rest
-	 * (which does not exist, so has no symlinks) is appended as it is. */
-	split = strlen(abs);
-	for (;;) {
-		char saved = abs[split];
-
-		abs[split] = '\0';
-		if (realpath(split ? abs : "/", real)) {
-			abs[split] = saved;
-			break;
-		}
-		abs[split] = saved;
-		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
-			return NULL;
-		while (split > 0 && abs[split - 1] != '/')
-			split--;
-		if (split > 0)
-			split--;
-	}
-	for (const char *p = abs + split; *p;) {
-		size_t len;
-
-		p += strspn(p, "/");
-		len = strcspn(p, "/");
-		if (!cli_path_push(real, sizeof(real), p, len)) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		p += len;
-	}
-	return strdup(real);
-}
-
-bool cli_path_beneath(const char *path, const char *dir)
-{
-	size_t len = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return path[0] == '/';
-	return strncmp(path, dir, len) == 0 &&
-	       (path[len] == '\0' || path[len] == '/');
+	if (rc < 0)
+		errno = -rc;
+	return canon;
 }
 
 /* Whether `path` is a regular file; sets *executable. */

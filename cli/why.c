@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * nono why: would a policy allow this, and which line of it decides?
- * The answer comes from the query API; this file only words it, naming
- * the policy rules (rebuilt from the capability set's entries) and what
- * to add when the answer is no.
+ * The answer comes from the query API (nono_query_path_explain: the
+ * canonical path judged, the grants it rests on and the lines that gave
+ * them); this file only words it, and says what to add when it is no.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -145,173 +144,141 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 	return -1;
 }
 
-/* Prints one rule as it would appear in a policy file. */
-static void why_print_rule(const nono_fs_cap *cap)
+/* " at policy.ini:3" where the library knows the line a rule came from. */
+static void why_print_origin(const nono_query_rule *rule)
 {
-	printf("[filesystem] %s = %s", cli_fs_key(cap->is_file, cap->access),
-	       cap->original);
+	if (rule->origin_file)
+		printf(" at %s:%u", rule->origin_file, rule->origin_line);
+}
+
+/* Prints one grant as it appears in the policy file, and where. */
+static void why_print_grant(const nono_query_rule *rule)
+{
+	printf("[filesystem] %s = %s", cli_fs_key(rule->is_file, rule->access),
+	       rule->original);
 	/* A symlink or a relative spelling: say where it really points. */
-	if (strcmp(cap->original, cap->resolved) != 0)
-		printf(" (%s)", cap->resolved);
+	if (strcmp(rule->original, rule->resolved) != 0)
+		printf(" (%s)", rule->resolved);
+	why_print_origin(rule);
 }
 
-/* Whether entry `cap` covers the canonical path `canon`. */
-static bool why_covers(const nono_fs_cap *cap, const char *canon)
+/* Prints the grants the answer rests on, joined by " and "; returns how
+ * many. */
+static size_t why_print_grants(const nono_query_explanation *x)
 {
-	if (cap->is_file)
-		return strcmp(cap->resolved, canon) == 0;
-	return cli_path_beneath(canon, cap->resolved);
+	for (size_t i = 0; i < x->grant_count; i++) {
+		fputs(i ? " and " : "", stdout);
+		why_print_grant(&x->grants[i]);
+	}
+	return x->grant_count;
 }
 
-/*
- * Prints the rules that cover `canon` and give some of `want`, the most
- * specific first, until together they give all of it; those at `first`
- * (the grant the query named, may be NULL) come before the rest.
- * Returns how many were printed.
- */
-static size_t why_print_grants(const nono_caps *caps, const char *canon,
-			       const char *first, unsigned want)
+/* The path as asked, and the canonical path the query judged where it is
+ * spelled differently (a symlink, a relative path, ".."). */
+static void why_print_path(const char *path, const nono_query_explanation *x)
 {
-	size_t n = nono_caps_fs_count(caps), printed = 0;
-	unsigned have = 0;
-	nono_fs_cap cap;
+	const char *canon = x->canonical_path;
+	size_t digits;
 
-	if (first) {
-		for (size_t i = 0; i < n; i++) {
-			if (nono_caps_fs_get(caps, i, &cap) < 0 ||
-			    strcmp(cap.resolved, first) != 0 ||
-			    !((unsigned)cap.access & want & ~have))
-				continue;
-			fputs(printed++ ? " and " : "", stdout);
-			why_print_rule(&cap);
-			have |= (unsigned)cap.access;
-		}
-	}
-	/* Then by specificity: the longest resolved path first. */
-	while ((have & want) != want) {
-		size_t best = n, best_len = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			size_t len;
-
-			if (nono_caps_fs_get(caps, i, &cap) < 0 ||
-			    !why_covers(&cap, canon) ||
-			    !((unsigned)cap.access & want & ~have))
-				continue;
-			len = strlen(cap.resolved);
-			if (best == n || len > best_len) {
-				best = i;
-				best_len = len;
-			}
-		}
-		if (best == n || nono_caps_fs_get(caps, best, &cap) < 0)
-			break;
-		fputs(printed++ ? " and " : "", stdout);
-		why_print_rule(&cap);
-		have |= (unsigned)cap.access;
-	}
-	return printed;
-}
-
-/* The most specific entry covering `canon`; false when none does. */
-static bool why_most_specific(const nono_caps *caps, const char *canon,
-			      nono_fs_cap *out)
-{
-	size_t n = nono_caps_fs_count(caps), best_len = 0;
-	bool found = false;
-	nono_fs_cap cap;
-
-	for (size_t i = 0; i < n; i++) {
-		if (nono_caps_fs_get(caps, i, &cap) < 0 ||
-		    !why_covers(&cap, canon))
-			continue;
-		if (!found || strlen(cap.resolved) > best_len) {
-			*out = cap;
-			best_len = strlen(cap.resolved);
-			found = true;
-		}
-	}
-	return found;
+	fputs(path, stdout);
+	if (strcmp(path, canon) == 0)
+		return;
+	/* /proc/self is this process's pid, which would mean nothing in
+	 * the answer: the pid is left out. */
+	digits = strncmp(canon, "/proc/", 6) == 0
+			 ? strspn(canon + 6, "0123456789")
+			 : 0;
+	if (digits && (canon[6 + digits] == '/' || !canon[6 + digits]))
+		printf(" (judged as /proc/<pid>%s)", canon + 6 + digits);
+	else
+		printf(" (judged as %s)", canon);
 }
 
 static void why_text_allowed(const nono_caps *caps, const char *path,
-			     const char *canon, const nono_query_result *res)
+			     const nono_query_explanation *x)
 {
-	printf("allowed: %s on %s is granted by ",
-	       nono_access_str(res->requested), path);
-	if (why_print_grants(caps, canon, res->granted_path,
-			     (unsigned)res->requested) == 0)
+	const nono_query_result *res = &x->result;
+
+	printf("allowed: %s on ", nono_access_str(res->requested));
+	why_print_path(path, x);
+	fputs(" is granted by ", stdout);
+	if (why_print_grants(x) == 0)
 		printf("a grant of %s", res->granted_path);
 	/* Queries know reading and writing; executing is the point of a
 	 * blocked command, so say it. */
-	if (nono_caps_command_blocked(caps, canon) == 1)
+	if (nono_caps_command_blocked(caps, x->canonical_path) == 1)
 		fputs(", but it is a blocked command ([commands] block): it "
 		      "cannot be executed (nor read)",
 		      stdout);
 	putchar('\n');
 }
 
-/* The deny rule at `resolved`, printed as the policy spells it. */
-static void why_print_deny(const nono_caps *caps, const char *resolved)
+/* The deny rule that decides, printed as the policy spells it. */
+static void why_print_deny(const nono_query_explanation *x)
 {
-	nono_deny_cap d;
+	const nono_query_rule *d = x->deny;
 
-	for (size_t i = 0; i < nono_caps_deny_count(caps); i++) {
-		if (nono_caps_deny_get(caps, i, &d) < 0 ||
-		    strcmp(d.resolved, resolved) != 0)
-			continue;
-		printf("[filesystem] deny = %s", d.original);
-		if (strcmp(d.original, d.resolved) != 0)
-			printf(" (%s)", d.resolved);
+	if (!d) {
+		printf("[filesystem] deny = %s", x->result.denied_path);
 		return;
 	}
-	printf("[filesystem] deny = %s", resolved);
+	printf("[filesystem] deny = %s", d->original);
+	if (strcmp(d->original, d->resolved) != 0)
+		printf(" (%s)", d->resolved);
+	why_print_origin(d);
 }
 
 static void why_text_denied_by_rule(const nono_caps *caps, const char *path,
-				    const char *canon,
-				    const nono_query_result *res)
+				    const nono_query_explanation *x)
 {
-	const char *rule = res->denied_path;
+	const char *rule = x->result.denied_path;
+	const char *canon = x->canonical_path;
 
-	if (nono_caps_command_blocked(caps, rule) == 1 &&
+	if (!x->deny && nono_caps_command_blocked(caps, rule) == 1 &&
 	    strcmp(rule, canon) == 0) {
-		printf("denied: %s is a blocked command ([commands] block): it "
-		       "can be neither executed nor read; to allow it, add "
-		       "under [commands]: allow = %s\n",
-		       path, canon);
+		fputs("denied: ", stdout);
+		why_print_path(path, x);
+		printf(" is a blocked command ([commands] block): it can be "
+		       "neither executed nor read; to allow it, add under "
+		       "[commands]: allow = %s\n",
+		       canon);
 		return;
 	}
-	printf("denied: %s ", path);
-	if (cli_path_beneath(canon, rule)) {
-		fputs("is taken out by ", stdout);
-		why_print_deny(caps, rule);
-	} else if (cli_path_beneath(rule, canon)) {
+	fputs("denied: ", stdout);
+	why_print_path(path, x);
+	if (nono__path_is_beneath(canon, rule)) {
+		fputs(" is taken out by ", stdout);
+		why_print_deny(x);
+	} else if (nono__path_is_beneath(rule, canon)) {
 		/* Any rule here would reach the denied path beneath. */
-		fputs("lies on the way to ", stdout);
-		why_print_deny(caps, rule);
+		fputs(" lies on the way to ", stdout);
+		why_print_deny(x);
 		fputs(": it cannot be listed, and nothing can be created, "
 		      "removed or renamed in it (its entries keep their "
 		      "access)",
 		      stdout);
 	} else {
-		fputs("would be a new entry in a directory on the way to ",
+		fputs(" would be a new entry in a directory on the way to ",
 		      stdout);
-		why_print_deny(caps, rule);
+		why_print_deny(x);
 		fputs(", which gets no access", stdout);
 	}
 	putchar('\n');
 }
 
-static void why_text_not_granted(const char *path, const char *canon,
-				 nono_access requested)
+static void why_text_not_granted(const char *path,
+				 const nono_query_explanation *x)
 {
+	const char *canon = x->canonical_path;
+	nono_access requested = x->result.requested;
 	struct stat st;
 	char *copy;
 
-	printf("denied: %s is not covered by any grant; to allow it, add under "
-	       "[filesystem]: ",
-	       path);
+	fputs("denied: ", stdout);
+	why_print_path(path, x);
+	fputs(" is not covered by any grant; to allow it, add under "
+	      "[filesystem]: ",
+	      stdout);
 	/* A process's own /proc/<pid> (this one's, for /proc/self) names
 	 * one run only: /proc as a whole is the line that works. */
 	if (strncmp(canon, "/proc/", 6) == 0 && canon[6] >= '0' &&
@@ -333,25 +300,28 @@ static void why_text_not_granted(const char *path, const char *canon,
 	free(copy);
 }
 
-static void why_text_insufficient(const nono_caps *caps, const char *path,
-				  const char *canon,
-				  const nono_query_result *res)
+static void why_text_insufficient(const char *path,
+				  const nono_query_explanation *x)
 {
-	nono_fs_cap best = { 0 };
+	const nono_query_result *res = &x->result;
 
-	printf("denied: %s is granted %s", path, nono_access_str(res->granted));
-	fputs(" (by ", stdout);
-	if (why_print_grants(caps, canon, NULL, (unsigned)res->granted) == 0)
+	fputs("denied: ", stdout);
+	why_print_path(path, x);
+	printf(" is granted %s (by ", nono_access_str(res->granted));
+	if (why_print_grants(x) == 0)
 		fputs("grants above it", stdout);
 	printf("), %s was asked", nono_access_str(res->requested));
 	/* Widening the most specific grant is the narrowest change that
 	 * works: the access of covering grants adds up. */
-	if (why_most_specific(caps, canon, &best))
+	if (x->grant_count > 0) {
+		const nono_query_rule *best = &x->grants[0];
+
 		printf("; to allow it, add: %s = %s",
-		       cli_fs_key(best.is_file,
-				  (nono_access)((unsigned)best.access |
+		       cli_fs_key(best->is_file,
+				  (nono_access)((unsigned)best->access |
 						(unsigned)res->requested)),
-		       best.original);
+		       best->original);
+	}
 	putchar('\n');
 }
 
@@ -431,14 +401,34 @@ static void why_text_socket(const nono_caps *caps, const char *canon)
 	       cli_unix_words(caps, info.abi));
 }
 
+/* Words the answer to a path question; nothing here judges the path. */
+static void why_text_path(const nono_caps *caps, const char *path,
+			  const nono_query_explanation *x)
+{
+	switch (x->result.reason) {
+	case NONO_REASON_GRANTED_PATH:
+		why_text_allowed(caps, path, x);
+		break;
+	case NONO_REASON_INSUFFICIENT_ACCESS:
+		why_text_insufficient(path, x);
+		break;
+	case NONO_REASON_DENIED_BY_RULE:
+		why_text_denied_by_rule(caps, path, x);
+		break;
+	default:
+		why_text_not_granted(path, x);
+		break;
+	}
+	why_text_socket(caps, x->canonical_path);
+}
+
 /* Answers the question; returns the exit status. */
 static int why_answer(const struct why_args *args, const nono_caps *caps)
 {
+	nono_query_explanation *x = NULL;
 	nono_query_result res;
 	nono_query *query = NULL;
-	char *canon = NULL;
 	char *json;
-	int answer;
 	int rc, status = WHY_EXIT_ERROR;
 
 	rc = nono_query_new(caps, &query);
@@ -451,13 +441,13 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 	else if (args->tcp_op)
 		rc = nono_query_tcp(query, args->tcp_op, args->port, &res);
 	else
-		rc = nono_query_path(query, args->path, args->op, &res);
+		rc = nono_query_path_explain(query, args->path, args->op, &x);
 	if (rc < 0) {
 		cli_error("why: %s", nono_strerror(rc));
 		goto free_query;
 	}
-	answer = res.status == NONO_QUERY_ALLOWED ? WHY_EXIT_ALLOWED
-						  : WHY_EXIT_DENIED;
+	if (x)
+		res = x->result;
 
 	if (args->json) {
 		json = nono_query_result_json(&res);
@@ -467,44 +457,18 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		}
 		printf("%s\n", json);
 		nono_free(json);
-		status = answer;
-		goto free_query;
-	}
-	if (args->network) {
+	} else if (args->network) {
 		why_text_network(caps, &res);
-		status = answer;
-		goto free_query;
-	}
-	if (args->tcp_op) {
+	} else if (args->tcp_op) {
 		why_text_tcp(&res);
-		status = answer;
-		goto free_query;
+	} else {
+		why_text_path(caps, args->path, x);
 	}
-
-	canon = cli_canonical_lenient(args->path);
-	if (!canon) {
-		cli_error("why: %s: %s", args->path, strerror(errno));
-		goto free_query;
-	}
-	switch (res.reason) {
-	case NONO_REASON_GRANTED_PATH:
-		why_text_allowed(caps, args->path, canon, &res);
-		break;
-	case NONO_REASON_INSUFFICIENT_ACCESS:
-		why_text_insufficient(caps, args->path, canon, &res);
-		break;
-	case NONO_REASON_DENIED_BY_RULE:
-		why_text_denied_by_rule(caps, args->path, canon, &res);
-		break;
-	default:
-		why_text_not_granted(args->path, canon, res.requested);
-		break;
-	}
-	why_text_socket(caps, canon);
-	status = answer;
-	free(canon);
+	status = res.status == NONO_QUERY_ALLOWED ? WHY_EXIT_ALLOWED
+						  : WHY_EXIT_DENIED;
 
 free_query:
+	nono_query_explanation_free(x);
 	nono_query_free(query);
 	return status;
 }
@@ -545,7 +509,9 @@ const struct cli_command cli_why_command = {
 		"  --json         print the query result as nono-py's JSON dict\n"
 		"  -h, --help     this text\n"
 		"\n"
-		"Output, one line: 'allowed: ...' or 'denied: ...'.\n"
+		"Output, one line: 'allowed: ...' or 'denied: ...', naming the\n"
+		"policy file and line of each rule, and the path judged where a\n"
+		"symlink or a relative spelling makes it another.\n"
 		"\n"
 		"Exit status, as test(1) has it: 0 allowed, 1 denied, 2 for no\n"
 		"answer (a usage error, a bad policy).\n",

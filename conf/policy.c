@@ -737,6 +737,13 @@ static int policy_handler(void *user, const char *section, const char *name,
 	}
 	if (!key->repeatable && check_single(ld, key, value) != 0)
 		return 0;
+	/* What the line grants or denies remembers the line, so that a
+	 * query (nono why) can name it. */
+	if (nono_caps_set_origin(ld->pol->caps, ld->cur->name, ld->cur->line) !=
+	    0) {
+		ld_error(ld, NONO_ENOMEM, "out of memory");
+		return 0;
+	}
 	return key->handler(ld, key, value) == 0;
 }
 
@@ -1332,17 +1339,6 @@ int nono__policy_h_command(struct nono__policy_loader *ld,
 	return rc ? ld_error(ld, rc, "out of memory") : 0;
 }
 
-/* Whether canonical `path` is `dir` or lies beneath it, component-wise. */
-static bool path_beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(path, dir, n) == 0 &&
-	       (path[n] == '\0' || path[n] == '/');
-}
-
 /*
  * What each deny rule means with every grant known: nothing at all when
  * no grant reaches it, and nothing for a grant beneath it, which stands as
@@ -1375,10 +1371,12 @@ static int deny_notes(struct nono__policy_loader *ld)
 					      "gives nothing (a deny wins at "
 					      "its own path)",
 					      where);
-			if (same || (!g.is_file &&
-				     path_beneath(deny.resolved, g.resolved)))
+			if (same ||
+			    (!g.is_file &&
+			     nono__path_is_beneath(deny.resolved, g.resolved)))
 				reached = true;
-			else if (path_beneath(g.resolved, deny.resolved))
+			else if (nono__path_is_beneath(g.resolved,
+						       deny.resolved))
 				rc = add_note(ld->pol,
 					      "%s: the grant of %s beneath it "
 					      "stands (a more specific grant "
@@ -1651,12 +1649,13 @@ static int private_tmp_grant(struct nono__policy_loader *ld, const char *name,
 		return 0;
 	rc = private_tmp_make(name, data, len, is_file, &ld->pol->private_tmp,
 			      why, sizeof(why));
+	if (rc != 0)
+		return diag_set(ld->diag, rc, where->file, where->line,
+				"private_tmp = true: %s", why);
+	rc = nono_caps_set_origin(ld->pol->caps, where->file, where->line);
 	if (rc == 0)
 		rc = nono_caps_allow_path(ld->pol->caps, ld->pol->private_tmp,
 					  NONO_ACCESS_READ_WRITE);
-	else
-		return diag_set(ld->diag, rc, where->file, where->line,
-				"private_tmp = true: %s", why);
 	if (rc != 0)
 		return diag_set(ld->diag, rc, where->file, where->line,
 				"private_tmp = true: %s: %s",
@@ -1726,6 +1725,9 @@ static int load(const char *name, const char *data, size_t len,
 	rc = nono_caps_deduplicate(pol->caps);
 	if (rc == 0)
 		rc = deny_notes(&ld);
+	/* A caller that adds to the set adds without this file's origin. */
+	if (rc == 0)
+		rc = nono_caps_set_origin(pol->caps, NULL, 0);
 	if (rc != 0) {
 		diag_set(diag, rc, name, 0, "%s", nono_strerror(rc));
 		goto free_loader;

@@ -29,6 +29,21 @@ struct nono__ports {
 	size_t cap;
 };
 
+/*
+ * Where a grant or deny rule was given (nono_caps_set_origin): an index
+ * into the set's origin_files, so that a set of many grants from one file
+ * keeps the name once and a clone keeps the same numbers.
+ */
+struct nono__origin {
+	unsigned file; /* index + 1 into origin_files; 0: not known */
+	unsigned line;
+	nono_access access; /* what this grant gave; 0 for a deny rule */
+	/* How that line spelled the path, where it differs from the
+	 * entry's original (a grant merged into another: "/bin" into
+	 * "/usr/bin"); owned; NULL: the entry's own. */
+	char *original;
+};
+
 struct nono__fs_entry {
 	char *original; /* owned: one block with resolved */
 	char *resolved; /* canonical, absolute; in original's block, or
@@ -40,6 +55,12 @@ struct nono__fs_entry {
 	/* An O_PATH descriptor of the file granted, owned, or -1: kept
 	 * only in a set that keeps them (nono_caps_set_keep_fds). */
 	int fd;
+	/* Where it was given; grants merged into this one by
+	 * nono_caps_deduplicate bring theirs to `more` (owned), so that a
+	 * query can name every line that contributes. */
+	struct nono__origin origin;
+	struct nono__origin *more;
+	size_t nmore;
 };
 
 /* A path taken out of the grants above it (nono_caps_deny_path). */
@@ -47,6 +68,7 @@ struct nono__deny_entry {
 	char *original; /* owned */
 	char *resolved; /* owned, canonical, absolute */
 	bool is_file;
+	struct nono__origin origin;
 };
 
 struct nono_caps {
@@ -81,6 +103,10 @@ struct nono_caps {
 	 * long as it is below fd_limit (0: not known yet). */
 	bool keep_fds;
 	int fd_limit;
+	/* The origin of what is added next (nono_caps_set_origin), and the
+	 * file names origins point into. */
+	struct nono__origin cur_origin;
+	struct nono__strv origin_files;
 };
 
 /* The names of each mode, indexed by value: what nono_unix_mode_str,
@@ -89,6 +115,10 @@ struct nono_caps {
 extern const char *const nono__unix_mode_names[4];
 extern const char *const nono__kernel_log_names[3];
 extern const char *const nono__scope_mode_names[3];
+
+/* The file an origin names, or NULL when it names none. */
+const char *nono__origin_file(const struct nono_caps *caps,
+			      const struct nono__origin *o);
 
 /* Whether the set has port exceptions of any kind (TCP or UDP). */
 bool nono__caps_has_ports(const struct nono_caps *caps);
@@ -154,9 +184,5 @@ void nono__fds_close(int *fds, size_t n);
 /* Closes the descriptors the grants keep (nono__fs_entry.fd >= 0), as
  * nono__fds_close does. */
 void nono__path_close_fds(const struct nono__fs_entry *fs, size_t n);
-
-/* Whether directory `dir` (canonical) is `path` or a component-wise prefix
- * of it: "/tmp" covers "/tmp" and "/tmp/a", not "/tmpx"; "/" covers all. */
-bool nono__path_is_beneath(const char *path, const char *dir);
 
 #endif /* NONO_CAPS_INTERNAL_H */

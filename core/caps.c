@@ -113,6 +113,9 @@ static void fs_entry_free(struct nono__fs_entry *e)
 {
 	/* resolved lives in original's block. */
 	free(e->original);
+	for (size_t i = 0; i < e->nmore; i++)
+		free(e->more[i].original);
+	free(e->more);
 	if (e->fd >= 0)
 		close(e->fd);
 }
@@ -144,6 +147,7 @@ NONO_API void nono_caps_free(nono_caps *caps)
 	nono__strv_clear(&caps->platform_rules);
 	nono__strv_clear(&caps->allow_files);
 	nono__strv_clear(&caps->block_files);
+	nono__strv_clear(&caps->origin_files);
 	deny_free_all(caps);
 	free(caps->tcp_connect.v);
 	free(caps->tcp_bind.v);
@@ -185,7 +189,9 @@ static int fs_push(struct nono_caps *caps, const char *original,
 		.is_file = is_file,
 		.mode = mode,
 		.fd = fd,
+		.origin = caps->cur_origin,
 	};
+	caps->fs[caps->fs_len - 1].origin.access = access;
 	return 0;
 fail:
 	if (fd >= 0)
@@ -210,6 +216,7 @@ static int deny_push(struct nono_caps *caps, char *original, char *resolved,
 		.original = original,
 		.resolved = resolved,
 		.is_file = is_file,
+		.origin = caps->cur_origin,
 	};
 	return 0;
 }
@@ -245,15 +252,41 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 	int rc = nono_caps_new(&c);
 	if (rc)
 		return rc;
+	/* Origins keep their numbers: the file names are copied first. */
+	rc = nono__strv_copy(&c->origin_files, &caps->origin_files);
+	if (rc)
+		goto fail;
+	c->cur_origin = caps->cur_origin;
 	/* Descriptors are not copied: the copy's rules open their paths
 	 * when applied. */
 	for (size_t i = 0; i < caps->fs_len; i++) {
 		const struct nono__fs_entry *e = &caps->fs[i];
+		struct nono__fs_entry *copy;
 
 		rc = fs_push(c, e->original, e->resolved, e->access, e->is_file,
 			     e->mode, -1);
 		if (rc)
 			goto fail;
+		copy = &c->fs[c->fs_len - 1];
+		copy->origin = e->origin;
+		if (e->nmore) {
+			copy->more = malloc(e->nmore * sizeof(*copy->more));
+			if (!copy->more) {
+				rc = NONO_ENOMEM;
+				goto fail;
+			}
+			for (size_t k = 0; k < e->nmore; k++) {
+				copy->more[k] = e->more[k];
+				copy->more[k].original = NULL;
+				copy->nmore = k + 1;
+				if (e->more[k].original &&
+				    !(copy->more[k].original =
+					      strdup(e->more[k].original))) {
+					rc = NONO_ENOMEM;
+					goto fail;
+				}
+			}
+		}
 	}
 	c->net_blocked = caps->net_blocked;
 	for (size_t i = 0; i < caps->deny_len; i++) {
@@ -269,6 +302,7 @@ NONO_API int nono_caps_clone(const nono_caps *caps, nono_caps **out)
 		rc = deny_push(c, o, r, d->is_file);
 		if (rc)
 			goto fail;
+		c->deny[c->deny_len - 1].origin = d->origin;
 	}
 	c->no_exec_writable = caps->no_exec_writable;
 	if ((rc = nono__strv_copy(&c->allow_cmds, &caps->allow_cmds)) ||
@@ -887,6 +921,69 @@ NONO_API bool nono_caps_protect_metadata(const nono_caps *caps)
 
 /* ---- utilities ------------------------------------------------------- */
 
+/*
+ * Gives `into` the origins of `from`, which is merged into it, each with
+ * its own spelling where it differs from into's; from's are taken over
+ * (from->nmore is 0 after). 0 or NONO_ENOMEM (nothing changed).
+ */
+static int merge_origins(struct nono__fs_entry *into,
+			 struct nono__fs_entry *from)
+{
+	size_t n = into->nmore + 1 + from->nmore;
+	struct nono__origin *more = realloc(into->more, n * sizeof(*more));
+	struct nono__origin first = from->origin;
+
+	if (!more)
+		return NONO_ENOMEM;
+	into->more = more;
+	if (strcmp(from->original, into->original) != 0) {
+		first.original = strdup(from->original);
+		if (!first.original)
+			return NONO_ENOMEM;
+	}
+	more[into->nmore] = first;
+	for (size_t k = 0; k < from->nmore; k++)
+		more[into->nmore + 1 + k] = from->more[k];
+	into->nmore = n;
+	from->nmore = 0;
+	return 0;
+}
+
+NONO_API int nono_caps_set_origin(nono_caps *caps, const char *file,
+				  unsigned line)
+{
+	size_t i;
+
+	if (!caps || (file && (!*file || line == 0)))
+		return NONO_EINVAL;
+	if (!file) {
+		caps->cur_origin = (struct nono__origin){ 0 };
+		return 0;
+	}
+	/* A policy names few files, one after the other: from the end. */
+	for (i = caps->origin_files.len; i > 0; i--)
+		if (strcmp(caps->origin_files.v[i - 1], file) == 0)
+			break;
+	if (i == 0) {
+		int rc = nono__strv_push(&caps->origin_files, file);
+
+		if (rc)
+			return rc;
+		i = caps->origin_files.len;
+	}
+	caps->cur_origin =
+		(struct nono__origin){ .file = (unsigned)i, .line = line };
+	return 0;
+}
+
+const char *nono__origin_file(const struct nono_caps *caps,
+			      const struct nono__origin *o)
+{
+	if (o->file == 0 || o->file > caps->origin_files.len)
+		return NULL;
+	return caps->origin_files.v[o->file - 1];
+}
+
 NONO_API int nono_caps_deduplicate(nono_caps *caps)
 {
 	if (!caps)
@@ -904,6 +1001,13 @@ NONO_API int nono_caps_deduplicate(nono_caps *caps)
 				break;
 		}
 		if (j < kept) {
+			if (merge_origins(&caps->fs[j], e) != 0) {
+				/* Keep every entry not yet merged, once. */
+				for (size_t m = i; m < caps->fs_len; m++)
+					caps->fs[kept++] = caps->fs[m];
+				caps->fs_len = kept;
+				return NONO_ENOMEM;
+			}
 			caps->fs[j].access |= e->access;
 			fs_entry_free(e);
 		} else {

@@ -281,18 +281,6 @@ free_walk:
 	return rc;
 }
 
-bool nono__path_is_beneath(const char *path, const char *dir)
-{
-	if (!path || !dir)
-		return false;
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/';
-	if (strncmp(path, dir, n) != 0)
-		return false;
-	return path[n] == '\0' || path[n] == '/';
-}
-
 int nono__path_open_plain(const char *path, bool want_dir, int *fd)
 {
 	/* Set once openat2 turned out to be missing or filtered: the full

@@ -24,16 +24,26 @@
 
 /* Every grant found at one resolved path. */
 struct query_level {
-	char *path; /* owned; what granted_path points into */
+	const char *path; /* borrowed from the snapshot; what granted_path
+			   * points to */
 	size_t len;
 	uint64_t hash;
 	unsigned dir_access;  /* union of directory grants here */
 	unsigned file_access; /* union of file grants here */
 	bool denied;	      /* a deny rule names this path */
 	bool blocked;	      /* a blocked command resolved to this file */
+	/* The grants here: grant_idx[first .. first + ngrants) are their
+	 * indices in snap->fs. */
+	size_t first;
+	size_t ngrants;
+	size_t deny; /* the deny rule here: its index in snap->deny */
 };
 
 struct nono_query {
+	/* A copy of the set: what the levels' paths and an explanation's
+	 * rules are borrowed from. */
+	nono_caps *snap;
+	size_t *grant_idx;
 	struct query_level *levels;
 	size_t nlevels;
 	/* Open addressing, linear probing: index + 1 into levels, 0 free.
@@ -138,8 +148,8 @@ void nono_query_free(nono_query *query)
 {
 	if (!query)
 		return;
-	for (size_t i = 0; i < query->nlevels; i++)
-		free(query->levels[i].path);
+	nono_caps_free(query->snap);
+	free(query->grant_idx);
 	free(query->levels);
 	free(query->slots);
 	free(query->tcp_connect);
@@ -161,8 +171,8 @@ static int copy_ports(uint16_t **dst, size_t *len,
 	return 0;
 }
 
-/* The level of `path`, made if there is none yet; NULL when out of
- * memory. The level array was sized for every path that can come. */
+/* The level of `path` (borrowed from the snapshot), made if there is none
+ * yet. The level array was sized for every path that can come. */
 static struct query_level *level_for(struct nono_query *q, const char *path)
 {
 	size_t len = strlen(path);
@@ -172,14 +182,50 @@ static struct query_level *level_for(struct nono_query *q, const char *path)
 	if (lv)
 		return lv;
 	lv = &q->levels[q->nlevels];
-	lv->path = strdup(path);
-	if (!lv->path)
-		return NULL;
+	lv->path = path;
 	lv->len = len;
 	lv->hash = h;
 	insert_slot(q, q->nlevels);
 	q->nlevels++;
 	return lv;
+}
+
+/* Indexes the grants: a level per resolved path, and each level's grants
+ * as one run of grant_idx, in the order of the set. */
+static int index_grants(struct nono_query *q)
+{
+	const nono_caps *caps = q->snap;
+	size_t *level_of = malloc((caps->fs_len + 1) * sizeof(*level_of));
+	size_t next = 0;
+
+	q->grant_idx = malloc((caps->fs_len + 1) * sizeof(*q->grant_idx));
+	if (!level_of || !q->grant_idx) {
+		free(level_of);
+		return NONO_ENOMEM;
+	}
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		const struct nono__fs_entry *e = &caps->fs[i];
+		struct query_level *lv = level_for(q, e->resolved);
+
+		if (e->is_file)
+			lv->file_access |= (unsigned)e->access;
+		else
+			lv->dir_access |= (unsigned)e->access;
+		lv->ngrants++;
+		level_of[i] = (size_t)(lv - q->levels);
+	}
+	for (size_t l = 0; l < q->nlevels; l++) {
+		q->levels[l].first = next;
+		next += q->levels[l].ngrants;
+		q->levels[l].ngrants = 0;
+	}
+	for (size_t i = 0; i < caps->fs_len; i++) {
+		struct query_level *lv = &q->levels[level_of[i]];
+
+		q->grant_idx[lv->first + lv->ngrants++] = i;
+	}
+	free(level_of);
+	return 0;
 }
 
 int nono_query_new(const nono_caps *caps, nono_query **out)
@@ -206,42 +252,29 @@ int nono_query_new(const nono_caps *caps, nono_query **out)
 	q->mask = nslots - 1;
 	q->slots = calloc(nslots, sizeof(*q->slots));
 	q->levels = calloc(n ? n : 1, sizeof(*q->levels));
-	if (!q->slots || !q->levels)
+	if (!q->slots || !q->levels || nono_caps_clone(caps, &q->snap) != 0)
 		goto free_query;
-
-	for (size_t i = 0; i < caps->fs_len; i++) {
-		const struct nono__fs_entry *e = &caps->fs[i];
-		struct query_level *lv = level_for(q, e->resolved);
-
-		if (!lv)
-			goto free_query;
-		if (e->is_file)
-			lv->file_access |= (unsigned)e->access;
-		else
-			lv->dir_access |= (unsigned)e->access;
-	}
+	/* From here on the copy: the levels borrow its strings. */
+	caps = q->snap;
+	if (index_grants(q) != 0)
+		goto free_query;
 	q->denies = calloc(caps->deny_len + 1, sizeof(*q->denies));
 	if (!q->denies)
 		goto free_query;
 	for (size_t i = 0; i < caps->deny_len; i++) {
 		struct query_level *lv = level_for(q, caps->deny[i].resolved);
 
-		if (!lv)
-			goto free_query;
-		if (!lv->denied)
+		if (!lv->denied) {
 			q->denies[q->ndenies++] = lv;
+			lv->deny = i;
+		}
 		lv->denied = true;
 	}
 	for (size_t i = 0; i < caps->block_files.len; i++) {
 		const char *f = caps->block_files.v[i];
-		struct query_level *lv;
 
-		if (!nono__caps_file_blocked(caps, f))
-			continue;
-		lv = level_for(q, f);
-		if (!lv)
-			goto free_query;
-		lv->blocked = true;
+		if (nono__caps_file_blocked(caps, f))
+			level_for(q, f)->blocked = true;
 	}
 	if (copy_ports(&q->tcp_connect, &q->tcp_connect_len,
 		       &caps->tcp_connect) ||
@@ -275,6 +308,11 @@ struct query_walk {
 	unsigned part_access;
 	const struct query_level *deny; /* the last deny on the way */
 	const struct query_level *self; /* the queried path's own level */
+	/* For an explanation (NULL otherwise): the covering levels since
+	 * the last deny, the least specific first; room for one per
+	 * component and "/". */
+	const struct query_level **seen;
+	size_t nseen;
 };
 
 /* A deny rule at this level: what the grants above gave stops here. */
@@ -288,6 +326,7 @@ static void visit_deny(struct query_walk *w, const struct query_level *lv)
 	w->part = NULL;
 	w->part_access = 0;
 	w->deny = lv;
+	w->nseen = 0;
 }
 
 static void visit(struct query_walk *w, const struct query_level *lv,
@@ -302,14 +341,15 @@ static void visit(struct query_walk *w, const struct query_level *lv,
 		w->part = lv;
 		w->part_access = access;
 	}
+	if (w->seen)
+		w->seen[w->nseen++] = lv;
 }
 
-/* Visits every directory grant that is a component-wise prefix of `p`
- * (as nono__path_is_beneath defines it), and the grants at `p` itself. */
-static void walk(const struct nono_query *q, const char *p,
+/* Visits every directory grant that is a component-wise prefix of p[0..len)
+ * (as nono__path_is_beneath defines it), and the grants at it itself. */
+static void walk(const struct nono_query *q, const char *p, size_t len,
 		 struct query_walk *w)
 {
-	size_t len = strlen(p);
 	uint64_t h = FNV_OFFSET;
 	const struct query_level *lv;
 
@@ -338,15 +378,16 @@ static void walk(const struct nono_query *q, const char *p,
 	w->self = lv;
 }
 
-/* A deny strictly beneath directory `dir`, or NULL. */
+/* A deny strictly beneath directory dir[0..len), or NULL. */
 static const struct query_level *deny_beneath(const struct nono_query *q,
-					      const char *dir)
+					      const char *dir, size_t len)
 {
 	for (size_t i = 0; i < q->ndenies; i++) {
-		const char *d = q->denies[i]->path;
+		const struct query_level *d = q->denies[i];
 
-		if (strcmp(d, dir) != 0 && nono__path_is_beneath(d, dir))
-			return q->denies[i];
+		if (d->len > len && memcmp(d->path, dir, len) == 0 &&
+		    (d->path[len] == '/' || (len == 1 && dir[0] == '/')))
+			return d;
 	}
 	return NULL;
 }
@@ -361,27 +402,105 @@ static const struct query_level *deny_beneath(const struct nono_query *q,
 static const struct query_level *deny_on_the_way(const struct nono_query *q,
 						 const char *canon)
 {
-	const struct query_level *d = deny_beneath(q, canon);
+	const struct query_level *d;
 	struct query_walk pw = { .want = 0 };
 	struct stat st;
-	char *parent, *slash;
+	const char *slash;
+	size_t len;
 
-	if (d || q->ndenies == 0)
+	if (q->ndenies == 0)
+		return NULL;
+	d = deny_beneath(q, canon, strlen(canon));
+	if (d)
 		return d;
 	if (lstat(canon, &st) == 0 || errno != ENOENT)
 		return NULL;
 	slash = strrchr(canon, '/');
 	if (!slash)
 		return NULL;
-	parent = slash == canon ? strdup("/")
-				: strndup(canon, (size_t)(slash - canon));
-	if (!parent)
-		return NULL;
-	walk(q, parent, &pw);
-	if (pw.all)
-		d = deny_beneath(q, parent);
-	free(parent);
-	return d;
+	len = slash == canon ? 1 : (size_t)(slash - canon);
+	walk(q, canon, len, &pw);
+	return pw.all ? deny_beneath(q, canon, len) : NULL;
+}
+
+/*
+ * The answer for canonical `canon`, walked into `w` (whose `want` and
+ * `seen` the caller set): the one judgement every path query shares.
+ */
+static void judge(const struct nono_query *query, const char *canon,
+		  nono_access mode, struct query_walk *w,
+		  nono_query_result *out)
+{
+	const struct query_level *deny;
+
+	walk(query, canon, strlen(canon), w);
+	*out = (nono_query_result){
+		.status = NONO_QUERY_DENIED,
+		.requested = mode,
+	};
+	deny = w->last ? deny_on_the_way(query, canon) : NULL;
+	if (!w->last && w->deny) {
+		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->denied_path = w->deny->path;
+	} else if (!w->last) {
+		out->reason = NONO_REASON_PATH_NOT_GRANTED;
+	} else if (deny) {
+		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->denied_path = deny->path;
+	} else if (w->self && w->self->blocked &&
+		   (w->want & NONO_ACCESS_READ)) {
+		/* A blocked command cannot be read either (docs/deny.md). */
+		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->denied_path = w->self->path;
+	} else if ((w->all & w->want) != w->want) {
+		out->reason = NONO_REASON_INSUFFICIENT_ACCESS;
+		out->granted = (nono_access)w->all;
+	} else if ((w->last_access & w->want) == w->want) {
+		/* The most specific grant answers alone. */
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_GRANTED_PATH;
+		out->granted_path = w->last->path;
+		out->granted = (nono_access)w->last_access;
+	} else {
+		/*
+		 * The most specific grant lacks some of what was asked, and
+		 * less specific ones make up for it: READ on /a/b and WRITE
+		 * on /a let a program read and write /a/b/c. Name the most
+		 * specific grant that contributes; when it covers the request
+		 * alone, its own access explains the answer, otherwise only
+		 * the access of all covering grants together does. `part` is
+		 * set: w->all has every bit of want, so some level had one.
+		 */
+		out->status = NONO_QUERY_ALLOWED;
+		out->reason = NONO_REASON_GRANTED_PATH;
+		out->granted_path = w->part->path;
+		out->granted = (w->part_access & w->want) == w->want
+				       ? (nono_access)w->part_access
+				       : (nono_access)w->all;
+	}
+}
+
+/* The lenient canonicalisation of queries, with its errors kept within
+ * the documented codes: only memory can fail here in practice; a working
+ * directory that no longer exists (for a relative path) is the caller's
+ * argument gone bad. */
+static int query_canonical(const char *path, char **canon)
+{
+	int rc = nono__path_canonical_lenient(path, canon);
+
+	if (rc)
+		return rc == NONO_ENOMEM ? NONO_ENOMEM : NONO_EINVAL;
+	return 0;
+}
+
+int nono_path_canonical(const char *path, char **out)
+{
+	if (!out)
+		return NONO_EINVAL;
+	*out = NULL;
+	if (!path || !*path)
+		return NONO_EINVAL;
+	return query_canonical(path, out);
 }
 
 int nono_query_path(const nono_query *query, const char *path, nono_access mode,
@@ -393,60 +512,177 @@ int nono_query_path(const nono_query *query, const char *path, nono_access mode,
 
 	if (!query || !path || !*path || !out || !valid_mode(mode))
 		return NONO_EINVAL;
-	/* Only memory can fail here in practice; a working directory that
-	 * no longer exists (for a relative path) is the caller's argument
-	 * gone bad, and keeps the answer within the documented codes. */
-	rc = nono__path_canonical_lenient(path, &canon);
+	rc = query_canonical(path, &canon);
 	if (rc)
-		return rc == NONO_ENOMEM ? NONO_ENOMEM : NONO_EINVAL;
-	walk(query, canon, &w);
-
-	*out = (nono_query_result){
-		.status = NONO_QUERY_DENIED,
-		.requested = mode,
-	};
-	const struct query_level *deny =
-		w.last ? deny_on_the_way(query, canon) : NULL;
+		return rc;
+	judge(query, canon, mode, &w, out);
 	free(canon);
-	if (!w.last && w.deny) {
-		out->reason = NONO_REASON_DENIED_BY_RULE;
-		out->denied_path = w.deny->path;
-	} else if (!w.last) {
-		out->reason = NONO_REASON_PATH_NOT_GRANTED;
-	} else if (deny) {
-		out->reason = NONO_REASON_DENIED_BY_RULE;
-		out->denied_path = deny->path;
-	} else if (w.self && w.self->blocked && (w.want & NONO_ACCESS_READ)) {
-		/* A blocked command cannot be read either (docs/deny.md). */
-		out->reason = NONO_REASON_DENIED_BY_RULE;
-		out->denied_path = w.self->path;
-	} else if ((w.all & w.want) != w.want) {
-		out->reason = NONO_REASON_INSUFFICIENT_ACCESS;
-		out->granted = (nono_access)w.all;
-	} else if ((w.last_access & w.want) == w.want) {
-		/* The most specific grant answers alone. */
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_GRANTED_PATH;
-		out->granted_path = w.last->path;
-		out->granted = (nono_access)w.last_access;
-	} else {
-		/*
-		 * The most specific grant lacks some of what was asked, and
-		 * less specific ones make up for it: READ on /a/b and WRITE
-		 * on /a let a program read and write /a/b/c. Name the most
-		 * specific grant that contributes; when it covers the request
-		 * alone, its own access explains the answer, otherwise only
-		 * the access of all covering grants together does. `part` is
-		 * set: w.all has every bit of want, so some level had one.
-		 */
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_GRANTED_PATH;
-		out->granted_path = w.part->path;
-		out->granted = (w.part_access & w.want) == w.want
-				       ? (nono_access)w.part_access
-				       : (nono_access)w.all;
-	}
 	return 0;
+}
+
+int nono_query_path_canonical(const nono_query *query, const char *path,
+			      nono_access mode, nono_query_result *out)
+{
+	struct query_walk w = { .want = (unsigned)mode };
+
+	if (!query || !path || !out || !valid_mode(mode) ||
+	    !nono__path_is_plain(path))
+		return NONO_EINVAL;
+	judge(query, path, mode, &w, out);
+	return 0;
+}
+
+/* ---- explanations ---------------------------------------------------- */
+
+/* An explanation and what it owns. */
+struct explanation {
+	nono_query_explanation pub;
+	char *canon;
+	nono_query_rule *rules; /* the grants, then the deny rule */
+	size_t nrules;
+};
+
+/* How many rules the grants of `lv` can give: one per line that gave
+ * one. */
+static size_t level_rule_count(const struct nono_query *q,
+			       const struct query_level *lv)
+{
+	size_t n = 0;
+
+	for (size_t g = 0; g < lv->ngrants; g++)
+		n += 1 + q->snap->fs[q->grant_idx[lv->first + g]].nmore;
+	return n;
+}
+
+/*
+ * Appends the grants of level `lv` (its file grants only when `self`, the
+ * queried path's own level) that give some of `*need`, one rule per line
+ * that gave them, taking what they give out of *need; every one that
+ * gives anything when need_all. x->rules has room for them all.
+ */
+static void add_level_rules(const struct nono_query *q, struct explanation *x,
+			    const struct query_level *lv, bool self,
+			    unsigned *need, bool need_all)
+{
+	const nono_caps *snap = q->snap;
+
+	for (size_t g = 0; g < lv->ngrants; g++) {
+		const struct nono__fs_entry *e =
+			&snap->fs[q->grant_idx[lv->first + g]];
+
+		if (e->is_file && !self)
+			continue;
+		for (size_t k = 0; k <= e->nmore; k++) {
+			const struct nono__origin *o =
+				k ? &e->more[k - 1] : &e->origin;
+			unsigned gives = (unsigned)o->access;
+
+			if (need_all ? !gives : !(gives & *need))
+				continue;
+			*need &= ~gives;
+			x->rules[x->nrules++] = (nono_query_rule){
+				.original =
+					o->original ? o->original : e->original,
+				.resolved = e->resolved,
+				.access = o->access,
+				.is_file = e->is_file,
+				.origin_file = nono__origin_file(snap, o),
+				.origin_line = o->line,
+			};
+		}
+	}
+}
+
+void nono_query_explanation_free(nono_query_explanation *explanation)
+{
+	struct explanation *x = (struct explanation *)explanation;
+
+	if (!x)
+		return;
+	free(x->canon);
+	free(x->rules);
+	free(x);
+}
+
+int nono_query_path_explain(const nono_query *query, const char *path,
+			    nono_access mode, nono_query_explanation **out)
+{
+	struct query_walk w = { .want = (unsigned)mode };
+	nono_query_result *res;
+	struct explanation *x;
+	unsigned need;
+	size_t ncomp = 2, room = 1;
+	int rc;
+
+	if (!out)
+		return NONO_EINVAL;
+	*out = NULL;
+	if (!query || !path || !*path || !valid_mode(mode))
+		return NONO_EINVAL;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return NONO_ENOMEM;
+	rc = query_canonical(path, &x->canon);
+	if (rc)
+		goto free_explanation;
+	for (const char *p = x->canon; *p; p++)
+		ncomp += *p == '/';
+	rc = NONO_ENOMEM;
+	w.seen = malloc(ncomp * sizeof(*w.seen));
+	if (!w.seen)
+		goto free_explanation;
+	res = &x->pub.result;
+	judge(query, x->canon, mode, &w, res);
+	/* Room for every grant on the way and a deny rule, at once. */
+	for (size_t i = 0; i < w.nseen; i++)
+		room += level_rule_count(query, w.seen[i]);
+	x->rules = malloc(room * sizeof(*x->rules));
+	if (!x->rules)
+		goto free_seen;
+
+	/* Most specific first: the levels from the path itself up. */
+	need = res->reason == NONO_REASON_GRANTED_PATH ? (unsigned)mode : 0;
+	for (size_t i = w.nseen;
+	     i > 0 && (need || res->reason == NONO_REASON_INSUFFICIENT_ACCESS);
+	     i--) {
+		const struct query_level *lv = w.seen[i - 1];
+
+		add_level_rules(query, x, lv, lv == w.self, &need,
+				res->reason == NONO_REASON_INSUFFICIENT_ACCESS);
+	}
+	x->pub.grant_count = x->nrules;
+	if (res->reason == NONO_REASON_DENIED_BY_RULE) {
+		const struct query_level *lv = lookup(
+			query, res->denied_path, strlen(res->denied_path),
+			fnv(res->denied_path, strlen(res->denied_path)));
+
+		if (lv && lv->denied) {
+			const struct nono__deny_entry *d =
+				&query->snap->deny[lv->deny];
+
+			x->rules[x->nrules++] = (nono_query_rule){
+				.original = d->original,
+				.resolved = d->resolved,
+				.is_file = d->is_file,
+				.origin_file = nono__origin_file(query->snap,
+								 &d->origin),
+				.origin_line = d->origin.line,
+			};
+		}
+	}
+	x->pub.canonical_path = x->canon;
+	x->pub.grants = x->pub.grant_count ? x->rules : NULL;
+	x->pub.deny = x->nrules > x->pub.grant_count ? &x->rules[x->nrules - 1]
+						     : NULL;
+	free(w.seen);
+	*out = &x->pub;
+	return 0;
+
+free_seen:
+	free(w.seen);
+free_explanation:
+	nono_query_explanation_free(&x->pub);
+	return rc;
 }
 
 int nono_query_network(const nono_query *query, nono_query_result *out)
@@ -499,71 +735,13 @@ int nono_query_tcp(const nono_query *query, nono_tcp_op op, unsigned port,
 	return 0;
 }
 
-/*
- * Writes a JSON string as Python's json.dumps does by default
- * (ensure_ascii): printable ASCII as it is, the usual short escapes, and
- * everything else as \uXXXX in lower-case hex (a surrogate pair beyond the
- * BMP). Bytes that are not UTF-8 become U+FFFD, as nono's lossy
- * conversion of such paths to text does.
- */
-static void put_py_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str);
-
-	fputc('"', f);
-	while (n > 0) {
-		uint32_t cp;
-		size_t used = nono__utf8_next(s, n, &cp);
-
-		s += used;
-		n -= used;
-		if (cp == NONO_UTF8_INVALID)
-			cp = 0xfffd;
-		switch (cp) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		default:
-			if (cp >= 0x20 && cp <= 0x7e) {
-				fputc((int)cp, f);
-			} else if (cp < 0x10000) {
-				fprintf(f, "\\u%04x", (unsigned)cp);
-			} else {
-				cp -= 0x10000;
-				fprintf(f, "\\u%04x\\u%04x",
-					(unsigned)(0xd800 | (cp >> 10)),
-					(unsigned)(0xdc00 | (cp & 0x3ff)));
-			}
-		}
-	}
-	fputc('"', f);
-}
-
 /* Writes `"key": "value"` preceded by ", " as json.dumps separates
  * items. */
 static void put_item(FILE *f, const char *key, const char *value)
 {
 	fprintf(f, ", \"%s\": ", key);
-	put_py_string(f, value);
+	/* As json.dumps writes it by default, as nono-py prints it. */
+	nono__json_put_string(f, value, true);
 }
 
 char *nono_query_result_json(const nono_query_result *result)

@@ -237,51 +237,15 @@ bool nono_state_net_blocked(const nono_state *state)
 }
 
 /*
- * Writes a string as serde_json does: '"', '\\' and control characters
- * escaped (short forms where JSON has them, else \u00xx in lower case),
- * everything else as it is. serde cannot hold a path that is not UTF-8 in
- * a string (nono fails to save such a state); here each ill-formed
- * sequence becomes U+FFFD, so the document stays valid JSON, and such a
- * path then fails to load again rather than naming some other file.
+ * Writes a string as serde_json does (nono__json_put_string without
+ * ascii_only). serde cannot hold a path that is not UTF-8 in a string
+ * (nono fails to save such a state); here each ill-formed sequence becomes
+ * U+FFFD, so the document stays valid JSON, and such a path then fails to
+ * load again rather than naming some other file.
  */
 static void put_serde_string(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str);
-
-	fputc('"', f);
-	while (n > 0) {
-		uint32_t cp;
-		size_t used = nono__utf8_next(s, n, &cp);
-		unsigned char c = s[0];
-
-		if (cp == NONO_UTF8_INVALID) {
-			fputs("\xef\xbf\xbd", f);
-		} else if (used > 1) {
-			fwrite(s, 1, used, f);
-		} else if (c == '"') {
-			fputs("\\\"", f);
-		} else if (c == '\\') {
-			fputs("\\\\", f);
-		} else if (c == '\n') {
-			fputs("\\n", f);
-		} else if (c == '\r') {
-			fputs("\\r", f);
-		} else if (c == '\t') {
-			fputs("\\t", f);
-		} else if (c == '\b') {
-			fputs("\\b", f);
-		} else if (c == '\f') {
-			fputs("\\f", f);
-		} else if (c < 0x20) {
-			fprintf(f, "\\u%04x", c);
-		} else {
-			fputc(c, f);
-		}
-		s += used;
-		n -= used;
-	}
-	fputc('"', f);
+	nono__json_put_string(f, str, false);
 }
 
 /* Writes `,\n  "key": [\n    443\n  ]` as serde lays it out, or nothing

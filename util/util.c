@@ -186,8 +186,7 @@ int nono__write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Whether `path` is spelled as realpath(3) spells a path (nono__open_plain). */
-static bool path_plain(const char *path)
+bool nono__path_is_plain(const char *path)
 {
 	if (path[0] != '/' || strlen(path) >= PATH_MAX)
 		return false;
@@ -209,7 +208,7 @@ static bool path_plain(const char *path)
 
 int nono__open_plain(const char *path, bool want_dir)
 {
-	if (!path_plain(path)) {
+	if (!nono__path_is_plain(path)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -225,4 +224,75 @@ int nono__open_plain(const char *path, bool want_dir)
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+bool nono__path_is_beneath(const char *path, const char *dir)
+{
+	if (!path || !dir)
+		return false;
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	if (strncmp(path, dir, n) != 0)
+		return false;
+	return path[n] == '\0' || path[n] == '/';
+}
+
+/* The short escape JSON has for `cp`, or NULL. */
+static const char *json_short_escape(uint32_t cp)
+{
+	switch (cp) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	}
+	return NULL;
+}
+
+void nono__json_put_string(void *stream, const char *str, bool ascii_only)
+{
+	FILE *f = stream;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str);
+
+	fputc('"', f);
+	while (n > 0) {
+		uint32_t cp;
+		size_t used = nono__utf8_next(s, n, &cp);
+		const char *esc = json_short_escape(cp);
+		bool bad = cp == NONO_UTF8_INVALID;
+
+		if (bad)
+			cp = 0xfffd;
+		if (esc) {
+			fputs(esc, f);
+		} else if (cp < 0x20 || (ascii_only && cp > 0x7e)) {
+			if (cp < 0x10000) {
+				fprintf(f, "\\u%04x", (unsigned)cp);
+			} else {
+				cp -= 0x10000;
+				fprintf(f, "\\u%04x\\u%04x",
+					(unsigned)(0xd800 | (cp >> 10)),
+					(unsigned)(0xdc00 | (cp & 0x3ff)));
+			}
+		} else if (bad) {
+			fputs("\xef\xbf\xbd", f);
+		} else {
+			fwrite(s, 1, used, f);
+		}
+		s += used;
+		n -= used;
+	}
+	fputc('"', f);
 }

@@ -82,13 +82,37 @@ uint64_t nono__fnv1a(uint64_t hash, const void *data, size_t len);
  */
 int nono__port_parse(const char *text, unsigned *port);
 
+/* ---- JSON ---- */
+
+/*
+ * Writes `str` as a JSON string, quotes included: '"', '\\' and control
+ * characters escaped (the short forms JSON has, else \u00xx in lower-case
+ * hex), and each ill-formed UTF-8 sequence as U+FFFD. With ascii_only,
+ * as Python's json.dumps writes by default (what nono-py prints): every
+ * character outside ' '..'~' escaped too (a surrogate pair beyond the
+ * BMP); without, as serde_json writes (nono's state files): the rest as
+ * it is. `f` is a FILE *, kept as void * so that util.h needs no stdio.
+ */
+void nono__json_put_string(void *f, const char *str, bool ascii_only);
+
+/* ---- Paths ---- */
+
+/* Whether directory `dir` (canonical) is `path` or a component-wise prefix
+ * of it: "/tmp" covers "/tmp" and "/tmp/a", not "/tmpx"; "/" covers every
+ * absolute path. false when either is NULL. The one beneath test of the
+ * tree: grants, deny rules, queries, the loader's notes and the CLI. */
+bool nono__path_is_beneath(const char *path, const char *dir);
+
 /* ---- Writing ---- */
+
+/* Whether `path` is spelled as realpath(3) spells a path: absolute,
+ * shorter than PATH_MAX, without an empty, "." or ".." component or a
+ * trailing slash ("/" itself is fine). Looks at the string only. */
+bool nono__path_is_plain(const char *path);
 
 /*
  * Opens `path` with O_PATH and O_CLOEXEC (and O_DIRECTORY when `want_dir`),
- * refusing any symbolic link on the way, when it is spelled as realpath(3)
- * spells a path: absolute, shorter than PATH_MAX, without an empty, "." or ".."
- * component or a trailing slash. Success then proves the spelling is the
+ * refusing any symbolic link on the way, when nono__path_is_plain(path). Success then proves the spelling is the
  * canonical path, with one system call. Returns the descriptor, or -1
  * with errno: EINVAL for another spelling, ENOSYS without openat2, and
  * otherwise openat2's (ELOOP at a symlink).

@@ -306,7 +306,9 @@ NONO_API int nono_platform_rule_validate(const char *rule, nono_diag *diag);
 /*
  * Merges entries with the same resolved path and kind (file or directory)
  * into one; READ and WRITE merge to READ_WRITE. The first entry's original
- * spelling is kept, and the order of first appearance. 0 or NONO_EINVAL.
+ * spelling is kept, and the order of first appearance; the origins of all
+ * (nono_caps_set_origin) are kept, each with the access it gave. 0,
+ * NONO_EINVAL or NONO_ENOMEM (the set is then partly merged, and whole).
  */
 NONO_API int nono_caps_deduplicate(nono_caps *caps);
 
@@ -316,6 +318,18 @@ NONO_API int nono_caps_deduplicate(nono_caps *caps);
  * is canonicalised as far as it exists. Returns 1, 0, or NONO_EINVAL.
  */
 NONO_API int nono_caps_path_covered(const nono_caps *caps, const char *path);
+
+/*
+ * Where what is added from now on comes from: the grants and deny rules
+ * added after this call record `file` (copied) and `line`, until the next
+ * call; a query names them (nono_query_path_explain). The policy loader
+ * sets it for every line, naming a built-in profile "<builtin:NAME>". A
+ * NULL file stops recording. It changes nothing that is enforced. 0,
+ * NONO_EINVAL (NULL caps; an empty file or line 0 with a file) or
+ * NONO_ENOMEM.
+ */
+NONO_API int nono_caps_set_origin(nono_caps *caps, const char *file,
+				  unsigned line);
 
 /* One filesystem capability, as fs_capabilities() lists them. The strings
  * are borrowed from the set: valid until it is next changed or freed. */
@@ -579,6 +593,78 @@ NONO_API void nono_query_free(nono_query *query);
  */
 NONO_API int nono_query_path(const nono_query *query, const char *path,
 			     nono_access mode, nono_query_result *out);
+
+/*
+ * As nono_query_path, for a path the caller knows is canonical: absolute,
+ * every symlink resolved, no ".", ".." or empty component and no trailing
+ * slash ("/" itself is fine), shorter than PATH_MAX; what does not exist
+ * of it is taken as it is written. Nothing is canonicalised, so the
+ * answer costs the index lookup alone (no system call unless a deny rule
+ * needs to know whether the path exists). A path that is not spelled that
+ * way is refused with NONO_EINVAL, from its spelling alone, without
+ * looking at the file system; a symlink on a well-spelled path is the
+ * caller's broken promise, and the answer is for the path as written.
+ * 0, NONO_EINVAL. Never allocates.
+ */
+NONO_API int nono_query_path_canonical(const nono_query *query,
+				       const char *path, nono_access mode,
+				       nono_query_result *out);
+
+/* One rule an answer rests on, with where it was given. The strings are
+ * borrowed from the query context: valid until it is freed. */
+typedef struct nono_query_rule {
+	const char *original; /* as the caller spelled it */
+	const char *resolved; /* canonical absolute path */
+	nono_access access;   /* what this grant gives; 0 for a deny rule */
+	bool is_file;
+	/* The policy file ("<builtin:NAME>" for a built-in profile) and
+	 * line that gave it (nono_caps_set_origin); NULL and 0 where the
+	 * rule was added without an origin. */
+	const char *origin_file;
+	unsigned origin_line;
+} nono_query_rule;
+
+/* A path query's answer with what it rests on (nono_query_path_explain). */
+typedef struct nono_query_explanation {
+	/* The answer nono_query_path gives for the same arguments. */
+	nono_query_result result;
+	/* The path judged: the question's path canonicalised as far as it
+	 * exists (symlinks followed; a relative path taken against the
+	 * working directory; a missing tail, or one that cannot be resolved
+	 * (a symlink loop, a directory that cannot be searched), kept as
+	 * written with "." and ".." folded). Owned by the explanation. */
+	const char *canonical_path;
+	/* The grants the answer rests on, the most specific first: where
+	 * allowed, those that together give what was asked (the first is
+	 * result.granted_path's); for INSUFFICIENT_ACCESS, every grant that
+	 * covers the path; otherwise none (NULL, 0). A grant given on
+	 * several lines is listed once per line, with the access of that
+	 * line. */
+	const nono_query_rule *grants;
+	size_t grant_count;
+	/* DENIED_BY_RULE by a deny rule: that rule (resolved is
+	 * result.denied_path); NULL otherwise (a blocked command). */
+	const nono_query_rule *deny;
+} nono_query_explanation;
+
+/*
+ * As nono_query_path, and says what the answer rests on. *out is a new
+ * explanation to free with nono_query_explanation_free, before the query
+ * context it borrows from. 0, NONO_EINVAL or NONO_ENOMEM.
+ */
+NONO_API int nono_query_path_explain(const nono_query *query, const char *path,
+				     nono_access mode,
+				     nono_query_explanation **out);
+NONO_API void nono_query_explanation_free(nono_query_explanation *explanation);
+
+/*
+ * Canonicalises `path` as a path query does (see canonical_path above):
+ * the one canonicaliser of queries, for a caller that must spell a path as
+ * the library judges it. *out is a new string to free with nono_free.
+ * 0, NONO_EINVAL (NULL or empty, longer than PATH_MAX, or a relative path
+ * without a working directory) or NONO_ENOMEM.
+ */
+NONO_API int nono_path_canonical(const char *path, char **out);
 
 /* Would outbound network access be allowed? Denied with
  * NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS where TCP port exceptions

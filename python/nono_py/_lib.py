@@ -140,6 +140,27 @@ class QueryResult(ctypes.Structure):
     ]
 
 
+class QueryRule(ctypes.Structure):
+    _fields_ = [
+        ("original", ctypes.c_char_p),
+        ("resolved", ctypes.c_char_p),
+        ("access", ctypes.c_int),
+        ("is_file", ctypes.c_bool),
+        ("origin_file", ctypes.c_char_p),
+        ("origin_line", ctypes.c_uint),
+    ]
+
+
+class QueryExplanation(ctypes.Structure):
+    _fields_ = [
+        ("result", QueryResult),
+        ("canonical_path", ctypes.c_char_p),
+        ("grants", ctypes.POINTER(QueryRule)),
+        ("grant_count", ctypes.c_size_t),
+        ("deny", ctypes.POINTER(QueryRule)),
+    ]
+
+
 class DenyCap(ctypes.Structure):
     _fields_ = [
         ("original", ctypes.c_char_p),
@@ -265,6 +286,8 @@ _PROTOTYPES = {
     "nono_query_network": (_i, [_p, ctypes.POINTER(QueryResult)]),
     "nono_query_tcp": (_i, [_p, _i, _u, ctypes.POINTER(QueryResult)]),
     "nono_query_result_json": (_p, [ctypes.POINTER(QueryResult)]),
+    "nono_query_path_explain": (_i, [_p, _s, _i, _pp]),
+    "nono_query_explanation_free": (None, [_p]),
     "nono_state_from_caps": (_i, [_p, _pp]),
     "nono_state_free": (None, [_p]),
     "nono_state_to_json": (_p, [_p]),

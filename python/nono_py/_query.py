@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 import weakref
-from typing import Dict, Union
+from typing import Any, Dict, List, Optional, Union
 
 from . import _lib
 from ._caps import AccessMode, CapabilitySet, _check_mode, _check_port, \
@@ -17,6 +17,27 @@ from ._lib import LIB
 #: {'status': 'allowed', 'reason': 'granted_path', 'granted_path': '/tmp',
 #: 'access': 'read'}. Only a TCP query's "port" is not a string.
 QueryResult = Dict[str, Union[str, int]]
+
+#: One rule an explanation rests on: {'original': ..., 'resolved': ...,
+#: 'access': 'read', 'is_file': False, 'file': 'p.ini', 'line': 3}, with
+#: file and line None where the rule was given without them.
+QueryRule = Dict[str, Any]
+
+
+def _text(raw: Optional[bytes]) -> Optional[str]:
+    return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
+
+def _rule(rule: _lib.QueryRule) -> QueryRule:
+    access = LIB.nono_access_str(rule.access) if rule.access else None
+    return {
+        "original": _text(rule.original),
+        "resolved": _text(rule.resolved),
+        "access": None if access is None else access.decode(),
+        "is_file": bool(rule.is_file),
+        "file": _text(rule.origin_file),
+        "line": rule.origin_line or None,
+    }
 
 
 def _as_dict(result: _lib.QueryResult) -> QueryResult:
@@ -62,6 +83,34 @@ class QueryContext:
         check(LIB.nono_query_path(self._ptr, encode_path(path), value,
                                   ctypes.byref(result)), "query_path")
         return _as_dict(result)
+
+    def explain_path(self, path: PathArg,
+                     mode: AccessMode) -> Dict[str, Any]:
+        """query_path's answer, and what it rests on (libnono addition).
+
+        The dictionary query_path returns, with three more keys:
+        'canonical_path', the path judged (symlinks followed as far as
+        the path exists); 'grants', the grants the answer rests on, the
+        most specific first (QueryRule dictionaries, one per policy line,
+        each with its 'file' and 'line'); and 'deny', the deny rule that
+        decides, or None.
+        """
+        value = _check_mode(mode)
+        out = ctypes.c_void_p()
+        check(LIB.nono_query_path_explain(self._ptr, encode_path(path),
+                                          value, ctypes.byref(out)),
+              "explain_path")
+        try:
+            x = ctypes.cast(out, ctypes.POINTER(_lib.QueryExplanation))[0]
+            answer: Dict[str, Any] = dict(_as_dict(x.result))
+            answer["canonical_path"] = _text(x.canonical_path)
+            grants: List[QueryRule] = [
+                _rule(x.grants[i]) for i in range(x.grant_count)]
+            answer["grants"] = grants
+            answer["deny"] = _rule(x.deny[0]) if x.deny else None
+        finally:
+            LIB.nono_query_explanation_free(out)
+        return answer
 
     def query_network(self) -> QueryResult:
         """Would outbound network access be allowed?

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -534,8 +535,8 @@ Test(cli, why_allowed)
 		     "allowed; %s", proc.err);
 	cr_assert_str_eq(proc.out,
 			 tu_fmt("allowed: read on %s is granted by "
-				"[filesystem] read = %s/public\n",
-				path, dir),
+				"[filesystem] read = %s/public at %s:2\n",
+				path, dir, policy),
 			 "the text");
 
 	cr_assert_eq(
@@ -599,12 +600,13 @@ Test(cli, why_insufficient_access)
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
 			  "write", NULL),
 		     1, "denied; %s", proc.err);
-	cr_assert_str_eq(proc.out,
-			 tu_fmt("denied: %s is granted read (by [filesystem] "
-				"read = %s/public), write was asked; to allow "
-				"it, add: read_write = %s/public\n",
-				path, dir, dir),
-			 "the text");
+	cr_assert_str_eq(
+		proc.out,
+		tu_fmt("denied: %s is granted read (by [filesystem] "
+		       "read = %s/public at %s:2), write was asked; to "
+		       "allow it, add: read_write = %s/public\n",
+		       path, dir, policy, dir),
+		"the text");
 
 	cr_assert_eq(nono("why", "--policy", policy, "--path", path, "--op",
 			  "read_write", "--json", NULL),
@@ -649,6 +651,165 @@ Test(cli, why_network)
 			 "{\"status\": \"denied\", \"reason\": "
 			 "\"network_blocked\"}\n",
 			 "the JSON");
+}
+
+/* ---- nono why and the query agree ---------------------------------- */
+
+#define NOBODY 65534
+
+/* Becomes `uid` (and its group, no supplementary ones); 0 stays. */
+static int become(uid_t uid)
+{
+	if (uid == 0)
+		return 0;
+	if (setgroups(0, NULL) < 0 || setgid((gid_t)uid) < 0 || setuid(uid) < 0)
+		return -1;
+	return 0;
+}
+
+static void become_pre_exec(void *arg)
+{
+	if (become(*(uid_t *)arg) < 0)
+		_exit(255);
+}
+
+struct why_question {
+	const char *policy;
+	const char *path;
+	uid_t uid;
+	int fd; /* where the child writes what the query says */
+};
+
+/*
+ * What the query says, as `uid` asks it: "allowed"/"denied", the
+ * canonical path judged and " at FILE:LINE" of every rule the answer
+ * rests on, one per line.
+ */
+static int query_child(void *arg)
+{
+	const struct why_question *w = arg;
+	nono_policy *pol = NULL;
+	nono_query *q = NULL;
+	nono_query_explanation *x = NULL;
+	FILE *f;
+
+	if (become(w->uid) < 0 ||
+	    nono_policy_load(w->policy, &pol, NULL) != 0 ||
+	    nono_query_new(nono_policy_caps(pol), &q) != 0 ||
+	    nono_query_path_explain(q, w->path, NONO_ACCESS_READ, &x) != 0)
+		return 1;
+	f = fdopen(w->fd, "w");
+	if (!f)
+		return 1;
+	fprintf(f, "%s\n%s\n", nono_query_status_str(x->result.status),
+		x->canonical_path);
+	for (size_t i = 0; i < x->grant_count; i++)
+		fprintf(f, " at %s:%u\n", x->grants[i].origin_file,
+			x->grants[i].origin_line);
+	if (x->deny)
+		fprintf(f, " at %s:%u\n", x->deny->origin_file,
+			x->deny->origin_line);
+	fclose(f);
+	nono_query_explanation_free(x);
+	nono_query_free(q);
+	nono_policy_free(pol);
+	return 0;
+}
+
+/*
+ * Asks the library and `nono why` the same question as `uid`, and asserts
+ * that the text says what the query says: the verdict (and exit status),
+ * the canonical path judged where it is not the path asked, and the line
+ * of every rule. Returns the query's verdict, "allowed" or "denied".
+ */
+static const char *why_agrees(const char *policy, const char *path, uid_t uid)
+{
+	static char said[4096];
+	struct why_question w = { policy, path, uid, -1 };
+	char *argv[] = { (char *)NONO_CLI_PATH,
+			 "why",
+			 "--policy",
+			 (char *)policy,
+			 "--path",
+			 (char *)path,
+			 NULL };
+	int fds[2];
+	ssize_t n;
+	char *status, *canon, *line, *save;
+
+	cr_assert_eq(pipe2(fds, O_CLOEXEC), 0, "pipe");
+	w.fd = fds[1];
+	cr_assert_eq(tu_in_child(query_child, &w), 0, "the query for %s", path);
+	close(fds[1]);
+	n = read(fds[0], said, sizeof(said) - 1);
+	close(fds[0]);
+	cr_assert_gt(n, 0, "the query said something");
+	said[n] = '\0';
+	status = strtok_r(said, "\n", &save);
+	canon = strtok_r(NULL, "\n", &save);
+	cr_assert(status && canon, "the query's answer: %s", said);
+
+	tu_spawn_pre(&proc, argv, tu_env(NULL, NULL, NULL), SPAWN_TIMEOUT_S,
+		     become_pre_exec, &uid);
+	cr_assert_eq(proc.status, strcmp(status, "allowed") == 0 ? 0 : 1,
+		     "%s: why's status for '%s'; %s", path, status, proc.err);
+	cr_assert(starts_with(proc.out, status), "%s: says %s: %s", path,
+		  status, proc.out);
+	if (strcmp(canon, path) != 0)
+		cr_assert(strstr(proc.out, tu_fmt("(judged as %s)", canon)),
+			  "%s: names the path judged, %s: %s", path, canon,
+			  proc.out);
+	else
+		cr_assert(!strstr(proc.out, "judged as"),
+			  "%s: judged as itself: %s", path, proc.out);
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL)
+		cr_assert(strstr(proc.out, line), "%s: names '%s': %s", path,
+			  line, proc.out);
+	return strcmp(status, "allowed") == 0 ? "allowed" : "denied";
+}
+
+Test(cli, why_and_the_query_agree)
+{
+	char *pub = scratch_dir("pub");
+	char *locked = scratch_dir("pub/locked");
+	char *policy;
+
+	scratch_file("pub/f", "x\n");
+	policy = scratch_file("p.ini", tu_fmt("[filesystem]\nread = %s\n"
+					      "deny = %s/pub/locked\n",
+					      pub, dir));
+	/* A symlink: judged where it points. */
+	cr_assert_eq(symlink("pub/f", tu_fmt("%s/link", dir)), 0, "symlink");
+	cr_assert_str_eq(why_agrees(policy, tu_fmt("%s/link", dir), 0),
+			 "allowed", "the link's target is granted");
+	/* A symlink loop (ELOOP): what cannot be resolved is judged as
+	 * written, by the query and by why alike. */
+	cr_assert_eq(symlink("loop", tu_fmt("%s/loop", pub)), 0, "loop");
+	cr_assert_str_eq(why_agrees(policy, tu_fmt("%s/loop/x", pub), 0),
+			 "allowed", "beneath the grant as written");
+	/* The deny rule's line. */
+	cr_assert_str_eq(why_agrees(policy, tu_fmt("%s/x", locked), 0),
+			 "denied", "beneath the deny");
+
+	/* EACCES: a directory nobody cannot search. Root follows the link
+	 * in it out of the grant; nobody cannot, and both the query and
+	 * why judge the path as written, beneath the grant. */
+	if (geteuid() != 0)
+		cr_skip_test("needs root to ask as another user");
+	policy = scratch_file("open.ini",
+			      tu_fmt("[filesystem]\nread = %s\n", pub));
+	cr_assert_eq(symlink("/etc", tu_fmt("%s/out", locked)), 0, "symlink");
+	chmod(dir, 0755);
+	chmod(pub, 0755);
+	chmod(locked, 0700);
+	chmod(policy, 0644);
+	cr_assert_str_eq(why_agrees(policy, tu_fmt("%s/out/passwd", locked), 0),
+			 "denied", "root: /etc/passwd is not granted");
+	cr_assert(strstr(proc.out, "(judged as /etc/passwd)"), "root: %s",
+		  proc.out);
+	cr_assert_str_eq(
+		why_agrees(policy, tu_fmt("%s/out/passwd", locked), NOBODY),
+		"allowed", "nobody: beneath the grant as written");
 }
 
 Test(cli, why_tcp_ports)

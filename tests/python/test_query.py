@@ -126,3 +126,32 @@ def test_query_tcp_port_out_of_range(port):
         ctx.query_tcp_bind(port)
     with pytest.raises(TypeError):
         ctx.query_tcp_bind(str(port))
+
+
+def test_explain_path_names_the_policy_lines(tmp_path):
+    from nono_py import load_policy_file
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "f").write_text("x")
+    (tmp_path / "link").symlink_to(d / "f")
+    policy = tmp_path / "p.ini"
+    policy.write_text("[filesystem]\nread = %s\nwrite = %s\n" % (d, d))
+    ctx = QueryContext(load_policy_file(str(policy)))
+    x = ctx.explain_path(str(tmp_path / "link"), AccessMode.READ_WRITE)
+    assert x["status"] == "allowed"
+    assert x["canonical_path"] == str((d / "f").resolve())
+    assert [(g["file"], g["line"], g["access"]) for g in x["grants"]] == [
+        (str(policy), 2, "read"), (str(policy), 3, "write")]
+    assert x["deny"] is None
+    denied = ctx.explain_path(str(tmp_path), AccessMode.READ)
+    assert denied["reason"] == "path_not_granted"
+    assert denied["grants"] == []
+
+
+def test_explain_path_without_a_policy(tmp_path):
+    caps = CapabilitySet()
+    caps.allow_path(str(tmp_path), AccessMode.READ)
+    x = QueryContext(caps).explain_path(str(tmp_path / "x"), AccessMode.READ)
+    assert x["grants"] == [{
+        "original": str(tmp_path), "resolved": str(tmp_path.resolve()),
+        "access": "read", "is_file": False, "file": None, "line": None}]

@@ -1554,3 +1554,71 @@ Test(policy, a_file_that_cannot_be_read_names_the_step_and_errno)
 	free(missing);
 	free(dir);
 }
+
+/* The rule a query rests on for `path` and `mode`: grant `i`. */
+static nono_query_rule explain_grant(const nono_policy *pol, const char *path,
+				     nono_access mode, size_t i, size_t count)
+{
+	nono_query *q = NULL;
+	nono_query_explanation *x = NULL;
+	nono_query_rule r;
+
+	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
+	cr_assert_eq(nono_query_path_explain(q, path, mode, &x), 0, "explain");
+	cr_assert_eq(x->result.status, NONO_QUERY_ALLOWED, "%s allowed", path);
+	cr_assert_eq(x->grant_count, count, "%s: %zu grant(s), got %zu", path,
+		     count, x->grant_count);
+	r = x->grants[i];
+	/* The strings live in the policy's file names and in q: copied. */
+	r.original = NULL;
+	r.resolved = NULL;
+	r.origin_file = r.origin_file ? tu_fmt("%s", r.origin_file) : NULL;
+	nono_query_explanation_free(x);
+	nono_query_free(q);
+	return r;
+}
+
+/* The loader keeps the file and line of every grant: the file's own, an
+ * included file's and a built-in profile's, across deduplication. */
+Test(policy, grants_keep_their_file_and_line)
+{
+	char *dir = tu_tmpdir();
+	char *inc = tu_fmt("%s/inc.ini", dir);
+	char *top = tu_fmt("%s/top.ini", dir);
+	char *f = tu_fmt("%s/f", dir);
+	nono_policy *pol = NULL;
+	nono_query_rule r;
+	nono_diag d;
+
+	tu_write_file(f, "x");
+	tu_write_file(inc, tu_fmt("[filesystem]\n\nwrite = %s\n", dir));
+	tu_write_file(top, tu_fmt("[policy]\ninclude = system\ninclude = %s\n"
+				  "[filesystem]\nread = %s\n",
+				  inc, dir));
+	cr_assert_eq(nono_policy_load(top, &pol, &d), 0, "load: %s", d.message);
+
+	r = explain_grant(pol, f, NONO_ACCESS_READ, 0, 1);
+	cr_assert_str_eq(r.origin_file, top, "read: the top file");
+	cr_assert_eq(r.origin_line, 5, "read: its line");
+	free((char *)r.origin_file);
+	/* The include came first: its line is the entry's first. */
+	r = explain_grant(pol, f, NONO_ACCESS_READ_WRITE, 0, 2);
+	cr_assert_str_eq(r.origin_file, inc, "write: the included file");
+	cr_assert_eq(r.origin_line, 3, "write: its line");
+	cr_assert_eq(r.access, NONO_ACCESS_WRITE, "write: its access");
+	free((char *)r.origin_file);
+	r = explain_grant(pol, f, NONO_ACCESS_READ_WRITE, 1, 2);
+	cr_assert_str_eq(r.origin_file, top, "then read: the top file");
+	cr_assert_eq(r.access, NONO_ACCESS_READ, "read: its access");
+	free((char *)r.origin_file);
+	r = explain_grant(pol, "/usr/lib", NONO_ACCESS_READ, 0, 1);
+	cr_assert_str_eq(r.origin_file, "<builtin:system>", "the profile");
+	cr_assert_gt(r.origin_line, 1, "a line of the profile");
+	free((char *)r.origin_file);
+	nono_policy_free(pol);
+	tu_rm_rf(dir);
+	free(dir);
+	free(inc);
+	free(top);
+	free(f);
+}

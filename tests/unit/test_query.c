@@ -682,6 +682,52 @@ static void brute_force(const nono_caps *caps, const char *canon,
 	}
 }
 
+/*
+ * The other two entry points give the same answer for canonical path `p`:
+ * the one for canonical paths, and the explanation, whose grants cover
+ * the path, the first at granted_path, and together give what was asked
+ * (allowed) or what was granted (insufficient access).
+ */
+static void compare_entry_points(const nono_query *q, const char *p,
+				 nono_access m, const nono_query_result *got)
+{
+	nono_query_explanation *x = NULL;
+	nono_query_result canon;
+	unsigned together = 0;
+
+	cr_assert_eq(nono_query_path_canonical(q, p, m, &canon), 0,
+		     "canonical %s", p);
+	cr_assert_eq(memcmp(&canon, got, sizeof(canon)), 0,
+		     "%s mode %d: the canonical entry point agrees", p, m);
+	cr_assert_eq(nono_query_path_explain(q, p, m, &x), 0, "explain %s", p);
+	cr_assert_eq(memcmp(&x->result, got, sizeof(*got)), 0,
+		     "%s mode %d: the explanation agrees", p, m);
+	cr_assert_str_eq(x->canonical_path, p, "%s: judged as itself", p);
+	cr_assert_null(x->deny, "%s: no deny rule", p);
+	for (size_t i = 0; i < x->grant_count; i++) {
+		const nono_query_rule *g = &x->grants[i];
+
+		cr_assert(g->is_file ? strcmp(g->resolved, p) == 0
+				     : nono__path_is_beneath(p, g->resolved),
+			  "%s: grant %s covers it", p, g->resolved);
+		cr_assert_null(g->origin_file, "%s: no origin was set", p);
+		together |= (unsigned)g->access;
+	}
+	if (got->reason == NONO_REASON_GRANTED_PATH) {
+		cr_assert_gt(x->grant_count, 0, "%s: grants named", p);
+		cr_assert_str_eq(x->grants[0].resolved, got->granted_path,
+				 "%s: the first is granted_path", p);
+		cr_assert_eq(together & m, (unsigned)m,
+			     "%s mode %d: together they give it", p, m);
+	} else if (got->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
+		cr_assert_eq(together, (unsigned)got->granted,
+			     "%s mode %d: every covering grant", p, m);
+	} else {
+		cr_assert_eq(x->grant_count, 0, "%s: no grant", p);
+	}
+	nono_query_explanation_free(x);
+}
+
 /* Compares one query with the linear scan. */
 static void compare(const nono_query *q, const nono_caps *caps, const char *p,
 		    nono_access m)
@@ -698,6 +744,7 @@ static void compare(const nono_query *q, const nono_caps *caps, const char *p,
 				 "%s mode %d: granted_path", p, m);
 	else
 		cr_assert_null(got.granted_path, "%s mode %d: no path", p, m);
+	compare_entry_points(q, p, m, &got);
 }
 
 Test(query, index_agrees_with_a_linear_scan)
@@ -821,6 +868,147 @@ Test(query, tcp_ports)
 		     "bad op");
 	cr_assert_eq(nono_query_tcp(NULL, NONO_TCP_BIND, 80, &r), NONO_EINVAL,
 		     "NULL query");
+	nono_query_free(q);
+	nono_caps_free(caps);
+}
+
+/* The entry point for canonical paths refuses, from the spelling alone,
+ * a path that is not spelled canonically. */
+Test(query, canonical_entry_point_refuses_other_spellings)
+{
+	static const char *const bad[] = {
+		"",	 "d",  "./d", "/a/./b", "/a/../b", "/a//b",
+		"/a/b/", "//", "/..", "/.",	"a/b",
+	};
+	nono_caps *caps = NULL;
+	nono_query *q = NULL;
+	nono_query_result r;
+
+	cr_assert_eq(nono_caps_new(&caps), 0, "nono_caps_new");
+	grant_dir(caps, "d", NONO_ACCESS_READ);
+	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(nono_query_path_canonical(q, bad[i],
+						       NONO_ACCESS_READ, &r),
+			     NONO_EINVAL, "'%s' is refused", bad[i]);
+	cr_assert_eq(nono_query_path_canonical(q, NULL, NONO_ACCESS_READ, &r),
+		     NONO_EINVAL, "NULL path");
+	cr_assert_eq(nono_query_path_canonical(q, "/", (nono_access)0, &r),
+		     NONO_EINVAL, "bad mode");
+	cr_assert_eq(nono_query_path_canonical(q, "/", NONO_ACCESS_READ, &r), 0,
+		     "/ is canonical");
+	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED, "/ not granted");
+	/* A missing tail is taken as written. */
+	char *p = at("d/none/x");
+	cr_assert_eq(nono_query_path_canonical(q, p, NONO_ACCESS_READ, &r), 0,
+		     "a missing tail");
+	expect_allowed(r, "d", NONO_ACCESS_READ, "missing tail");
+	free(p);
+	nono_query_free(q);
+	nono_caps_free(caps);
+}
+
+/* The lines a grant came from survive deduplication, each with what it
+ * gave and how it spelled the path; a deny rule names its own. */
+Test(query, explanation_names_the_lines)
+{
+	nono_caps *caps = NULL;
+	nono_query *q = NULL;
+	nono_query_explanation *x = NULL;
+	char *link = at("link"), *p;
+
+	cr_assert_eq(symlink(root, link), 0, "symlink");
+	/* An existing file: a new one would be on the way to the deny. */
+	p = at("d/f");
+	tu_write_file(p, "x");
+	free(p);
+	cr_assert_eq(nono_caps_new(&caps), 0, "nono_caps_new");
+	cr_assert_eq(nono_caps_set_origin(caps, "", 1), NONO_EINVAL, "empty");
+	cr_assert_eq(nono_caps_set_origin(caps, "p.ini", 0), NONO_EINVAL,
+		     "line 0");
+	cr_assert_eq(nono_caps_set_origin(NULL, NULL, 0), NONO_EINVAL, "NULL");
+	grant_dir(caps, "dx", NONO_ACCESS_READ); /* no origin */
+	cr_assert_eq(nono_caps_set_origin(caps, "p.ini", 3), 0, "origin");
+	grant_dir(caps, "d", NONO_ACCESS_READ);
+	cr_assert_eq(nono_caps_set_origin(caps, "q.ini", 7), 0, "origin");
+	p = tu_fmt("%s/d", link);
+	cr_assert_eq(nono_caps_allow_path(caps, p, NONO_ACCESS_WRITE), 0,
+		     "through the link");
+	free(p);
+	cr_assert_eq(nono_caps_set_origin(caps, "p.ini", 9), 0, "origin");
+	p = at("d/sub/deep");
+	cr_assert_eq(nono_caps_deny_path(caps, p), 0, "deny");
+	free(p);
+	cr_assert_eq(nono_caps_set_origin(caps, NULL, 0), 0, "stop");
+	grant_dir(caps, "d/sub", NONO_ACCESS_READ); /* no origin */
+	cr_assert_eq(nono_caps_deduplicate(caps), 0, "deduplicate");
+	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
+
+	/* Write comes from q.ini alone, spelled through the link. */
+	p = tu_fmt("%s/d/f", link);
+	cr_assert_eq(nono_query_path_explain(q, p, NONO_ACCESS_WRITE, &x), 0,
+		     "explain");
+	free(p);
+	p = at("d/f");
+	cr_assert_str_eq(x->canonical_path, p, "judged through the link");
+	free(p);
+	cr_assert_eq(x->result.status, NONO_QUERY_ALLOWED, "allowed");
+	cr_assert_eq(x->grant_count, 1, "one line gives write");
+	cr_assert_str_eq(x->grants[0].origin_file, "q.ini", "its file");
+	cr_assert_eq(x->grants[0].origin_line, 7, "its line");
+	cr_assert_eq(x->grants[0].access, NONO_ACCESS_WRITE, "its access");
+	cr_assert(strncmp(x->grants[0].original, link, strlen(link)) == 0,
+		  "its spelling: %s", x->grants[0].original);
+	nono_query_explanation_free(x);
+
+	/* Read and write: both lines, read's first (the entry's own). */
+	p = at("d/f");
+	cr_assert_eq(nono_query_path_explain(q, p, NONO_ACCESS_READ_WRITE, &x),
+		     0, "explain");
+	free(p);
+	cr_assert_eq(x->grant_count, 2, "two lines");
+	cr_assert_eq(x->grants[0].origin_line, 3, "read's line");
+	cr_assert_eq(x->grants[1].origin_line, 7, "write's line");
+	nono_query_explanation_free(x);
+
+	/* Beneath the deny: the rule and its line. */
+	p = at("d/sub/deep/x");
+	cr_assert_eq(nono_query_path_explain(q, p, NONO_ACCESS_READ, &x), 0,
+		     "explain");
+	free(p);
+	cr_assert_eq(x->result.reason, NONO_REASON_DENIED_BY_RULE, "denied");
+	cr_assert_not_null(x->deny, "the deny rule");
+	cr_assert_str_eq(x->deny->resolved, x->result.denied_path, "its path");
+	cr_assert_str_eq(x->deny->origin_file, "p.ini", "its file");
+	cr_assert_eq(x->deny->origin_line, 9, "its line");
+	cr_assert_eq(x->grant_count, 0, "no grant");
+	nono_query_explanation_free(x);
+
+	/* A grant added without an origin says so... */
+	p = at("dx/a");
+	cr_assert_eq(nono_query_path_explain(q, p, NONO_ACCESS_READ, &x), 0,
+		     "explain");
+	free(p);
+	cr_assert_eq(x->grant_count, 1, "one grant");
+	cr_assert_null(x->grants[0].origin_file, "no origin");
+	cr_assert_eq(x->grants[0].origin_line, 0, "no line");
+	nono_query_explanation_free(x);
+
+	/* ...and a symlink loop is judged as written, as the query does. */
+	free(link);
+	link = at("d/loop");
+	cr_assert_eq(symlink("loop", link), 0, "symlink loop");
+	cr_assert_eq(nono_query_path_explain(q, link, NONO_ACCESS_READ, &x), 0,
+		     "explain a loop");
+	cr_assert_str_eq(x->canonical_path, link, "the loop as written");
+	cr_assert_eq(x->result.reason, NONO_REASON_GRANTED_PATH, "under d");
+	nono_query_explanation_free(x);
+
+	cr_assert_eq(nono_query_path_explain(q, "", NONO_ACCESS_READ, &x),
+		     NONO_EINVAL, "empty path");
+	cr_assert_null(x, "nothing returned");
+	nono_query_explanation_free(NULL);
+	free(link);
 	nono_query_free(q);
 	nono_caps_free(caps);
 }
