@@ -643,10 +643,10 @@ static struct timing time_queries(const nono_query *q, char **paths,
 		} else if (part == PART_CANONICAL) {
 			rc = nono_query_path_canonical(q, p, NONO_ACCESS_READ,
 						       &res);
-			allowed += res.status == NONO_QUERY_ALLOWED;
+			allowed += res.status == NONO_QUERY_STATUS_ALLOWED;
 		} else {
 			rc = nono_query_path(q, p, NONO_ACCESS_READ, &res);
-			allowed += res.status == NONO_QUERY_ALLOWED;
+			allowed += res.status == NONO_QUERY_STATUS_ALLOWED;
 		}
 		if (rc < 0)
 			die(p, rc);
@@ -688,7 +688,7 @@ static void check_answers(const nono_query *q, char **paths,
 				paths[j]);
 			exit(BENCH_EXIT_FAILED);
 		}
-		if ((res.status == NONO_QUERY_ALLOWED) != want) {
+		if ((res.status == NONO_QUERY_STATUS_ALLOWED) != want) {
 			fprintf(stderr, "bench_caps: %s: %s, expected %s\n",
 				paths[j], nono_query_status_str(res.status),
 				want ? "allowed" : "denied");
@@ -999,7 +999,7 @@ static char *floor_plan(const nono_caps *caps)
 		struct stat st;
 		uint64_t access = 0;
 
-		nono_caps_fs_get(caps, i, &g);
+		nono_caps_fs_at(caps, i, &g);
 		if (skip[i] || stat(g.resolved, &st) < 0)
 			continue;
 		if (g.access & NONO_ACCESS_READ)

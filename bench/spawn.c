@@ -563,7 +563,7 @@ static bool enter_open_sandbox(void)
 		rc = nono_caps_allow_path(caps, "/", NONO_ACCESS_READ_WRITE);
 	if (rc == 0)
 		rc = nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ALLOWED);
+					 NONO_SCOPE_MODE_ALLOWED);
 	if (rc == 0)
 		rc = nono_caps_set_capabilities(caps, NONO_CAPABILITIES_ALL);
 	if (rc == 0)

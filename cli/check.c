@@ -126,16 +126,16 @@ static void check_print_policy(const nono_policy *policy)
 		       nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX)));
 	puts("Commands:");
 	check_print_list("allow", caps, nono_caps_allowed_command_count,
-			 nono_caps_allowed_command);
+			 nono_caps_allowed_command_at);
 	check_print_list("block", caps, nono_caps_blocked_command_count,
-			 nono_caps_blocked_command);
+			 nono_caps_blocked_command_at);
 	/* What the names resolved to when the policy was loaded, less what
 	 * allow lifts: the files the kernel will refuse to execute. */
 	printf("  blocked files:");
 	size_t blocked = 0;
 	for (size_t i = 0; i < nono_caps_blocked_command_file_count(caps);
 	     i++) {
-		const char *f = nono_caps_blocked_command_file(caps, i);
+		const char *f = nono_caps_blocked_command_file_at(caps, i);
 
 		if (nono_caps_command_blocked(caps, f) == 1)
 			printf("%s %s", blocked++ ? "," : "", f);
@@ -228,7 +228,7 @@ static void check_print_baseline(const nono_caps *caps, int abi)
 	size_t connect = nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT);
 	size_t bind = nono_caps_tcp_port_count(caps, NONO_TCP_BIND);
 	bool signals =
-		nono_caps_scope(caps, NONO_SCOPE_SIGNAL) != NONO_SCOPE_ALLOWED;
+		nono_caps_scope(caps, NONO_SCOPE_SIGNAL) != NONO_SCOPE_MODE_ALLOWED;
 	bool metadata = nono_caps_protect_metadata(caps);
 
 	puts("Beyond Landlock (seccomp filters, capabilities):");

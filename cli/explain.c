@@ -125,7 +125,7 @@ static nono_query_status explain_allowed(struct explain *ex, const char *path,
 					 nono_query_result *res)
 {
 	if (nono_query_path(ex->query, path, access, res) < 0)
-		return NONO_QUERY_DENIED;
+		return NONO_QUERY_STATUS_DENIED;
 	return res->status;
 }
 
@@ -180,9 +180,9 @@ static void explain_fs(struct explain *ex, struct refusal *r, enum trace_op op,
 				 "only /proc as a whole can be granted");
 		goto out;
 	}
-	if (explain_allowed(ex, subject, access, &res) == NONO_QUERY_ALLOWED &&
+	if (explain_allowed(ex, subject, access, &res) == NONO_QUERY_STATUS_ALLOWED &&
 	    (!parent2 || explain_allowed(ex, parent2, access, &res) ==
-				 NONO_QUERY_ALLOWED)) {
+				 NONO_QUERY_STATUS_ALLOWED)) {
 		if (r->err == EXDEV && parent2) {
 			/* Both sides are writable: Landlock refuses a move
 			 * between directories that the grants do not
@@ -200,19 +200,19 @@ static void explain_fs(struct explain *ex, struct refusal *r, enum trace_op op,
 				 "layer)");
 		goto out;
 	}
-	if (res.reason == NONO_REASON_DENIED_BY_RULE) {
+	if (res.reason == NONO_QUERY_REASON_DENIED_BY_RULE) {
 		r->note = explain_fmt("a deny rule takes it out (%s): nothing "
 				      "to add that keeps the rule",
 				      res.denied_path ? res.denied_path : "?");
 		goto out;
 	}
 	if (parent2 && strcmp(parent, parent2) != 0 &&
-	    explain_allowed(ex, parent, access, &res) == NONO_QUERY_ALLOWED)
+	    explain_allowed(ex, parent, access, &res) == NONO_QUERY_STATUS_ALLOWED)
 		subject = parent2;
 	r->suggestion = explain_fmt("[filesystem] %s = %s",
 				    cli_fs_key(is_file, access), subject);
 	if (parent2 && strcmp(parent, parent2) != 0 && subject == parent &&
-	    explain_allowed(ex, parent2, access, &res) != NONO_QUERY_ALLOWED) {
+	    explain_allowed(ex, parent2, access, &res) != NONO_QUERY_STATUS_ALLOWED) {
 		char *both =
 			explain_fmt("%s\n[filesystem] %s = %s", r->suggestion,
 				    cli_fs_key(false, access), parent2);
@@ -239,7 +239,7 @@ static void explain_socket(struct explain *ex, struct refusal *r,
 		r->target = explain_fmt("tcp port %u", ev->port);
 		if (ev->op == TRACE_OP_SEND ||
 		    (nono_query_tcp(ex->query, op, ev->port, &res) == 0 &&
-		     res.status == NONO_QUERY_ALLOWED)) {
+		     res.status == NONO_QUERY_STATUS_ALLOWED)) {
 			r->sandbox = false;
 			r->note = strdup("the policy allows this port: not the "
 					 "sandbox (a privileged port, or "
@@ -262,7 +262,7 @@ static void explain_socket(struct explain *ex, struct refusal *r,
 	r->target = strdup(ev->path);
 	if (ev->abstract_unix) {
 		if (nono_caps_scope(ex->caps, NONO_SCOPE_ABSTRACT_UNIX) ==
-		    NONO_SCOPE_ALLOWED) {
+		    NONO_SCOPE_MODE_ALLOWED) {
 			r->sandbox = false;
 			return;
 		}
@@ -392,7 +392,7 @@ static void explain_attribute(struct explain *ex, struct refusal *r,
 		r->target = explain_fmt("pid %d", (int)ev->target_pid);
 		if (ev->target_inside || ev->err != EPERM ||
 		    nono_caps_scope(ex->caps, NONO_SCOPE_SIGNAL) ==
-			    NONO_SCOPE_ALLOWED) {
+			    NONO_SCOPE_MODE_ALLOWED) {
 			r->sandbox = false;
 			r->note = strdup("the target is inside the sandbox, or "
 					 "signals are allowed: not the "

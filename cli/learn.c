@@ -528,7 +528,7 @@ static int learn_profile_for(struct learn *L, const struct refusal *r,
 			continue;
 		if (nono_query_path(L->profile_query[i], path, access, &res) ==
 			    0 &&
-		    res.status == NONO_QUERY_ALLOWED)
+		    res.status == NONO_QUERY_STATUS_ALLOWED)
 			return (int)i;
 	}
 	return -1;
@@ -1029,7 +1029,7 @@ static bool learn_profile_grants(const struct learn *L, const char *path,
 				   learn_profiles[i].name) &&
 		    nono_query_path(L->profile_query[i], path, access, &res) ==
 			    0 &&
-		    res.status == NONO_QUERY_ALLOWED)
+		    res.status == NONO_QUERY_STATUS_ALLOWED)
 			return true;
 	}
 	return false;

@@ -14,7 +14,7 @@ const struct cli_feature cli_features[] = {
 	{ NONO_FEATURE_FS_REFER, "fs_refer",
 	  "rename and link across directories" },
 	{ NONO_FEATURE_FS_TRUNCATE, "fs_truncate", "truncate" },
-	{ NONO_FEATURE_NET_TCP, "net_tcp", "TCP bind and connect" },
+	{ NONO_FEATURE_NETWORK_TCP, "net_tcp", "TCP bind and connect" },
 	{ NONO_FEATURE_FS_IOCTL_DEV, "fs_ioctl_dev", "ioctl on devices" },
 	{ NONO_FEATURE_SCOPE_ABSTRACT_UNIX, "scope_abstract_unix",
 	  "abstract UNIX socket isolation" },
@@ -25,7 +25,7 @@ const struct cli_feature cli_features[] = {
 	  "choosing what the audit log records" },
 	{ NONO_FEATURE_FS_RESOLVE_UNIX, "fs_resolve_unix",
 	  "UNIX sockets reached by grant" },
-	{ NONO_FEATURE_NET_UDP, "net_udp", "UDP bind and connect by port" },
+	{ NONO_FEATURE_NETWORK_UDP, "net_udp", "UDP bind and connect by port" },
 };
 
 const size_t cli_feature_count = ARRAY_SIZE(cli_features);

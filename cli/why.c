@@ -336,14 +336,14 @@ static void why_print_ports(const nono_caps *caps, nono_tcp_op op)
 static void why_text_network(const nono_caps *caps,
 			     const nono_query_result *res)
 {
-	if (res->status == NONO_QUERY_ALLOWED) {
+	if (res->status == NONO_QUERY_STATUS_ALLOWED) {
 		puts("allowed: network access is allowed ([network] block is "
 		     "not set)");
 		return;
 	}
 	fputs("denied: network access is blocked by [network] block = true",
 	      stdout);
-	if (res->reason == NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS) {
+	if (res->reason == NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS) {
 		fputs(", except", stdout);
 		if (nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT)) {
 			fputs(" outbound TCP to port(s)", stdout);
@@ -368,12 +368,12 @@ static void why_text_tcp(const nono_query_result *res)
 		res->tcp_op == NONO_TCP_CONNECT ? "connect_tcp" : "bind_tcp";
 
 	switch (res->reason) {
-	case NONO_REASON_NETWORK_ALLOWED:
+	case NONO_QUERY_REASON_NETWORK_ALLOWED:
 		printf("allowed: %s port %u: network access is allowed "
 		       "([network] block is not set)\n",
 		       what, res->port);
 		break;
-	case NONO_REASON_TCP_PORT_GRANTED:
+	case NONO_QUERY_REASON_TCP_PORT_GRANTED:
 		printf("allowed: %s port %u is granted by [network] %s = %u\n",
 		       what, res->port, key, res->port);
 		break;
@@ -406,13 +406,13 @@ static void why_text_path(const nono_caps *caps, const char *path,
 			  const nono_query_explanation *x)
 {
 	switch (x->result.reason) {
-	case NONO_REASON_GRANTED_PATH:
+	case NONO_QUERY_REASON_GRANTED_PATH:
 		why_text_allowed(caps, path, x);
 		break;
-	case NONO_REASON_INSUFFICIENT_ACCESS:
+	case NONO_QUERY_REASON_INSUFFICIENT_ACCESS:
 		why_text_insufficient(path, x);
 		break;
-	case NONO_REASON_DENIED_BY_RULE:
+	case NONO_QUERY_REASON_DENIED_BY_RULE:
 		why_text_denied_by_rule(caps, path, x);
 		break;
 	default:
@@ -464,7 +464,7 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 	} else {
 		why_text_path(caps, args->path, x);
 	}
-	status = res.status == NONO_QUERY_ALLOWED ? WHY_EXIT_ALLOWED
+	status = res.status == NONO_QUERY_STATUS_ALLOWED ? WHY_EXIT_ALLOWED
 						  : WHY_EXIT_DENIED;
 
 free_query:

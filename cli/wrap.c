@@ -572,7 +572,7 @@ static void wrap_warn_not_granted(const nono_caps *caps, const char *program)
 	if (nono_query_new(caps, &query) < 0)
 		return;
 	if (nono_query_path(query, program, NONO_ACCESS_READ, &res) == 0 &&
-	    res.status != NONO_QUERY_ALLOWED)
+	    res.status != NONO_QUERY_STATUS_ALLOWED)
 		cli_error(
 			"wrap: warning: the policy does not grant read access "
 			"to %s, so the wrapper will exit with status 126",

@@ -993,8 +993,8 @@ int nono__policy_h_scope(struct nono__policy_loader *ld,
 	/* Written explicitly, `isolated` is something the kernel must
 	 * enforce (or on_unsupported must excuse), unlike the default. */
 	nono_scope_mode mode = strcmp(value, "isolated") == 0
-				       ? NONO_SCOPE_ISOLATED
-				       : NONO_SCOPE_ALLOWED;
+				       ? NONO_SCOPE_MODE_ISOLATED
+				       : NONO_SCOPE_MODE_ALLOWED;
 
 	return ld_applied(ld, key, value,
 			  nono_caps_set_scope(ld->pol->caps, scope, mode));
@@ -1136,7 +1136,7 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 	if (rc == 0) {
 		nono_fs_cap made;
 
-		if (nono_caps_fs_get(ld->pol->caps,
+		if (nono_caps_fs_at(ld->pol->caps,
 				     nono_caps_fs_count(ld->pol->caps) - 1,
 				     &made) == 0 &&
 		    refuse_per_process_as(ld, key, value, ex.path,
@@ -1334,8 +1334,8 @@ int nono__policy_h_command(struct nono__policy_loader *ld,
 		rc = add_note(ld->pol, "%s:%u: [commands] %s = %.*s: %s",
 			      ld->cur->name, ld->cur->line, key->name,
 			      QUOTE_MAX, value,
-			      block ? nono_caps_blocked_command_file(caps, i)
-				    : nono_caps_allowed_command_file(caps, i));
+			      block ? nono_caps_blocked_command_file_at(caps, i)
+				    : nono_caps_allowed_command_file_at(caps, i));
 	return rc ? ld_error(ld, rc, "out of memory") : 0;
 }
 
@@ -1357,12 +1357,12 @@ static int deny_notes(struct nono__policy_loader *ld)
 		nono_deny_cap deny;
 		nono_fs_cap g;
 
-		if (nono_caps_deny_get(caps, d, &deny) != 0)
+		if (nono_caps_deny_at(caps, d, &deny) != 0)
 			continue;
 		for (size_t i = 0; rc == 0 && i < ngrants; i++) {
 			bool same;
 
-			if (nono_caps_fs_get(caps, i, &g) != 0)
+			if (nono_caps_fs_at(caps, i, &g) != 0)
 				continue;
 			same = strcmp(g.resolved, deny.resolved) == 0;
 			if (same)

@@ -573,9 +573,9 @@ static nono_scope_mode *scope_of(const nono_caps *caps, nono_scope scope)
 }
 
 const char *const nono__scope_mode_names[3] = {
-	[NONO_SCOPE_DEFAULT] = "default",
-	[NONO_SCOPE_ISOLATED] = "isolated",
-	[NONO_SCOPE_ALLOWED] = "allow",
+	[NONO_SCOPE_MODE_DEFAULT] = "default",
+	[NONO_SCOPE_MODE_ISOLATED] = "isolated",
+	[NONO_SCOPE_MODE_ALLOWED] = "allow",
 };
 
 NONO_API const char *nono_scope_mode_str(nono_scope_mode mode)
@@ -597,7 +597,7 @@ NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
 					 nono_scope scope)
 {
 	const nono_scope_mode *slot = caps ? scope_of(caps, scope) : NULL;
-	return slot ? *slot : NONO_SCOPE_DEFAULT;
+	return slot ? *slot : NONO_SCOPE_MODE_DEFAULT;
 }
 
 /* ---- commands -------------------------------------------------------- */
@@ -742,7 +742,7 @@ NONO_API size_t nono_caps_allowed_command_count(const nono_caps *caps)
 	return caps ? caps->allow_cmds.len : 0;
 }
 
-NONO_API const char *nono_caps_allowed_command(const nono_caps *caps,
+NONO_API const char *nono_caps_allowed_command_at(const nono_caps *caps,
 					       size_t index)
 {
 	return caps ? strv_at(&caps->allow_cmds, index) : NULL;
@@ -753,7 +753,7 @@ NONO_API size_t nono_caps_blocked_command_count(const nono_caps *caps)
 	return caps ? caps->block_cmds.len : 0;
 }
 
-NONO_API const char *nono_caps_blocked_command(const nono_caps *caps,
+NONO_API const char *nono_caps_blocked_command_at(const nono_caps *caps,
 					       size_t index)
 {
 	return caps ? strv_at(&caps->block_cmds, index) : NULL;
@@ -764,7 +764,7 @@ NONO_API size_t nono_caps_allowed_command_file_count(const nono_caps *caps)
 	return caps ? caps->allow_files.len : 0;
 }
 
-NONO_API const char *nono_caps_allowed_command_file(const nono_caps *caps,
+NONO_API const char *nono_caps_allowed_command_file_at(const nono_caps *caps,
 						    size_t index)
 {
 	return caps ? strv_at(&caps->allow_files, index) : NULL;
@@ -775,7 +775,7 @@ NONO_API size_t nono_caps_blocked_command_file_count(const nono_caps *caps)
 	return caps ? caps->block_files.len : 0;
 }
 
-NONO_API const char *nono_caps_blocked_command_file(const nono_caps *caps,
+NONO_API const char *nono_caps_blocked_command_file_at(const nono_caps *caps,
 						    size_t index)
 {
 	return caps ? strv_at(&caps->block_files, index) : NULL;
@@ -818,7 +818,7 @@ NONO_API size_t nono_caps_deny_count(const nono_caps *caps)
 	return caps ? caps->deny_len : 0;
 }
 
-NONO_API int nono_caps_deny_get(const nono_caps *caps, size_t index,
+NONO_API int nono_caps_deny_at(const nono_caps *caps, size_t index,
 				nono_deny_cap *out)
 {
 	if (!caps || !out || index >= caps->deny_len)
@@ -1041,7 +1041,7 @@ NONO_API size_t nono_caps_fs_count(const nono_caps *caps)
 	return caps ? caps->fs_len : 0;
 }
 
-NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
+NONO_API int nono_caps_fs_at(const nono_caps *caps, size_t index,
 			      nono_fs_cap *out)
 {
 	if (!caps || !out || index >= caps->fs_len)

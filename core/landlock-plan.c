@@ -49,7 +49,7 @@ static const struct ll_abi_row {
 		.features = NONO_FEATURE_FS_REFER },
 	[3] = { .fs = LANDLOCK_ACCESS_FS_TRUNCATE,
 		.features = NONO_FEATURE_FS_TRUNCATE },
-	[4] = { .net = LL_NET_TCP, .features = NONO_FEATURE_NET_TCP },
+	[4] = { .net = LL_NET_TCP, .features = NONO_FEATURE_NETWORK_TCP },
 	[5] = { .fs = LANDLOCK_ACCESS_FS_IOCTL_DEV,
 		.features = NONO_FEATURE_FS_IOCTL_DEV },
 	[6] = { .scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET |
@@ -62,7 +62,7 @@ static const struct ll_abi_row {
 		.features = NONO_FEATURE_ALL_THREADS },
 	[9] = { .fs = LANDLOCK_ACCESS_FS_RESOLVE_UNIX,
 		.features = NONO_FEATURE_FS_RESOLVE_UNIX },
-	[10] = { .net = LL_NET_UDP, .features = NONO_FEATURE_NET_UDP },
+	[10] = { .net = LL_NET_UDP, .features = NONO_FEATURE_NETWORK_UDP },
 };
 
 /* Everything ABIs 1 to `abi` bring together, clamped to the newest known. */
@@ -158,11 +158,11 @@ static void ll_plan_scope(struct nono__ll_plan *plan, unsigned avail,
 			  nono_scope_mode mode, unsigned feature,
 			  const char *what)
 {
-	if (mode == NONO_SCOPE_ALLOWED)
+	if (mode == NONO_SCOPE_MODE_ALLOWED)
 		return;
 	if (avail & feature)
 		plan->enforced |= feature;
-	else if (mode == NONO_SCOPE_ISOLATED)
+	else if (mode == NONO_SCOPE_MODE_ISOLATED)
 		ll_want(plan, avail, feature, what);
 }
 
@@ -182,7 +182,7 @@ static unsigned ll_filters(const struct nono_caps *caps,
 	nono_unix_mode unix_mode = ll_unix_mode(caps);
 	unsigned f = NONO_FILTER_BASE;
 
-	if (caps->scope_signal != NONO_SCOPE_ALLOWED)
+	if (caps->scope_signal != NONO_SCOPE_MODE_ALLOWED)
 		f |= NONO_FILTER_PROCESS;
 	if (caps->protect_metadata)
 		f |= NONO_FILTER_METADATA;
@@ -255,19 +255,19 @@ void nono__ll_plan_make(const struct nono_caps *caps, int abi,
 	 */
 	if (caps->net_blocked) {
 		plan->enforced |=
-			NONO_FEATURE_NET_TCP | (avail & NONO_FEATURE_NET_UDP);
+			NONO_FEATURE_NETWORK_TCP | (avail & NONO_FEATURE_NETWORK_UDP);
 		plan->handled_net = has.net;
 		if (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0) {
-			ll_want(plan, avail, NONO_FEATURE_NET_TCP,
+			ll_want(plan, avail, NONO_FEATURE_NETWORK_TCP,
 				"TCP port exceptions cannot be enforced, so "
 				"all TCP stays blocked");
-			plan->tcp_port_rules = avail & NONO_FEATURE_NET_TCP;
+			plan->tcp_port_rules = avail & NONO_FEATURE_NETWORK_TCP;
 		}
 		if (caps->udp_connect.len > 0 || caps->udp_bind.len > 0) {
-			ll_want(plan, avail, NONO_FEATURE_NET_UDP,
+			ll_want(plan, avail, NONO_FEATURE_NETWORK_UDP,
 				"UDP port exceptions cannot be enforced, so "
 				"all UDP stays blocked");
-			plan->udp_port_rules = avail & NONO_FEATURE_NET_UDP;
+			plan->udp_port_rules = avail & NONO_FEATURE_NETWORK_UDP;
 			plan->udp_ephemeral_bind = plan->udp_port_rules &&
 						   caps->udp_connect.len > 0;
 		}

@@ -140,14 +140,14 @@ static const struct {
 	{ NONO_FEATURE_FS, "fs" },
 	{ NONO_FEATURE_FS_REFER, "refer" },
 	{ NONO_FEATURE_FS_TRUNCATE, "truncate" },
-	{ NONO_FEATURE_NET_TCP, "tcp" },
+	{ NONO_FEATURE_NETWORK_TCP, "tcp" },
 	{ NONO_FEATURE_FS_IOCTL_DEV, "ioctl_dev" },
 	{ NONO_FEATURE_SCOPE_ABSTRACT_UNIX, "scope_abstract_unix" },
 	{ NONO_FEATURE_SCOPE_SIGNAL, "scope_signal" },
 	{ NONO_FEATURE_ALL_THREADS, "all_threads" },
 	{ NONO_FEATURE_KERNEL_LOG, "kernel_log" },
 	{ NONO_FEATURE_FS_RESOLVE_UNIX, "resolve_unix" },
-	{ NONO_FEATURE_NET_UDP, "udp" },
+	{ NONO_FEATURE_NETWORK_UDP, "udp" },
 };
 
 void nono__backend_support(nono_support_info *out)

@@ -113,9 +113,9 @@ static void insert_slot(struct nono_query *q, size_t level_index)
 const char *nono_query_status_str(nono_query_status status)
 {
 	switch (status) {
-	case NONO_QUERY_ALLOWED:
+	case NONO_QUERY_STATUS_ALLOWED:
 		return "allowed";
-	case NONO_QUERY_DENIED:
+	case NONO_QUERY_STATUS_DENIED:
 		return "denied";
 	}
 	return NULL;
@@ -124,21 +124,21 @@ const char *nono_query_status_str(nono_query_status status)
 const char *nono_query_reason_str(nono_query_reason reason)
 {
 	switch (reason) {
-	case NONO_REASON_GRANTED_PATH:
+	case NONO_QUERY_REASON_GRANTED_PATH:
 		return "granted_path";
-	case NONO_REASON_PATH_NOT_GRANTED:
+	case NONO_QUERY_REASON_PATH_NOT_GRANTED:
 		return "path_not_granted";
-	case NONO_REASON_INSUFFICIENT_ACCESS:
+	case NONO_QUERY_REASON_INSUFFICIENT_ACCESS:
 		return "insufficient_access";
-	case NONO_REASON_NETWORK_ALLOWED:
+	case NONO_QUERY_REASON_NETWORK_ALLOWED:
 		return "network_allowed";
-	case NONO_REASON_NETWORK_BLOCKED:
+	case NONO_QUERY_REASON_NETWORK_BLOCKED:
 		return "network_blocked";
-	case NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS:
+	case NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS:
 		return "network_blocked_except_ports";
-	case NONO_REASON_TCP_PORT_GRANTED:
+	case NONO_QUERY_REASON_TCP_PORT_GRANTED:
 		return "tcp_port_granted";
-	case NONO_REASON_DENIED_BY_RULE:
+	case NONO_QUERY_REASON_DENIED_BY_RULE:
 		return "denied_by_rule";
 	}
 	return NULL;
@@ -435,30 +435,30 @@ static void judge(const struct nono_query *query, const char *canon,
 
 	walk(query, canon, strlen(canon), w);
 	*out = (nono_query_result){
-		.status = NONO_QUERY_DENIED,
+		.status = NONO_QUERY_STATUS_DENIED,
 		.requested = mode,
 	};
 	deny = w->last ? deny_on_the_way(query, canon) : NULL;
 	if (!w->last && w->deny) {
-		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->reason = NONO_QUERY_REASON_DENIED_BY_RULE;
 		out->denied_path = w->deny->path;
 	} else if (!w->last) {
-		out->reason = NONO_REASON_PATH_NOT_GRANTED;
+		out->reason = NONO_QUERY_REASON_PATH_NOT_GRANTED;
 	} else if (deny) {
-		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->reason = NONO_QUERY_REASON_DENIED_BY_RULE;
 		out->denied_path = deny->path;
 	} else if (w->self && w->self->blocked &&
 		   (w->want & NONO_ACCESS_READ)) {
 		/* A blocked command cannot be read either (docs/deny.md). */
-		out->reason = NONO_REASON_DENIED_BY_RULE;
+		out->reason = NONO_QUERY_REASON_DENIED_BY_RULE;
 		out->denied_path = w->self->path;
 	} else if ((w->all & w->want) != w->want) {
-		out->reason = NONO_REASON_INSUFFICIENT_ACCESS;
+		out->reason = NONO_QUERY_REASON_INSUFFICIENT_ACCESS;
 		out->granted = (nono_access)w->all;
 	} else if ((w->last_access & w->want) == w->want) {
 		/* The most specific grant answers alone. */
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_GRANTED_PATH;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_GRANTED_PATH;
 		out->granted_path = w->last->path;
 		out->granted = (nono_access)w->last_access;
 	} else {
@@ -471,8 +471,8 @@ static void judge(const struct nono_query *query, const char *canon,
 		 * the access of all covering grants together does. `part` is
 		 * set: w->all has every bit of want, so some level had one.
 		 */
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_GRANTED_PATH;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_GRANTED_PATH;
 		out->granted_path = w->part->path;
 		out->granted = (w->part_access & w->want) == w->want
 				       ? (nono_access)w->part_access
@@ -641,17 +641,17 @@ int nono_query_path_explain(const nono_query *query, const char *path,
 		goto free_seen;
 
 	/* Most specific first: the levels from the path itself up. */
-	need = res->reason == NONO_REASON_GRANTED_PATH ? (unsigned)mode : 0;
+	need = res->reason == NONO_QUERY_REASON_GRANTED_PATH ? (unsigned)mode : 0;
 	for (size_t i = w.nseen;
-	     i > 0 && (need || res->reason == NONO_REASON_INSUFFICIENT_ACCESS);
+	     i > 0 && (need || res->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS);
 	     i--) {
 		const struct query_level *lv = w.seen[i - 1];
 
 		add_level_rules(query, x, lv, lv == w.self, &need,
-				res->reason == NONO_REASON_INSUFFICIENT_ACCESS);
+				res->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS);
 	}
 	x->pub.grant_count = x->nrules;
-	if (res->reason == NONO_REASON_DENIED_BY_RULE) {
+	if (res->reason == NONO_QUERY_REASON_DENIED_BY_RULE) {
 		const struct query_level *lv = lookup(
 			query, res->denied_path, strlen(res->denied_path),
 			fnv(res->denied_path, strlen(res->denied_path)));
@@ -691,13 +691,13 @@ int nono_query_network(const nono_query *query, nono_query_result *out)
 		return NONO_EINVAL;
 	*out = (nono_query_result){ 0 };
 	if (query->net_blocked) {
-		out->status = NONO_QUERY_DENIED;
+		out->status = NONO_QUERY_STATUS_DENIED;
 		out->reason = query->tcp_connect_len || query->tcp_bind_len
-				      ? NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS
-				      : NONO_REASON_NETWORK_BLOCKED;
+				      ? NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS
+				      : NONO_QUERY_REASON_NETWORK_BLOCKED;
 	} else {
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_NETWORK_ALLOWED;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_NETWORK_ALLOWED;
 	}
 	return 0;
 }
@@ -719,18 +719,18 @@ int nono_query_tcp(const nono_query *query, nono_tcp_op op, unsigned port,
 		return NONO_ERANGE;
 	*out = (nono_query_result){ .tcp_op = op, .port = port };
 	if (!query->net_blocked) {
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_NETWORK_ALLOWED;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_NETWORK_ALLOWED;
 	} else if (op == NONO_TCP_CONNECT
 			   ? port_listed(query->tcp_connect,
 					 query->tcp_connect_len, port)
 			   : port_listed(query->tcp_bind, query->tcp_bind_len,
 					 port)) {
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_TCP_PORT_GRANTED;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_TCP_PORT_GRANTED;
 	} else {
-		out->status = NONO_QUERY_DENIED;
-		out->reason = NONO_REASON_NETWORK_BLOCKED;
+		out->status = NONO_QUERY_STATUS_DENIED;
+		out->reason = NONO_QUERY_REASON_NETWORK_BLOCKED;
 	}
 	return 0;
 }
@@ -759,16 +759,16 @@ char *nono_query_result_json(const nono_query_result *result)
 		return NULL;
 	/* A result that names a grant must say what it gives; refuse to
 	 * print one that does not rather than print a half-empty object. */
-	if (result->reason == NONO_REASON_GRANTED_PATH) {
+	if (result->reason == NONO_QUERY_REASON_GRANTED_PATH) {
 		granted = nono_access_str(result->granted);
 		if (!result->granted_path || !granted)
 			return NULL;
-	} else if (result->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
+	} else if (result->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS) {
 		granted = nono_access_str(result->granted);
 		requested = nono_access_str(result->requested);
 		if (!granted || !requested)
 			return NULL;
-	} else if (result->reason == NONO_REASON_DENIED_BY_RULE &&
+	} else if (result->reason == NONO_QUERY_REASON_DENIED_BY_RULE &&
 		   !result->denied_path) {
 		return NULL;
 	}
@@ -782,13 +782,13 @@ char *nono_query_result_json(const nono_query_result *result)
 		fprintf(f, ", \"op\": \"%s\", \"port\": %u",
 			result->tcp_op == NONO_TCP_CONNECT ? "connect" : "bind",
 			result->port);
-	if (result->reason == NONO_REASON_GRANTED_PATH) {
+	if (result->reason == NONO_QUERY_REASON_GRANTED_PATH) {
 		put_item(f, "granted_path", result->granted_path);
 		put_item(f, "access", granted);
-	} else if (result->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
+	} else if (result->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS) {
 		put_item(f, "granted", granted);
 		put_item(f, "requested", requested);
-	} else if (result->reason == NONO_REASON_DENIED_BY_RULE) {
+	} else if (result->reason == NONO_QUERY_REASON_DENIED_BY_RULE) {
 		put_item(f, "denied_path", result->denied_path);
 	}
 	fputc('}', f);

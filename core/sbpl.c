@@ -299,7 +299,7 @@ static void put_base(struct nono__sbuf *b, const struct nono_caps *caps)
 	 * the domains nested in it; Seatbelt's nearest is the processes under
 	 * the same profile, which is what every child inherits.
 	 */
-	if (caps->scope_signal == NONO_SCOPE_ALLOWED) {
+	if (caps->scope_signal == NONO_SCOPE_MODE_ALLOWED) {
 		nono__sbuf_puts(
 			b, "; Signals: any process (signal scope allowed).\n"
 			   "(allow signal)\n");
@@ -533,7 +533,7 @@ int nono__sbpl_generate(const struct nono_caps *caps, unsigned flags,
 				      "asked for: %s",
 				      missing);
 	if (caps->net_blocked)
-		enforced |= NONO_FEATURE_NET_TCP;
+		enforced |= NONO_FEATURE_NETWORK_TCP;
 
 	put_base(&b, caps);
 	rc = put_filesystem(&b, caps, diag);

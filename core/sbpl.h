@@ -12,7 +12,7 @@
 /*
  * What a generated profile enforces (enum nono_feature bits), whatever the
  * capability set: Seatbelt confines the whole process, every thread, and
- * decides renames, truncation and ioctl on its own. NONO_FEATURE_NET_TCP is
+ * decides renames, truncation and ioctl on its own. NONO_FEATURE_NETWORK_TCP is
  * added when the network is blocked.
  *
  * NONO_FEATURE_SCOPE_ABSTRACT_UNIX holds because macOS has no abstract

@@ -50,7 +50,7 @@ void nono__backend_support(nono_support_info *out)
 	 * nothing to probe. */
 	out->is_supported = true;
 	snprintf(out->platform, sizeof(out->platform), "macos");
-	out->features = NONO_SBPL_FEATURES | NONO_FEATURE_NET_TCP;
+	out->features = NONO_SBPL_FEATURES | NONO_FEATURE_NETWORK_TCP;
 	snprintf(out->details, sizeof(out->details),
 		 "Seatbelt available (sandbox_init with a generated SBPL "
 		 "profile)");

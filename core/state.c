@@ -231,7 +231,7 @@ free_state:
 	return NONO_ENOMEM;
 }
 
-bool nono_state_net_blocked(const nono_state *state)
+bool nono_state_is_network_blocked(const nono_state *state)
 {
 	return state && state->net_blocked;
 }
@@ -340,8 +340,8 @@ char *nono_state_to_json(const nono_state *state)
 	put_ports(f, "tcp_bind_ports", &state->tcp_bind);
 	put_ports(f, "udp_connect_ports", &state->udp_connect);
 	put_ports(f, "udp_bind_ports", &state->udp_bind);
-	if (state->scope_signal != NONO_SCOPE_DEFAULT ||
-	    state->scope_abstract_unix != NONO_SCOPE_DEFAULT)
+	if (state->scope_signal != NONO_SCOPE_MODE_DEFAULT ||
+	    state->scope_abstract_unix != NONO_SCOPE_MODE_DEFAULT)
 		fprintf(f,
 			",\n  \"scopes\": {\n    \"signal\": \"%s\",\n"
 			"    \"abstract_unix\": \"%s\"\n  }",
@@ -715,7 +715,7 @@ static int read_scope(json_object *scopes, const char *key,
 	unsigned mode = *out;
 	int rc = read_mode(
 		scopes, key, nono__scope_mode_names,
-		ARRAY_SIZE(nono__scope_mode_names), NONO_SCOPE_DEFAULT,
+		ARRAY_SIZE(nono__scope_mode_names), NONO_SCOPE_MODE_DEFAULT,
 		"\"default\", \"isolated\" or \"allow\"", &mode, diag);
 
 	*out = (nono_scope_mode)mode;

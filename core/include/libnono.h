@@ -38,6 +38,14 @@ extern "C" {
 #define NONO_API
 #endif
 
+/* Marks a name kept for one release under its old spelling (NEWS lists
+ * them): placed after a declaration or an enumerator's name. */
+#if defined(__GNUC__)
+#define NONO_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+#define NONO_DEPRECATED(msg)
+#endif
+
 /* NONO_VERSION_MAJOR, _MINOR, _PATCH and _STRING: the version of these
  * headers, generated from meson.build. nono_version() says the library's. */
 #include "libnono-version.h"
@@ -240,19 +248,28 @@ typedef enum nono_scope {
 typedef enum nono_scope_mode {
 	/* Isolated where the kernel supports the scope, quietly not where
 	 * it does not. What a new set has. */
-	NONO_SCOPE_DEFAULT = 0,
+	NONO_SCOPE_MODE_DEFAULT = 0,
 	/* Isolated, asked for explicitly: a kernel without the scope makes
 	 * nono_apply fail unless best effort is asked for. */
-	NONO_SCOPE_ISOLATED = 1,
+	NONO_SCOPE_MODE_ISOLATED = 1,
 	/* Not isolated. */
-	NONO_SCOPE_ALLOWED = 2,
+	NONO_SCOPE_MODE_ALLOWED = 2,
+	/* The names of the development snapshots, which shared NONO_SCOPE_
+	 * with enum nono_scope; removed in 0.2.0. */
+	NONO_SCOPE_DEFAULT NONO_DEPRECATED("use NONO_SCOPE_MODE_DEFAULT") =
+		NONO_SCOPE_MODE_DEFAULT,
+	NONO_SCOPE_ISOLATED NONO_DEPRECATED("use NONO_SCOPE_MODE_ISOLATED") =
+		NONO_SCOPE_MODE_ISOLATED,
+	NONO_SCOPE_ALLOWED NONO_DEPRECATED("use NONO_SCOPE_MODE_ALLOWED") =
+		NONO_SCOPE_MODE_ALLOWED,
 } nono_scope_mode;
 
 /* Sets how `scope` is handled. 0 or NONO_EINVAL. */
 NONO_API int nono_caps_set_scope(nono_caps *caps, nono_scope scope,
 				 nono_scope_mode mode);
 
-/* How `scope` is handled; NONO_SCOPE_DEFAULT for NULL or a bad scope. */
+/* How `scope` is handled; NONO_SCOPE_MODE_DEFAULT for NULL or a bad
+ * scope. */
 NONO_API nono_scope_mode nono_caps_scope(const nono_caps *caps,
 					 nono_scope scope);
 
@@ -277,11 +294,11 @@ NONO_API int nono_caps_block_command(nono_caps *caps, const char *name);
 /* The command lists: count, and the i-th name (borrowed, valid until the
  * set is next changed or freed; NULL when out of range). */
 NONO_API size_t nono_caps_allowed_command_count(const nono_caps *caps);
-NONO_API const char *nono_caps_allowed_command(const nono_caps *caps,
-					       size_t index);
+NONO_API const char *nono_caps_allowed_command_at(const nono_caps *caps,
+						  size_t index);
 NONO_API size_t nono_caps_blocked_command_count(const nono_caps *caps);
-NONO_API const char *nono_caps_blocked_command(const nono_caps *caps,
-					       size_t index);
+NONO_API const char *nono_caps_blocked_command_at(const nono_caps *caps,
+						  size_t index);
 
 /*
  * Adds a raw Seatbelt (macOS SBPL) rule, used on macOS only but validated
@@ -343,8 +360,8 @@ typedef struct nono_fs_cap {
 NONO_API size_t nono_caps_fs_count(const nono_caps *caps);
 
 /* Fills `out` with entry `index`. 0, or NONO_EINVAL (NULL, out of range). */
-NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
-			      nono_fs_cap *out);
+NONO_API int nono_caps_fs_at(const nono_caps *caps, size_t index,
+			     nono_fs_cap *out);
 
 /*
  * A human-readable summary, nono's format:
@@ -382,8 +399,8 @@ typedef struct nono_deny_cap {
 /* The denied paths, in the order given: count, and entry `index`
  * (0, or NONO_EINVAL for NULL or out of range). */
 NONO_API size_t nono_caps_deny_count(const nono_caps *caps);
-NONO_API int nono_caps_deny_get(const nono_caps *caps, size_t index,
-				nono_deny_cap *out);
+NONO_API int nono_caps_deny_at(const nono_caps *caps, size_t index,
+			       nono_deny_cap *out);
 
 /*
  * The files the allow list / block list resolved to (see
@@ -391,11 +408,11 @@ NONO_API int nono_caps_deny_get(const nono_caps *caps, size_t index,
  * until the set is next changed or freed; NULL when out of range.
  */
 NONO_API size_t nono_caps_allowed_command_file_count(const nono_caps *caps);
-NONO_API const char *nono_caps_allowed_command_file(const nono_caps *caps,
-						    size_t index);
+NONO_API const char *nono_caps_allowed_command_file_at(const nono_caps *caps,
+						       size_t index);
 NONO_API size_t nono_caps_blocked_command_file_count(const nono_caps *caps);
-NONO_API const char *nono_caps_blocked_command_file(const nono_caps *caps,
-						    size_t index);
+NONO_API const char *nono_caps_blocked_command_file_at(const nono_caps *caps,
+						       size_t index);
 
 /*
  * Whether nono_apply would withhold execution of `path`: after
@@ -525,26 +542,56 @@ NONO_API bool nono_caps_protect_metadata(const nono_caps *caps);
 typedef struct nono_query nono_query;
 
 typedef enum nono_query_status {
-	NONO_QUERY_ALLOWED = 0,
-	NONO_QUERY_DENIED = 1,
+	NONO_QUERY_STATUS_ALLOWED = 0,
+	NONO_QUERY_STATUS_DENIED = 1,
+	/* The names of the development snapshots; removed in 0.2.0. */
+	NONO_QUERY_ALLOWED NONO_DEPRECATED("use NONO_QUERY_STATUS_ALLOWED") =
+		NONO_QUERY_STATUS_ALLOWED,
+	NONO_QUERY_DENIED NONO_DEPRECATED("use NONO_QUERY_STATUS_DENIED") =
+		NONO_QUERY_STATUS_DENIED,
 } nono_query_status;
 
 typedef enum nono_query_reason {
-	NONO_REASON_GRANTED_PATH = 0,
-	NONO_REASON_PATH_NOT_GRANTED = 1,
-	NONO_REASON_INSUFFICIENT_ACCESS = 2,
-	NONO_REASON_NETWORK_ALLOWED = 3,
-	NONO_REASON_NETWORK_BLOCKED = 4,
+	NONO_QUERY_REASON_GRANTED_PATH = 0,
+	NONO_QUERY_REASON_PATH_NOT_GRANTED = 1,
+	NONO_QUERY_REASON_INSUFFICIENT_ACCESS = 2,
+	NONO_QUERY_REASON_NETWORK_ALLOWED = 3,
+	NONO_QUERY_REASON_NETWORK_BLOCKED = 4,
 	/* libnono's: the network is blocked but for TCP port exceptions. */
-	NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS = 5,
+	NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS = 5,
 	/* libnono's: a TCP port exception allows this port. */
-	NONO_REASON_TCP_PORT_GRANTED = 6,
+	NONO_QUERY_REASON_TCP_PORT_GRANTED = 6,
 	/* libnono's: a deny rule (nono_caps_deny_path) takes the path out,
 	 * the path lies on the way from a grant to a denied path (such a
 	 * directory cannot be listed or changed, and a new entry in it gets
 	 * no access), or the path is a blocked command, which cannot be read
 	 * (or executed). */
-	NONO_REASON_DENIED_BY_RULE = 7,
+	NONO_QUERY_REASON_DENIED_BY_RULE = 7,
+	/* The names of the development snapshots; removed in 0.2.0. */
+	NONO_REASON_GRANTED_PATH
+		NONO_DEPRECATED("use NONO_QUERY_REASON_GRANTED_PATH") =
+			NONO_QUERY_REASON_GRANTED_PATH,
+	NONO_REASON_PATH_NOT_GRANTED
+		NONO_DEPRECATED("use NONO_QUERY_REASON_PATH_NOT_GRANTED") =
+			NONO_QUERY_REASON_PATH_NOT_GRANTED,
+	NONO_REASON_INSUFFICIENT_ACCESS
+		NONO_DEPRECATED("use NONO_QUERY_REASON_INSUFFICIENT_ACCESS") =
+			NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
+	NONO_REASON_NETWORK_ALLOWED
+		NONO_DEPRECATED("use NONO_QUERY_REASON_NETWORK_ALLOWED") =
+			NONO_QUERY_REASON_NETWORK_ALLOWED,
+	NONO_REASON_NETWORK_BLOCKED
+		NONO_DEPRECATED("use NONO_QUERY_REASON_NETWORK_BLOCKED") =
+			NONO_QUERY_REASON_NETWORK_BLOCKED,
+	NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS
+		NONO_DEPRECATED("use NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS") =
+			NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS,
+	NONO_REASON_TCP_PORT_GRANTED
+		NONO_DEPRECATED("use NONO_QUERY_REASON_TCP_PORT_GRANTED") =
+			NONO_QUERY_REASON_TCP_PORT_GRANTED,
+	NONO_REASON_DENIED_BY_RULE
+		NONO_DEPRECATED("use NONO_QUERY_REASON_DENIED_BY_RULE") =
+			NONO_QUERY_REASON_DENIED_BY_RULE,
 } nono_query_reason;
 
 /* "allowed" / "denied"; "granted_path", "path_not_granted", ... Static;
@@ -587,7 +634,7 @@ NONO_API void nono_query_free(nono_query *query);
  * exists (a missing tail is kept as written, with "." and ".." folded).
  * Where several grants cover it, the most specific answers; the access of
  * all covering grants adds up, as it does in the kernel. A deny rule takes
- * away what the grants at or above it give (NONO_REASON_DENIED_BY_RULE),
+ * away what the grants at or above it give (NONO_QUERY_REASON_DENIED_BY_RULE),
  * as nono_apply enforces it: see nono_caps_deny_path.
  * 0, NONO_EINVAL or NONO_ENOMEM.
  */
@@ -667,14 +714,14 @@ NONO_API void nono_query_explanation_free(nono_query_explanation *explanation);
 NONO_API int nono_path_canonical(const char *path, char **out);
 
 /* Would outbound network access be allowed? Denied with
- * NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS where TCP port exceptions
+ * NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS where TCP port exceptions
  * remain. 0 or NONO_EINVAL. */
 NONO_API int nono_query_network(const nono_query *query,
 				nono_query_result *out);
 
 /* Would a TCP connect to (or bind on) `port` be allowed? Allowed with
- * NONO_REASON_NETWORK_ALLOWED or NONO_REASON_TCP_PORT_GRANTED, denied with
- * NONO_REASON_NETWORK_BLOCKED. 0, NONO_EINVAL or NONO_ERANGE. */
+ * NONO_QUERY_REASON_NETWORK_ALLOWED or NONO_QUERY_REASON_TCP_PORT_GRANTED, denied with
+ * NONO_QUERY_REASON_NETWORK_BLOCKED. 0, NONO_EINVAL or NONO_ERANGE. */
 NONO_API int nono_query_tcp(const nono_query *query, nono_tcp_op op,
 			    unsigned port, nono_query_result *out);
 
@@ -721,7 +768,7 @@ NONO_API int nono_state_from_json(const char *json, size_t len,
 				  nono_state **out, nono_diag *diag);
 
 /* Whether the state blocks the network. */
-NONO_API bool nono_state_net_blocked(const nono_state *state);
+NONO_API bool nono_state_is_network_blocked(const nono_state *state);
 
 /*
  * Rebuilds a capability set, checking every path again from its original
@@ -741,14 +788,19 @@ enum nono_feature {
 	NONO_FEATURE_FS = 1u << 0,	     /* basic filesystem rules */
 	NONO_FEATURE_FS_REFER = 1u << 1,     /* rename/link across dirs */
 	NONO_FEATURE_FS_TRUNCATE = 1u << 2,  /* truncate */
-	NONO_FEATURE_NET_TCP = 1u << 3,	     /* TCP bind/connect */
+	NONO_FEATURE_NETWORK_TCP = 1u << 3,  /* TCP bind/connect */
 	NONO_FEATURE_FS_IOCTL_DEV = 1u << 4, /* ioctl on devices */
 	NONO_FEATURE_SCOPE_ABSTRACT_UNIX = 1u << 5,
 	NONO_FEATURE_SCOPE_SIGNAL = 1u << 6,
 	NONO_FEATURE_ALL_THREADS = 1u << 7, /* restrict every thread */
 	NONO_FEATURE_KERNEL_LOG = 1u << 8,  /* choose what is audit-logged */
 	NONO_FEATURE_FS_RESOLVE_UNIX = 1u << 9, /* UNIX sockets by grant */
-	NONO_FEATURE_NET_UDP = 1u << 10,	/* UDP bind/connect by port */
+	NONO_FEATURE_NETWORK_UDP = 1u << 10,	/* UDP bind/connect by port */
+	/* The names of the development snapshots; removed in 0.2.0. */
+	NONO_FEATURE_NET_TCP NONO_DEPRECATED("use NONO_FEATURE_NETWORK_TCP") =
+		NONO_FEATURE_NETWORK_TCP,
+	NONO_FEATURE_NET_UDP NONO_DEPRECATED("use NONO_FEATURE_NETWORK_UDP") =
+		NONO_FEATURE_NETWORK_UDP,
 };
 
 /*
@@ -1045,6 +1097,32 @@ NONO_API int nono_exec_capture(const nono_caps *caps,
 
 /* Frees the buffers of an output and zeroes it. Accepts NULL. */
 NONO_API void nono_exec_output_clear(nono_exec_output *out);
+
+/* ------------------------------------------------------------------ */
+/* The names of the development snapshots, removed in 0.2.0            */
+/* ------------------------------------------------------------------ */
+
+/* Each does what the function it names does (NEWS, 0.1.0). */
+NONO_API int nono_caps_fs_get(const nono_caps *caps, size_t index,
+			      nono_fs_cap *out)
+	NONO_DEPRECATED("use nono_caps_fs_at");
+NONO_API int nono_caps_deny_get(const nono_caps *caps, size_t index,
+				nono_deny_cap *out)
+	NONO_DEPRECATED("use nono_caps_deny_at");
+NONO_API const char *nono_caps_allowed_command(const nono_caps *caps,
+					       size_t index)
+	NONO_DEPRECATED("use nono_caps_allowed_command_at");
+NONO_API const char *nono_caps_blocked_command(const nono_caps *caps,
+					       size_t index)
+	NONO_DEPRECATED("use nono_caps_blocked_command_at");
+NONO_API const char *nono_caps_allowed_command_file(const nono_caps *caps,
+						    size_t index)
+	NONO_DEPRECATED("use nono_caps_allowed_command_file_at");
+NONO_API const char *nono_caps_blocked_command_file(const nono_caps *caps,
+						    size_t index)
+	NONO_DEPRECATED("use nono_caps_blocked_command_file_at");
+NONO_API bool nono_state_net_blocked(const nono_state *state)
+	NONO_DEPRECATED("use nono_state_is_network_blocked");
 
 #ifdef __cplusplus
 }

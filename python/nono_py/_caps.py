@@ -47,11 +47,11 @@ class ScopeMode(enum.Enum):
 
     #: Isolated where the kernel supports the scope, quietly not where it
     #: does not. What a new CapabilitySet has.
-    DEFAULT = _lib.NONO_SCOPE_DEFAULT
+    DEFAULT = _lib.NONO_SCOPE_MODE_DEFAULT
     #: Isolated, asked for explicitly: apply fails on a kernel without it.
-    ISOLATED = _lib.NONO_SCOPE_ISOLATED
+    ISOLATED = _lib.NONO_SCOPE_MODE_ISOLATED
     #: Not isolated.
-    ALLOWED = _lib.NONO_SCOPE_ALLOWED
+    ALLOWED = _lib.NONO_SCOPE_MODE_ALLOWED
 
     def __repr__(self) -> str:
         return "ScopeMode.%s" % self.name
@@ -205,7 +205,7 @@ class CapabilitySet:
         caps = []
         entry = _lib.FsCap()
         for i in range(LIB.nono_caps_fs_count(self._ptr)):
-            check(LIB.nono_caps_fs_get(self._ptr, i, ctypes.byref(entry)),
+            check(LIB.nono_caps_fs_at(self._ptr, i, ctypes.byref(entry)),
                   "fs_capabilities")
             caps.append(FsCapability(
                 original=os.fsdecode(entry.original),
@@ -251,7 +251,7 @@ class CapabilitySet:
         denied = []
         entry = _lib.DenyCap()
         for i in range(LIB.nono_caps_deny_count(self._ptr)):
-            check(LIB.nono_caps_deny_get(self._ptr, i, ctypes.byref(entry)),
+            check(LIB.nono_caps_deny_at(self._ptr, i, ctypes.byref(entry)),
                   "denied_paths")
             denied.append(DeniedPath(
                 original=os.fsdecode(entry.original),
@@ -367,17 +367,17 @@ class CapabilitySet:
     def allowed_commands(self) -> List[str]:
         """The allow list, in the order given (libnono addition)."""
         return self._strings(LIB.nono_caps_allowed_command_count,
-                             LIB.nono_caps_allowed_command)
+                             LIB.nono_caps_allowed_command_at)
 
     def blocked_commands(self) -> List[str]:
         """The block list, in the order given (libnono addition)."""
         return self._strings(LIB.nono_caps_blocked_command_count,
-                             LIB.nono_caps_blocked_command)
+                             LIB.nono_caps_blocked_command_at)
 
     def allowed_command_files(self) -> List[str]:
         """The files the allow list resolved to (libnono addition)."""
         return self._strings(LIB.nono_caps_allowed_command_file_count,
-                             LIB.nono_caps_allowed_command_file)
+                             LIB.nono_caps_allowed_command_file_at)
 
     def blocked_command_files(self) -> List[str]:
         """The files the block list resolved to (libnono addition).
@@ -387,7 +387,7 @@ class CapabilitySet:
         allow list did not.
         """
         return self._strings(LIB.nono_caps_blocked_command_file_count,
-                             LIB.nono_caps_blocked_command_file)
+                             LIB.nono_caps_blocked_command_file_at)
 
     def command_blocked(self, path: PathArg) -> bool:
         """True if apply() would withhold execution of `path` (libnono)."""

@@ -113,9 +113,9 @@ NONO_TCP_BIND = 2
 NONO_SCOPE_SIGNAL = 1
 NONO_SCOPE_ABSTRACT_UNIX = 2
 
-NONO_SCOPE_DEFAULT = 0
-NONO_SCOPE_ISOLATED = 1
-NONO_SCOPE_ALLOWED = 2
+NONO_SCOPE_MODE_DEFAULT = 0
+NONO_SCOPE_MODE_ISOLATED = 1
+NONO_SCOPE_MODE_ALLOWED = 2
 
 
 class FsCap(ctypes.Structure):
@@ -259,24 +259,24 @@ _PROTOTYPES = {
     "nono_caps_allow_command": (_i, [_p, _s]),
     "nono_caps_block_command": (_i, [_p, _s]),
     "nono_caps_allowed_command_count": (_z, [_p]),
-    "nono_caps_allowed_command": (_s, [_p, _z]),
+    "nono_caps_allowed_command_at": (_s, [_p, _z]),
     "nono_caps_blocked_command_count": (_z, [_p]),
-    "nono_caps_blocked_command": (_s, [_p, _z]),
+    "nono_caps_blocked_command_at": (_s, [_p, _z]),
     "nono_caps_platform_rule": (_i, [_p, _s, _diag]),
     "nono_caps_platform_rule_count": (_z, [_p]),
     "nono_caps_platform_rule_at": (_s, [_p, _z]),
     "nono_caps_deduplicate": (_i, [_p]),
     "nono_caps_path_covered": (_i, [_p, _s]),
     "nono_caps_fs_count": (_z, [_p]),
-    "nono_caps_fs_get": (_i, [_p, _z, ctypes.POINTER(FsCap)]),
+    "nono_caps_fs_at": (_i, [_p, _z, ctypes.POINTER(FsCap)]),
     "nono_caps_summary": (_p, [_p]),
     "nono_caps_deny_path": (_i, [_p, _s]),
     "nono_caps_deny_count": (_z, [_p]),
-    "nono_caps_deny_get": (_i, [_p, _z, ctypes.POINTER(DenyCap)]),
+    "nono_caps_deny_at": (_i, [_p, _z, ctypes.POINTER(DenyCap)]),
     "nono_caps_allowed_command_file_count": (_z, [_p]),
-    "nono_caps_allowed_command_file": (_s, [_p, _z]),
+    "nono_caps_allowed_command_file_at": (_s, [_p, _z]),
     "nono_caps_blocked_command_file_count": (_z, [_p]),
-    "nono_caps_blocked_command_file": (_s, [_p, _z]),
+    "nono_caps_blocked_command_file_at": (_s, [_p, _z]),
     "nono_caps_command_blocked": (_i, [_p, _s]),
     "nono_caps_set_exec_writable": (_i, [_p, _b]),
     "nono_caps_exec_writable": (_b, [_p]),
@@ -292,7 +292,7 @@ _PROTOTYPES = {
     "nono_state_free": (None, [_p]),
     "nono_state_to_json": (_p, [_p]),
     "nono_state_from_json": (_i, [_s, _z, _pp, _diag]),
-    "nono_state_net_blocked": (_b, [_p]),
+    "nono_state_is_network_blocked": (_b, [_p]),
     "nono_state_to_caps": (_i, [_p, _pp, _diag]),
     "nono_support_info_get": (_i, [ctypes.POINTER(SupportInfo)]),
     "nono_is_supported": (_b, []),

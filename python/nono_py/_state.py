@@ -93,7 +93,7 @@ class SandboxState:
     @property
     def net_blocked(self) -> bool:
         """True if the state blocks the network."""
-        return bool(LIB.nono_state_net_blocked(self._ptr))
+        return bool(LIB.nono_state_is_network_blocked(self._ptr))
 
     def __repr__(self) -> str:
         # The state has no count of its own in the C API; its JSON is the

@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = nono_state_from_json(json, strlen(json), &again, &diag);
 	FUZZ_CHECK(rc == 0, "what was written does not parse: %s\n%s",
 		   diag.message, json);
-	FUZZ_CHECK(nono_state_net_blocked(again) ==
-			   nono_state_net_blocked(state),
+	FUZZ_CHECK(nono_state_is_network_blocked(again) ==
+			   nono_state_is_network_blocked(state),
 		   "net_blocked changed");
 	json2 = nono_state_to_json(again);
 	FUZZ_CHECK(json2 != NULL, "cannot write back the second time");

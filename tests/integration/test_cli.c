@@ -1094,15 +1094,15 @@ Test(cli, state_reads_back)
 	cr_assert_eq(
 		nono_state_from_json(proc.out, strlen(proc.out), &state, &diag),
 		0, "libnono reads it back: %s", diag.message);
-	cr_assert(nono_state_net_blocked(state), "the network is blocked");
+	cr_assert(nono_state_is_network_blocked(state), "the network is blocked");
 	cr_assert_eq(nono_state_to_caps(state, &caps, &diag), 0, "to caps: %s",
 		     diag.message);
 	cr_assert_eq(nono_caps_fs_count(caps), 2, "two grants");
-	cr_assert_eq(nono_caps_fs_get(caps, 0, &cap), 0, "grant 0");
+	cr_assert_eq(nono_caps_fs_at(caps, 0, &cap), 0, "grant 0");
 	cr_assert_str_eq(cap.resolved, pub, "the directory");
 	cr_assert_eq(cap.access, NONO_ACCESS_READ, "read");
 	cr_assert(!cap.is_file, "a directory");
-	cr_assert_eq(nono_caps_fs_get(caps, 1, &cap), 0, "grant 1");
+	cr_assert_eq(nono_caps_fs_at(caps, 1, &cap), 0, "grant 1");
 	cr_assert_str_eq(cap.resolved, file, "the file");
 	cr_assert_eq(cap.access, NONO_ACCESS_READ_WRITE, "read+write");
 	cr_assert(cap.is_file, "a file");

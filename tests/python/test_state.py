@@ -141,7 +141,7 @@ def test_python_json_loads_in_libnono(tmp_path):
                                        ctypes.byref(diag))
     assert rc == 0, diag.message
     try:
-        assert _lib.LIB.nono_state_net_blocked(state) is True
+        assert _lib.LIB.nono_state_is_network_blocked(state) is True
         # libnono writes back exactly what it read.
         again = _lib.take_string(_lib.LIB.nono_state_to_json(state))
         assert again == raw.decode()

@@ -80,7 +80,7 @@ static int udp_best_effort(void *arg)
 
 	if (nono_apply(arg, NONO_APPLY_BEST_EFFORT, &res, NULL) != 0)
 		return CHILD_APPLY_FAILED;
-	if (!(res.dropped & NONO_FEATURE_NET_UDP))
+	if (!(res.dropped & NONO_FEATURE_NETWORK_UDP))
 		return CHILD_WRONG;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd >= 0) {

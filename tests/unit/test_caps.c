@@ -62,7 +62,7 @@ static nono_fs_cap get(const nono_caps *caps, size_t i)
 {
 	nono_fs_cap c;
 
-	cr_assert_eq(nono_caps_fs_get(caps, i, &c), 0, "fs_get %zu", i);
+	cr_assert_eq(nono_caps_fs_at(caps, i, &c), 0, "fs_get %zu", i);
 	return c;
 }
 
@@ -280,14 +280,14 @@ Test(caps, commands)
 	cr_assert_eq(nono_caps_block_command(caps, "rm"), 0, "block rm");
 	strcpy(name, "xxx");
 	cr_assert_eq(nono_caps_allowed_command_count(caps), 2, "two allowed");
-	cr_assert_str_eq(nono_caps_allowed_command(caps, 0), "git",
+	cr_assert_str_eq(nono_caps_allowed_command_at(caps, 0), "git",
 			 "first allowed, copied");
-	cr_assert_str_eq(nono_caps_allowed_command(caps, 1), "make",
+	cr_assert_str_eq(nono_caps_allowed_command_at(caps, 1), "make",
 			 "second allowed, in order");
-	cr_assert_null(nono_caps_allowed_command(caps, 2), "out of range");
+	cr_assert_null(nono_caps_allowed_command_at(caps, 2), "out of range");
 	cr_assert_eq(nono_caps_blocked_command_count(caps), 1, "one blocked");
-	cr_assert_str_eq(nono_caps_blocked_command(caps, 0), "rm", "blocked");
-	cr_assert_null(nono_caps_blocked_command(caps, 1), "out of range");
+	cr_assert_str_eq(nono_caps_blocked_command_at(caps, 0), "rm", "blocked");
+	cr_assert_null(nono_caps_blocked_command_at(caps, 1), "out of range");
 
 	cr_assert_eq(nono_caps_allow_command(NULL, "a"), NONO_EINVAL,
 		     "allow: NULL set");
@@ -299,8 +299,8 @@ Test(caps, commands)
 		     "block: NULL name");
 	cr_assert_eq(nono_caps_allowed_command_count(NULL), 0, "count(NULL)");
 	cr_assert_eq(nono_caps_blocked_command_count(NULL), 0, "count(NULL)");
-	cr_assert_null(nono_caps_allowed_command(NULL, 0), "allowed(NULL)");
-	cr_assert_null(nono_caps_blocked_command(NULL, 0), "blocked(NULL)");
+	cr_assert_null(nono_caps_allowed_command_at(NULL, 0), "allowed(NULL)");
+	cr_assert_null(nono_caps_blocked_command_at(NULL, 0), "blocked(NULL)");
 	nono_caps_free(caps);
 }
 
@@ -426,14 +426,14 @@ Test(caps, fs_get_bounds)
 	nono_fs_cap c;
 	char *d = at("d");
 
-	cr_assert_eq(nono_caps_fs_get(caps, 0, &c), NONO_EINVAL,
+	cr_assert_eq(nono_caps_fs_at(caps, 0, &c), NONO_EINVAL,
 		     "index 0 of an empty set");
 	cr_assert_eq(nono_caps_allow_path(caps, d, NONO_ACCESS_READ), 0,
 		     "allow d");
-	cr_assert_eq(nono_caps_fs_get(caps, 1, &c), NONO_EINVAL,
+	cr_assert_eq(nono_caps_fs_at(caps, 1, &c), NONO_EINVAL,
 		     "index past the end");
-	cr_assert_eq(nono_caps_fs_get(caps, 0, NULL), NONO_EINVAL, "NULL out");
-	cr_assert_eq(nono_caps_fs_get(NULL, 0, &c), NONO_EINVAL, "NULL set");
+	cr_assert_eq(nono_caps_fs_at(caps, 0, NULL), NONO_EINVAL, "NULL out");
+	cr_assert_eq(nono_caps_fs_at(NULL, 0, &c), NONO_EINVAL, "NULL set");
 	cr_assert_eq(nono_caps_fs_count(NULL), 0, "fs_count(NULL)");
 	free(d);
 	nono_caps_free(caps);
@@ -507,9 +507,9 @@ Test(caps, clone_is_independent)
 	nono_fs_cap c = get(copy, 0);
 	cr_assert_str_eq(c.original, d, "copied original");
 	cr_assert_str_eq(c.resolved, d, "copied resolved");
-	cr_assert_str_eq(nono_caps_allowed_command(copy, 0), "git",
+	cr_assert_str_eq(nono_caps_allowed_command_at(copy, 0), "git",
 			 "copied command");
-	cr_assert_str_eq(nono_caps_blocked_command(copy, 0), "rm",
+	cr_assert_str_eq(nono_caps_blocked_command_at(copy, 0), "rm",
 			 "copied blocked command");
 
 	/* Changes to the copy do not reach a second copy either. */
@@ -594,48 +594,48 @@ Test(caps, scopes)
 	nono_caps *caps = new_caps();
 
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_DEFAULT, "signal scope starts as default");
+		     NONO_SCOPE_MODE_DEFAULT, "signal scope starts as default");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_DEFAULT, "abstract unix starts as default");
+		     NONO_SCOPE_MODE_DEFAULT, "abstract unix starts as default");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ALLOWED),
+					 NONO_SCOPE_MODE_ALLOWED),
 		     0, "allow signals");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
-					 NONO_SCOPE_ISOLATED),
+					 NONO_SCOPE_MODE_ISOLATED),
 		     0, "isolate abstract unix sockets");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_ALLOWED, "signal scope set");
+		     NONO_SCOPE_MODE_ALLOWED, "signal scope set");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_ISOLATED, "the scopes are kept apart");
+		     NONO_SCOPE_MODE_ISOLATED, "the scopes are kept apart");
 
 	cr_assert_eq(nono_caps_set_scope(NULL, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ALLOWED),
+					 NONO_SCOPE_MODE_ALLOWED),
 		     NONO_EINVAL, "set on NULL");
 	cr_assert_eq(
-		nono_caps_set_scope(caps, (nono_scope)3, NONO_SCOPE_ALLOWED),
+		nono_caps_set_scope(caps, (nono_scope)3, NONO_SCOPE_MODE_ALLOWED),
 		NONO_EINVAL, "unknown scope");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 (nono_scope_mode)3),
 		     NONO_EINVAL, "unknown mode");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_ALLOWED, "a refused change changes nothing");
+		     NONO_SCOPE_MODE_ALLOWED, "a refused change changes nothing");
 	cr_assert_eq(nono_caps_scope(NULL, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_DEFAULT, "scope of NULL");
-	cr_assert_eq(nono_caps_scope(caps, (nono_scope)0), NONO_SCOPE_DEFAULT,
+		     NONO_SCOPE_MODE_DEFAULT, "scope of NULL");
+	cr_assert_eq(nono_caps_scope(caps, (nono_scope)0), NONO_SCOPE_MODE_DEFAULT,
 		     "an unknown scope reads as default");
 
-	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_DEFAULT), "default",
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_DEFAULT), "default",
 			 "default");
-	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_ISOLATED), "isolated",
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_ISOLATED), "isolated",
 			 "isolated");
-	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_ALLOWED), "allow",
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_ALLOWED), "allow",
 			 "allow");
 	cr_assert_null(nono_scope_mode_str((nono_scope_mode)3), "unknown mode");
 
 	nono_caps *copy = NULL;
 	cr_assert_eq(nono_caps_clone(caps, &copy), 0, "clone");
 	cr_assert_eq(nono_caps_scope(copy, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_ISOLATED, "the clone copies scopes");
+		     NONO_SCOPE_MODE_ISOLATED, "the clone copies scopes");
 	nono_caps_free(copy);
 	nono_caps_free(caps);
 }
@@ -665,20 +665,20 @@ Test(caps, tcp_ports_and_scopes)
 		     "bad op counts nothing");
 
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_DEFAULT, "a new set has the default");
+		     NONO_SCOPE_MODE_DEFAULT, "a new set has the default");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ALLOWED),
+					 NONO_SCOPE_MODE_ALLOWED),
 		     0, "allow signals");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
-					 NONO_SCOPE_ISOLATED),
+					 NONO_SCOPE_MODE_ISOLATED),
 		     0, "isolate abstract sockets");
 	cr_assert_eq(
-		nono_caps_set_scope(caps, (nono_scope)7, NONO_SCOPE_ALLOWED),
+		nono_caps_set_scope(caps, (nono_scope)7, NONO_SCOPE_MODE_ALLOWED),
 		NONO_EINVAL, "bad scope");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 (nono_scope_mode)9),
 		     NONO_EINVAL, "bad mode");
-	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_ALLOWED), "allow",
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_ALLOWED), "allow",
 			 "mode name");
 	cr_assert_null(nono_scope_mode_str((nono_scope_mode)9), "bad mode");
 
@@ -686,7 +686,7 @@ Test(caps, tcp_ports_and_scopes)
 	cr_assert_eq(nono_caps_tcp_port_at(copy, NONO_TCP_BIND, 0), 65535,
 		     "the clone has the bind port");
 	cr_assert_eq(nono_caps_scope(copy, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_ISOLATED, "the clone has the scope");
+		     NONO_SCOPE_MODE_ISOLATED, "the clone has the scope");
 
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block");
 	s = nono_caps_summary(caps);

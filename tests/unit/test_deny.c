@@ -96,13 +96,13 @@ Test(deny, deny_path_canonicalises_and_keeps_the_spelling)
 		     "a file");
 	cr_assert_eq(nono_caps_deny_count(caps), 2, "kept once: %zu",
 		     nono_caps_deny_count(caps));
-	cr_assert_eq(nono_caps_deny_get(caps, 0, &d), 0, "get 0");
+	cr_assert_eq(nono_caps_deny_at(caps, 0, &d), 0, "get 0");
 	cr_assert_str_eq(d.original, spelled, "original spelling");
 	cr_assert_str_eq(d.resolved, at("home/.ssh"), "canonical");
 	cr_assert_not(d.is_file, "a directory");
-	cr_assert_eq(nono_caps_deny_get(caps, 1, &d), 0, "get 1");
+	cr_assert_eq(nono_caps_deny_at(caps, 1, &d), 0, "get 1");
 	cr_assert(d.is_file, "a file");
-	cr_assert_eq(nono_caps_deny_get(caps, 2, &d), NONO_EINVAL, "range");
+	cr_assert_eq(nono_caps_deny_at(caps, 2, &d), NONO_EINVAL, "range");
 	nono_caps_free(caps);
 }
 
@@ -118,8 +118,8 @@ Test(deny, deny_path_errors)
 	cr_assert_eq(nono_caps_deny_path(caps, ""), NONO_EINVAL, "empty");
 	cr_assert_eq(nono_caps_deny_count(caps), 0, "nothing added");
 	cr_assert_eq(nono_caps_deny_count(NULL), 0, "count(NULL)");
-	cr_assert_eq(nono_caps_deny_get(NULL, 0, &d), NONO_EINVAL, "get NULL");
-	cr_assert_eq(nono_caps_deny_get(caps, 0, NULL), NONO_EINVAL,
+	cr_assert_eq(nono_caps_deny_at(NULL, 0, &d), NONO_EINVAL, "get NULL");
+	cr_assert_eq(nono_caps_deny_at(caps, 0, NULL), NONO_EINVAL,
 		     "get into NULL");
 	nono_caps_free(caps);
 }
@@ -146,7 +146,7 @@ Test(deny, clone_and_summary_carry_denies_commands_and_exec)
 	cr_assert_eq(nono_caps_deny_count(copy), 1, "deny copied");
 	cr_assert_eq(nono_caps_blocked_command_file_count(copy), 1,
 		     "blocked file copied");
-	cr_assert_str_eq(nono_caps_blocked_command_file(copy, 0),
+	cr_assert_str_eq(nono_caps_blocked_command_file_at(copy, 0),
 			 at("bin1/tool"), "the file");
 	cr_assert_eq(nono_caps_allowed_command_file_count(copy), 1,
 		     "allowed file copied");
@@ -173,17 +173,17 @@ Test(deny, bare_name_resolves_to_every_match_on_path)
 	setenv("PATH", path, 1);
 	cr_assert_eq(nono_caps_block_command(caps, "tool"), 0, "block tool");
 	cr_assert_eq(nono_caps_blocked_command_count(caps), 1, "one name");
-	cr_assert_str_eq(nono_caps_blocked_command(caps, 0), "tool",
+	cr_assert_str_eq(nono_caps_blocked_command_at(caps, 0), "tool",
 			 "kept as given");
 	cr_assert_eq(nono_caps_blocked_command_file_count(caps), 2,
 		     "two files: bin3's is bin1's, bin4's is a directory, "
 		     "empty and relative entries are skipped (got %zu)",
 		     nono_caps_blocked_command_file_count(caps));
-	cr_assert_str_eq(nono_caps_blocked_command_file(caps, 0),
+	cr_assert_str_eq(nono_caps_blocked_command_file_at(caps, 0),
 			 at("bin1/tool"), "first match");
-	cr_assert_str_eq(nono_caps_blocked_command_file(caps, 1),
+	cr_assert_str_eq(nono_caps_blocked_command_file_at(caps, 1),
 			 at("bin2/tool"), "second match");
-	cr_assert_null(nono_caps_blocked_command_file(caps, 2), "range");
+	cr_assert_null(nono_caps_blocked_command_file_at(caps, 2), "range");
 	cr_assert_eq(nono_caps_command_blocked(caps, at("bin3/tool")), 1,
 		     "the link is the blocked file");
 	cr_assert_eq(nono_caps_command_blocked(caps, at("out/f")), 0,
@@ -204,7 +204,7 @@ Test(deny, absolute_and_missing_commands)
 	cr_assert_eq(nono_caps_block_command(caps, at("bin3/tool")), 0,
 		     "an absolute path");
 	cr_assert_eq(nono_caps_blocked_command_file_count(caps), 1, "one");
-	cr_assert_str_eq(nono_caps_blocked_command_file(caps, 0),
+	cr_assert_str_eq(nono_caps_blocked_command_file_at(caps, 0),
 			 at("bin1/tool"), "canonical, not looked up on PATH");
 	cr_assert_eq(nono_caps_block_command(caps, "nono-no-such-command"), 0,
 		     "a name found nowhere is kept");
@@ -291,14 +291,14 @@ static void expect_query(const nono_query *q, const char *rel, nono_access mode,
 	cr_expect_eq(r.reason, reason, "%s %s: reason %s, want %s", rel,
 		     nono_access_str(mode), nono_query_reason_str(r.reason),
 		     nono_query_reason_str(reason));
-	if (reason == NONO_REASON_DENIED_BY_RULE) {
+	if (reason == NONO_QUERY_REASON_DENIED_BY_RULE) {
 		cr_assert_not_null(r.denied_path, "%s: denied_path", rel);
 		cr_expect_str_eq(r.denied_path, at(path_rel),
 				 "%s: the rule that decides", rel);
 	} else {
 		cr_expect_null(r.denied_path, "%s: no denied_path", rel);
 	}
-	if (reason == NONO_REASON_GRANTED_PATH)
+	if (reason == NONO_QUERY_REASON_GRANTED_PATH)
 		cr_expect_str_eq(r.granted_path, at(path_rel), "%s: granted by",
 				 rel);
 }
@@ -306,9 +306,9 @@ static void expect_query(const nono_query *q, const char *rel, nono_access mode,
 Test(deny, queries_explain_each_case)
 {
 	nono_query *q = home_query();
-	const nono_query_status A = NONO_QUERY_ALLOWED, D = NONO_QUERY_DENIED;
-	const nono_query_reason G = NONO_REASON_GRANTED_PATH,
-				R = NONO_REASON_DENIED_BY_RULE;
+	const nono_query_status A = NONO_QUERY_STATUS_ALLOWED, D = NONO_QUERY_STATUS_DENIED;
+	const nono_query_reason G = NONO_QUERY_REASON_GRANTED_PATH,
+				R = NONO_QUERY_REASON_DENIED_BY_RULE;
 
 	expect_query(q, "home/.ssh/id", NONO_ACCESS_READ, D, R, "home/.ssh");
 	expect_query(q, "home/.ssh", NONO_ACCESS_READ, D, R, "home/.ssh");
@@ -316,7 +316,7 @@ Test(deny, queries_explain_each_case)
 	expect_query(q, "home/.ssh/id.pub", NONO_ACCESS_READ, A, G,
 		     "home/.ssh/id.pub");
 	expect_query(q, "home/.ssh/id.pub", NONO_ACCESS_WRITE, D,
-		     NONO_REASON_INSUFFICIENT_ACCESS, NULL);
+		     NONO_QUERY_REASON_INSUFFICIENT_ACCESS, NULL);
 	/* On the way: the home directory itself, and a new entry in it. */
 	expect_query(q, "home", NONO_ACCESS_READ, D, R, "home/.ssh");
 	expect_query(q, "home", NONO_ACCESS_WRITE, D, R, "home/.ssh");
@@ -348,7 +348,7 @@ Test(deny, denied_by_rule_as_json)
 		"query");
 	json = nono_query_result_json(&r);
 	cr_assert_str_eq(json, want, "the JSON");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_DENIED_BY_RULE),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_DENIED_BY_RULE),
 			 "denied_by_rule", "reason name");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)8),
 		       "past the end");
@@ -546,7 +546,7 @@ Test(deny, policy_keys_load)
 	nono_deny_cap dc;
 
 	cr_assert_eq(nono_caps_deny_count(caps), 1, "one deny");
-	cr_assert_eq(nono_caps_deny_get(caps, 0, &dc), 0, "get");
+	cr_assert_eq(nono_caps_deny_at(caps, 0, &dc), 0, "get");
 	cr_assert_str_eq(dc.resolved, at("home/.ssh"), "resolved");
 	cr_assert_not(nono_caps_exec_writable(caps), "exec_writable = false");
 	cr_assert_eq(nono_caps_blocked_command_count(caps), 2, "two blocked");

@@ -589,7 +589,7 @@ Test(deny_live, deny_through_a_symlink_denies_its_target)
 	cr_assert_eq(symlink(".ssh", P("home/ssh-link")), 0, "symlink");
 	grant(caps, "home", NONO_ACCESS_READ_WRITE);
 	deny(caps, "home/ssh-link");
-	cr_assert_eq(nono_caps_deny_get(caps, 0, &d), 0, "deny_get");
+	cr_assert_eq(nono_caps_deny_at(caps, 0, &d), 0, "deny_get");
 	real = realpath(P("home/.ssh"), NULL);
 	cr_assert_str_eq(d.resolved, real, "the target is what is denied");
 	cr_assert_str_eq(d.original, P("home/ssh-link"),

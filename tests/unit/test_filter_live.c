@@ -271,7 +271,7 @@ static int apply_setup(enum setup s)
 	case S_SIGNALS:
 		rc = rc ? rc
 			: nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					      NONO_SCOPE_ALLOWED);
+					      NONO_SCOPE_MODE_ALLOWED);
 		break;
 	case S_METADATA:
 		rc = rc ? rc : nono_caps_set_protect_metadata(caps, true);

@@ -770,7 +770,7 @@ Test(landlock_live, command_lists_apply_strictly)
 static unsigned asked_features(void)
 {
 	return NONO_FEATURE_FS | NONO_FEATURE_FS_REFER |
-	       NONO_FEATURE_FS_TRUNCATE | NONO_FEATURE_NET_TCP;
+	       NONO_FEATURE_FS_TRUNCATE | NONO_FEATURE_NETWORK_TCP;
 }
 
 Test(landlock_live, best_effort_result_fields)

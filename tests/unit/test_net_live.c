@@ -703,7 +703,7 @@ Test(net_live, blocked_ipv6_tcp_and_udp_denied)
 {
 	tu_require_abi(1, "applying a sandbox");
 	if (!ipv6_loopback_usable())
-		tu_skip(NONO_FEATURE_NET_TCP,
+		tu_skip(NONO_FEATURE_NETWORK_TCP,
 			"[::1] cannot be bound here (IPv6 disabled)");
 	int tport, uport;
 	int listener = parent_socket(AF_INET6, SOCK_STREAM, true, &tport);
@@ -864,7 +864,7 @@ Test(net_live, connect_exception_over_ipv6)
 {
 	tu_require_abi(4, "TCP port exceptions");
 	if (!ipv6_loopback_usable())
-		tu_skip(NONO_FEATURE_NET_TCP,
+		tu_skip(NONO_FEATURE_NETWORK_TCP,
 			"[::1] cannot be bound here (IPv6 disabled)");
 	int p, q;
 	int allowed = parent_socket(AF_INET6, SOCK_STREAM, true, &p);
@@ -1049,7 +1049,7 @@ Test(net_live, signal_outside_allowed_when_not_isolated)
 {
 	tu_require_abi(6, "signal scoping");
 	nono_caps *caps = caps_new();
-	set_scope(caps, NONO_SCOPE_SIGNAL, NONO_SCOPE_ALLOWED);
+	set_scope(caps, NONO_SCOPE_SIGNAL, NONO_SCOPE_MODE_ALLOWED);
 	pid_t sleeper = spawn_sleeper();
 
 	struct job job = { .caps = caps, .op = op_kill, .target = sleeper };
@@ -1143,7 +1143,7 @@ Test(net_live, abstract_unix_allowed_when_not_isolated)
 	int listener = parent_abstract(
 		abstract_name(name, sizeof(name), "allowed"), SOCK_STREAM);
 	nono_caps *caps = caps_new();
-	set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX, NONO_SCOPE_ALLOWED);
+	set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX, NONO_SCOPE_MODE_ALLOWED);
 
 	struct job job = { .caps = caps,
 			   .op = op_abstract_reach,
@@ -1173,8 +1173,8 @@ Test(net_live, isolated_explicit_applies)
 	int listener = parent_abstract(
 		abstract_name(name, sizeof(name), "isolated"), SOCK_STREAM);
 	nono_caps *caps = caps_new();
-	set_scope(caps, NONO_SCOPE_SIGNAL, NONO_SCOPE_ISOLATED);
-	set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX, NONO_SCOPE_ISOLATED);
+	set_scope(caps, NONO_SCOPE_SIGNAL, NONO_SCOPE_MODE_ISOLATED);
+	set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX, NONO_SCOPE_MODE_ISOLATED);
 	pid_t sleeper = spawn_sleeper();
 
 	struct tu_report rep;

@@ -92,7 +92,7 @@ static void expect_fs(const nono_caps *caps, size_t i, const char *rel,
 	char *want = real_path(rel);
 	nono_fs_cap cap;
 
-	cr_assert_eq(nono_caps_fs_get(caps, i, &cap), 0,
+	cr_assert_eq(nono_caps_fs_at(caps, i, &cap), 0,
 		     "entry %zu should exist (count %zu)", i,
 		     nono_caps_fs_count(caps));
 	cr_assert_str_eq(cap.resolved, want, "entry %zu resolved path", i);
@@ -123,7 +123,7 @@ Test(policy, every_supported_key)
 	expect_fs(caps, 4, "tree/file-b", NONO_ACCESS_WRITE, true);
 	expect_fs(caps, 5, "tree/file-c", NONO_ACCESS_READ_WRITE, true);
 	/* The original is the expanded spelling: what to_caps re-checks. */
-	nono_caps_fs_get(caps, 0, &cap);
+	nono_caps_fs_at(caps, 0, &cap);
 	cr_assert_str_eq(cap.original, orig, "original keeps the expansion");
 	cr_assert(nono_caps_is_network_blocked(caps), "block = true");
 	cr_assert(nono_policy_best_effort(pol), "on_unsupported = warn");
@@ -154,9 +154,9 @@ Test(policy, tcp_ports_and_scopes)
 	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_BIND, 0), 8080,
 		     "bind port");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_ALLOWED, "signals = allow");
+		     NONO_SCOPE_MODE_ALLOWED, "signals = allow");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_ISOLATED,
+		     NONO_SCOPE_MODE_ISOLATED,
 		     "abstract_unix = isolated, written explicitly");
 	nono_policy_free(pol);
 
@@ -168,7 +168,7 @@ Test(policy, tcp_ports_and_scopes)
 	cr_assert_eq(nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT), 1,
 		     "the port exception of the including file");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_DEFAULT, "signals default");
+		     NONO_SCOPE_MODE_DEFAULT, "signals default");
 	nono_policy_free(pol);
 }
 
@@ -320,7 +320,7 @@ Test(policy, double_dollar_is_a_literal_dollar)
 	cr_assert_eq(mkdir(dir, 0755), 0, "mkdir %s", dir);
 	setenv("NONO_TEST_TMP", tmp, 1);
 	pol = load_ok("good/dollar.ini");
-	cr_assert_eq(nono_caps_fs_get(nono_policy_caps(pol), 0, &cap), 0,
+	cr_assert_eq(nono_caps_fs_at(nono_policy_caps(pol), 0, &cap), 0,
 		     "one grant");
 	cr_assert_str_eq(cap.original, dir, "$$ became one '$'");
 	nono_policy_free(pol);
@@ -439,7 +439,7 @@ Test(policy, include_profile_adds_system)
 	cr_assert_gt(n, 4, "system grants several paths");
 	cr_assert_eq(nono_caps_path_covered(caps, "/usr/bin"), 1,
 		     "/usr/bin covered");
-	nono_caps_fs_get(caps, n - 1, &last);
+	nono_caps_fs_at(caps, n - 1, &last);
 	cr_assert(strstr(last.resolved, "/tree/dir-c"), "own grant is last");
 	for (size_t i = 0; i < nono_policy_note_count(pol); i++)
 		cr_assert(strstr(nono_policy_note(pol, i), "<builtin:system>:"),
@@ -458,7 +458,7 @@ static bool has_grant(const nono_caps *caps, const char *resolved,
 	for (size_t i = 0; i < nono_caps_fs_count(caps); i++) {
 		nono_fs_cap c;
 
-		nono_caps_fs_get(caps, i, &c);
+		nono_caps_fs_at(caps, i, &c);
 		if (strcmp(c.resolved, resolved) == 0 && c.is_file == is_file &&
 		    (c.access & access) == access)
 			return true;
@@ -559,7 +559,7 @@ static void expect_home_reads(const nono_query *q, const char *home,
 		cr_assert_eq(nono_query_path(q, p, NONO_ACCESS_READ, &r), 0,
 			     "query %s", p);
 		cr_assert_eq(r.status, want, "%s must %sbe readable", p,
-			     want == NONO_QUERY_ALLOWED ? "" : "not ");
+			     want == NONO_QUERY_STATUS_ALLOWED ? "" : "not ");
 		free(p);
 	}
 }
@@ -603,8 +603,8 @@ Test(policy, profiles_never_grant_credentials)
 	}
 	pol = load_buf_ok(text);
 	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
-	expect_home_reads(q, home, secrets, nsecrets, NONO_QUERY_DENIED);
-	expect_home_reads(q, home, granted, ngranted, NONO_QUERY_ALLOWED);
+	expect_home_reads(q, home, secrets, nsecrets, NONO_QUERY_STATUS_DENIED);
+	expect_home_reads(q, home, granted, ngranted, NONO_QUERY_STATUS_ALLOWED);
 	nono_query_free(q);
 	nono_policy_free(pol);
 	free(text);
@@ -1565,7 +1565,7 @@ static nono_query_rule explain_grant(const nono_policy *pol, const char *path,
 
 	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
 	cr_assert_eq(nono_query_path_explain(q, path, mode, &x), 0, "explain");
-	cr_assert_eq(x->result.status, NONO_QUERY_ALLOWED, "%s allowed", path);
+	cr_assert_eq(x->result.status, NONO_QUERY_STATUS_ALLOWED, "%s allowed", path);
 	cr_assert_eq(x->grant_count, count, "%s: %zu grant(s), got %zu", path,
 		     count, x->grant_count);
 	r = x->grants[i];

@@ -94,9 +94,9 @@ static void expect_allowed(nono_query_result r, const char *rel,
 {
 	char *want = at(rel);
 
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "%s: should be allowed",
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "%s: should be allowed",
 		     what);
-	cr_assert_eq(r.reason, NONO_REASON_GRANTED_PATH,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_GRANTED_PATH,
 		     "%s: reason should be granted_path", what);
 	cr_assert_not_null(r.granted_path, "%s: granted_path set", what);
 	cr_assert_str_eq(r.granted_path, want, "%s: granted_path", what);
@@ -115,28 +115,28 @@ static char *json_of(nono_query_result r)
 
 Test(query, status_and_reason_names)
 {
-	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_ALLOWED), "allowed",
+	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_STATUS_ALLOWED), "allowed",
 			 "ALLOWED");
-	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_DENIED), "denied",
+	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_STATUS_DENIED), "denied",
 			 "DENIED");
 	cr_assert_null(nono_query_status_str((nono_query_status)2),
 		       "status out of range");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_GRANTED_PATH),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_GRANTED_PATH),
 			 "granted_path", "GRANTED_PATH");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_PATH_NOT_GRANTED),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_PATH_NOT_GRANTED),
 			 "path_not_granted", "PATH_NOT_GRANTED");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_INSUFFICIENT_ACCESS),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_INSUFFICIENT_ACCESS),
 			 "insufficient_access", "INSUFFICIENT_ACCESS");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_NETWORK_ALLOWED),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_NETWORK_ALLOWED),
 			 "network_allowed", "NETWORK_ALLOWED");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_NETWORK_BLOCKED),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_NETWORK_BLOCKED),
 			 "network_blocked", "NETWORK_BLOCKED");
 	cr_assert_str_eq(
-		nono_query_reason_str(NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
+		nono_query_reason_str(NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
 		"network_blocked_except_ports", "NETWORK_BLOCKED_EXCEPT_PORTS");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_TCP_PORT_GRANTED),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_TCP_PORT_GRANTED),
 			 "tcp_port_granted", "TCP_PORT_GRANTED");
-	cr_assert_str_eq(nono_query_reason_str(NONO_REASON_DENIED_BY_RULE),
+	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_DENIED_BY_RULE),
 			 "denied_by_rule", "DENIED_BY_RULE");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)8),
 		       "reason out of range");
@@ -228,9 +228,9 @@ Test(query, path_not_granted)
 	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
 		nono_query_result r = ask(q, outside[i], NONO_ACCESS_READ);
 
-		cr_assert_eq(r.status, NONO_QUERY_DENIED, "%s: denied",
+		cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "%s: denied",
 			     outside[i]);
-		cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+		cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 			     "%s: path_not_granted", outside[i]);
 		cr_assert_null(r.granted_path, "%s: no granted_path",
 			       outside[i]);
@@ -256,8 +256,8 @@ Test(query, insufficient_access)
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 
 	nono_query_result r = ask(q, "d/sub", NONO_ACCESS_WRITE);
-	cr_assert_eq(r.status, NONO_QUERY_DENIED, "write on read: denied");
-	cr_assert_eq(r.reason, NONO_REASON_INSUFFICIENT_ACCESS,
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "write on read: denied");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
 		     "write on read: insufficient_access");
 	cr_assert_eq(r.granted, NONO_ACCESS_READ, "granted read");
 	cr_assert_eq(r.requested, NONO_ACCESS_WRITE, "requested write");
@@ -271,7 +271,7 @@ Test(query, insufficient_access)
 	nono_free(j);
 
 	r = ask(q, "d/sub", NONO_ACCESS_READ_WRITE);
-	cr_assert_eq(r.reason, NONO_REASON_INSUFFICIENT_ACCESS,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
 		     "read+write on read: insufficient");
 	cr_assert_eq(r.requested, NONO_ACCESS_READ_WRITE,
 		     "requested read+write");
@@ -295,13 +295,13 @@ Test(query, snapshot_ignores_later_changes)
 	nono_caps_free(caps);
 
 	r = ask(q, "dx/a", NONO_ACCESS_READ);
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     "a grant added later should not show");
 	r = ask(q, "d/a", NONO_ACCESS_WRITE);
-	cr_assert_eq(r.reason, NONO_REASON_INSUFFICIENT_ACCESS,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
 		     "access added later should not show");
 	cr_assert_eq(nono_query_network(q, &r), 0, "query_network");
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED,
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED,
 		     "blocking later should not show");
 	expect_allowed(ask(q, "d/a", NONO_ACCESS_READ), "d", NONO_ACCESS_READ,
 		       "the snapshot still answers after the set is freed");
@@ -363,7 +363,7 @@ Test(query, access_adds_up_across_grants)
 		       NONO_ACCESS_READ, "read alone comes from d");
 
 	nono_query_result r = ask(q, "d/x", NONO_ACCESS_READ_WRITE);
-	cr_assert_eq(r.reason, NONO_REASON_INSUFFICIENT_ACCESS,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
 		     "outside d/sub only read is granted");
 	cr_assert_eq(r.granted, NONO_ACCESS_READ, "granted is d's read");
 	nono_query_free(q);
@@ -399,13 +399,13 @@ Test(query, file_grants_cover_only_the_file)
 	expect_allowed(ask(q, "f.txt", NONO_ACCESS_WRITE), "f.txt",
 		       NONO_ACCESS_WRITE, "the file itself");
 	r = ask(q, "f.txt/x", NONO_ACCESS_WRITE);
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     "a file grant does not cover names beneath it");
 	r = ask(q, "f.txt2", NONO_ACCESS_WRITE);
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     "a file grant does not cover a longer name");
 	r = ask(q, "f.txt", NONO_ACCESS_READ);
-	cr_assert_eq(r.reason, NONO_REASON_INSUFFICIENT_ACCESS,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
 		     "read on a write-only file");
 	cr_assert_eq(r.granted, NONO_ACCESS_WRITE, "granted write");
 	nono_query_free(q);
@@ -440,10 +440,10 @@ Test(query, prefix_is_component_wise)
 	grant_dir(caps, "d", NONO_ACCESS_READ);
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 	r = ask(q, "dx", NONO_ACCESS_READ);
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     "d must not cover dx");
 	r = ask(q, "dx/d", NONO_ACCESS_READ);
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     "d must not cover dx/d");
 	nono_query_free(q);
 	nono_caps_free(caps);
@@ -463,7 +463,7 @@ Test(query, root_grant_covers_everything)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		cr_assert_eq(nono_query_path(q, paths[i], NONO_ACCESS_READ, &r),
 			     0, "query %s", paths[i]);
-		cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "%s allowed",
+		cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "%s allowed",
 			     paths[i]);
 		cr_assert_str_eq(r.granted_path, "/", "%s: granted by /",
 				 paths[i]);
@@ -492,17 +492,17 @@ Test(query, queried_path_is_canonicalised)
 	expect_allowed(ask(q, "d/./sub/missing/../x", NONO_ACCESS_READ),
 		       "d/sub", NONO_ACCESS_READ, "dots folded");
 	r = ask(q, "d/sub/missing/../../x", NONO_ACCESS_READ);
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     ".. leaves the grant");
 	/* A relative path is taken against the working directory. */
 	cr_assert_eq(chdir(target), 0, "chdir");
 	cr_assert_eq(nono_query_path(q, "rel", NONO_ACCESS_READ, &r), 0,
 		     "relative query");
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED,
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED,
 		     "a relative path inside the grant");
 	cr_assert_eq(nono_query_path(q, "..", NONO_ACCESS_READ, &r), 0,
 		     "relative query ..");
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED,
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
 		     "the parent of the grant");
 	free(target);
 	free(link);
@@ -519,8 +519,8 @@ Test(query, network)
 	cr_assert_eq(nono_caps_new(&caps), 0, "nono_caps_new");
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 	cr_assert_eq(nono_query_network(q, &r), 0, "query_network");
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "allowed by default");
-	cr_assert_eq(r.reason, NONO_REASON_NETWORK_ALLOWED, "network_allowed");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "allowed by default");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_ALLOWED, "network_allowed");
 	cr_assert_null(r.granted_path, "no path");
 	char *j = json_of(r);
 	cr_assert_str_eq(j,
@@ -533,8 +533,8 @@ Test(query, network)
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block_network");
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 	cr_assert_eq(nono_query_network(q, &r), 0, "query_network");
-	cr_assert_eq(r.status, NONO_QUERY_DENIED, "blocked");
-	cr_assert_eq(r.reason, NONO_REASON_NETWORK_BLOCKED, "network_blocked");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "blocked");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED, "network_blocked");
 	j = json_of(r);
 	cr_assert_str_eq(j,
 			 "{\"status\": \"denied\", \"reason\": "
@@ -568,8 +568,8 @@ Test(query, json_escapes_as_python_does)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		nono_query_result r = {
-			.status = NONO_QUERY_ALLOWED,
-			.reason = NONO_REASON_GRANTED_PATH,
+			.status = NONO_QUERY_STATUS_ALLOWED,
+			.reason = NONO_QUERY_REASON_GRANTED_PATH,
 			.granted_path = cases[i].path,
 			.granted = NONO_ACCESS_READ_WRITE,
 			.requested = NONO_ACCESS_READ,
@@ -588,8 +588,8 @@ Test(query, json_escapes_as_python_does)
 Test(query, json_refuses_inconsistent_results)
 {
 	nono_query_result r = {
-		.status = NONO_QUERY_ALLOWED,
-		.reason = NONO_REASON_GRANTED_PATH,
+		.status = NONO_QUERY_STATUS_ALLOWED,
+		.reason = NONO_QUERY_REASON_GRANTED_PATH,
 		.granted_path = NULL,
 		.granted = NONO_ACCESS_READ,
 	};
@@ -602,8 +602,8 @@ Test(query, json_refuses_inconsistent_results)
 	r.granted = NONO_ACCESS_READ;
 	r.status = (nono_query_status)7;
 	cr_assert_null(nono_query_result_json(&r), "status out of range");
-	r.status = NONO_QUERY_DENIED;
-	r.reason = NONO_REASON_INSUFFICIENT_ACCESS;
+	r.status = NONO_QUERY_STATUS_DENIED;
+	r.reason = NONO_QUERY_REASON_INSUFFICIENT_ACCESS;
 	r.requested = (nono_access)0;
 	cr_assert_null(nono_query_result_json(&r), "requested missing");
 	r.reason = (nono_query_reason)9;
@@ -621,7 +621,7 @@ static void brute_force(const nono_caps *caps, const char *canon,
 	for (size_t i = 0; i < nono_caps_fs_count(caps); i++) {
 		nono_fs_cap c;
 
-		cr_assert_eq(nono_caps_fs_get(caps, i, &c), 0, "fs_get");
+		cr_assert_eq(nono_caps_fs_at(caps, i, &c), 0, "fs_get");
 		bool covers =
 			c.is_file ? strcmp(c.resolved, canon) == 0
 				  : nono__path_is_beneath(canon, c.resolved);
@@ -642,11 +642,11 @@ static void brute_force(const nono_caps *caps, const char *canon,
 		nono_fs_cap c;
 		unsigned here = 0;
 
-		nono_caps_fs_get(caps, i, &c);
+		nono_caps_fs_at(caps, i, &c);
 		for (size_t k = 0; k < nono_caps_fs_count(caps); k++) {
 			nono_fs_cap o;
 
-			nono_caps_fs_get(caps, k, &o);
+			nono_caps_fs_at(caps, k, &o);
 			bool covers = o.is_file ? strcmp(o.resolved, canon) == 0
 						: nono__path_is_beneath(
 							  canon, o.resolved);
@@ -660,21 +660,21 @@ static void brute_force(const nono_caps *caps, const char *canon,
 			part_access = here;
 		}
 	}
-	*out = (nono_query_result){ .status = NONO_QUERY_DENIED,
+	*out = (nono_query_result){ .status = NONO_QUERY_STATUS_DENIED,
 				    .requested = mode };
 	if (!last) {
-		out->reason = NONO_REASON_PATH_NOT_GRANTED;
+		out->reason = NONO_QUERY_REASON_PATH_NOT_GRANTED;
 	} else if ((all & mode) != mode) {
-		out->reason = NONO_REASON_INSUFFICIENT_ACCESS;
+		out->reason = NONO_QUERY_REASON_INSUFFICIENT_ACCESS;
 		out->granted = (nono_access)all;
 	} else if ((last_access & mode) == (unsigned)mode) {
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_GRANTED_PATH;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_GRANTED_PATH;
 		out->granted_path = last;
 		out->granted = (nono_access)last_access;
 	} else {
-		out->status = NONO_QUERY_ALLOWED;
-		out->reason = NONO_REASON_GRANTED_PATH;
+		out->status = NONO_QUERY_STATUS_ALLOWED;
+		out->reason = NONO_QUERY_REASON_GRANTED_PATH;
 		out->granted_path = part;
 		out->granted = (part_access & mode) == (unsigned)mode
 				       ? (nono_access)part_access
@@ -713,13 +713,13 @@ static void compare_entry_points(const nono_query *q, const char *p,
 		cr_assert_null(g->origin_file, "%s: no origin was set", p);
 		together |= (unsigned)g->access;
 	}
-	if (got->reason == NONO_REASON_GRANTED_PATH) {
+	if (got->reason == NONO_QUERY_REASON_GRANTED_PATH) {
 		cr_assert_gt(x->grant_count, 0, "%s: grants named", p);
 		cr_assert_str_eq(x->grants[0].resolved, got->granted_path,
 				 "%s: the first is granted_path", p);
 		cr_assert_eq(together & m, (unsigned)m,
 			     "%s mode %d: together they give it", p, m);
-	} else if (got->reason == NONO_REASON_INSUFFICIENT_ACCESS) {
+	} else if (got->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS) {
 		cr_assert_eq(together, (unsigned)got->granted,
 			     "%s mode %d: every covering grant", p, m);
 	} else {
@@ -816,8 +816,8 @@ Test(query, tcp_ports)
 	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
 	cr_assert_eq(nono_query_new(caps, &q), 0, "query, network open");
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "tcp");
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "open network: allowed");
-	cr_assert_eq(r.reason, NONO_REASON_NETWORK_ALLOWED, "network_allowed");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "open network: allowed");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_ALLOWED, "network_allowed");
 	json = nono_query_result_json(&r);
 	cr_assert_str_eq(json,
 			 "{\"status\": \"allowed\", \"reason\": "
@@ -835,13 +835,13 @@ Test(query, tcp_ports)
 		     "added after the snapshot");
 
 	cr_assert_eq(nono_query_network(q, &r), 0, "network");
-	cr_assert_eq(r.status, NONO_QUERY_DENIED, "blocked: denied");
-	cr_assert_eq(r.reason, NONO_REASON_NETWORK_BLOCKED_EXCEPT_PORTS,
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "blocked: denied");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS,
 		     "blocked with exceptions");
 
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "443");
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "connect 443 allowed");
-	cr_assert_eq(r.reason, NONO_REASON_TCP_PORT_GRANTED,
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "connect 443 allowed");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_TCP_PORT_GRANTED,
 		     "by the exception");
 	json = nono_query_result_json(&r);
 	cr_assert_str_eq(json,
@@ -852,13 +852,13 @@ Test(query, tcp_ports)
 	nono_free(json);
 
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 444, &r), 0, "444");
-	cr_assert_eq(r.status, NONO_QUERY_DENIED, "444 is not in the snapshot");
-	cr_assert_eq(r.reason, NONO_REASON_NETWORK_BLOCKED, "network_blocked");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "444 is not in the snapshot");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED, "network_blocked");
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 443, &r), 0, "bind 443");
-	cr_assert_eq(r.status, NONO_QUERY_DENIED,
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED,
 		     "a connect exception does not allow bind");
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 8080, &r), 0, "bind");
-	cr_assert_eq(r.status, NONO_QUERY_ALLOWED, "bind 8080 allowed");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "bind 8080 allowed");
 
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 0, &r), NONO_ERANGE,
 		     "port 0");
@@ -897,7 +897,7 @@ Test(query, canonical_entry_point_refuses_other_spellings)
 		     NONO_EINVAL, "bad mode");
 	cr_assert_eq(nono_query_path_canonical(q, "/", NONO_ACCESS_READ, &r), 0,
 		     "/ is canonical");
-	cr_assert_eq(r.reason, NONO_REASON_PATH_NOT_GRANTED, "/ not granted");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED, "/ not granted");
 	/* A missing tail is taken as written. */
 	char *p = at("d/none/x");
 	cr_assert_eq(nono_query_path_canonical(q, p, NONO_ACCESS_READ, &r), 0,
@@ -952,7 +952,7 @@ Test(query, explanation_names_the_lines)
 	p = at("d/f");
 	cr_assert_str_eq(x->canonical_path, p, "judged through the link");
 	free(p);
-	cr_assert_eq(x->result.status, NONO_QUERY_ALLOWED, "allowed");
+	cr_assert_eq(x->result.status, NONO_QUERY_STATUS_ALLOWED, "allowed");
 	cr_assert_eq(x->grant_count, 1, "one line gives write");
 	cr_assert_str_eq(x->grants[0].origin_file, "q.ini", "its file");
 	cr_assert_eq(x->grants[0].origin_line, 7, "its line");
@@ -976,7 +976,7 @@ Test(query, explanation_names_the_lines)
 	cr_assert_eq(nono_query_path_explain(q, p, NONO_ACCESS_READ, &x), 0,
 		     "explain");
 	free(p);
-	cr_assert_eq(x->result.reason, NONO_REASON_DENIED_BY_RULE, "denied");
+	cr_assert_eq(x->result.reason, NONO_QUERY_REASON_DENIED_BY_RULE, "denied");
 	cr_assert_not_null(x->deny, "the deny rule");
 	cr_assert_str_eq(x->deny->resolved, x->result.denied_path, "its path");
 	cr_assert_str_eq(x->deny->origin_file, "p.ini", "its file");
@@ -1001,7 +1001,7 @@ Test(query, explanation_names_the_lines)
 	cr_assert_eq(nono_query_path_explain(q, link, NONO_ACCESS_READ, &x), 0,
 		     "explain a loop");
 	cr_assert_str_eq(x->canonical_path, link, "the loop as written");
-	cr_assert_eq(x->result.reason, NONO_REASON_GRANTED_PATH, "under d");
+	cr_assert_eq(x->result.reason, NONO_QUERY_REASON_GRANTED_PATH, "under d");
 	nono_query_explanation_free(x);
 
 	cr_assert_eq(nono_query_path_explain(q, "", NONO_ACCESS_READ, &x),

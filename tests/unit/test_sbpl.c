@@ -311,10 +311,10 @@ Test(sbpl, golden_signal_scope_allowed)
 	nono_caps *caps = new_caps();
 
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ALLOWED),
+					 NONO_SCOPE_MODE_ALLOWED),
 		     0, "set_scope");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
-					 NONO_SCOPE_ALLOWED),
+					 NONO_SCOPE_MODE_ALLOWED),
 		     0, "set_scope");
 	check_golden("scope-allowed", caps);
 }
@@ -352,7 +352,7 @@ Test(sbpl, golden_everything)
 	add_port(caps, NONO_TCP_CONNECT, 443);
 	add_port(caps, NONO_TCP_BIND, 3000);
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ISOLATED),
+					 NONO_SCOPE_MODE_ISOLATED),
 		     0, "set_scope");
 	add_rule(caps, "(deny file-write-unlink (subpath "
 		       "\"/Users/me/project\"))");
@@ -447,10 +447,10 @@ Test(sbpl, isolated_signal_scope_is_the_default)
 	char *a, *b;
 
 	cr_assert_eq(nono_caps_set_scope(isolated, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ISOLATED),
+					 NONO_SCOPE_MODE_ISOLATED),
 		     0, "set_scope");
 	cr_assert_eq(nono_caps_set_scope(isolated, NONO_SCOPE_ABSTRACT_UNIX,
-					 NONO_SCOPE_ISOLATED),
+					 NONO_SCOPE_MODE_ISOLATED),
 		     0, "set_scope");
 	a = generate_ok(isolated, 0, NULL);
 	b = generate_ok(dflt, 0, NULL);
@@ -476,7 +476,7 @@ Test(sbpl, result_reports_what_seatbelt_enforces)
 	cr_assert_eq(result.abi, 0, "abi is %d", result.abi);
 	cr_assert_eq(result.enforced, (unsigned)NONO_SBPL_FEATURES,
 		     "enforced 0x%x", result.enforced);
-	cr_assert_eq(result.enforced & NONO_FEATURE_NET_TCP, 0u,
+	cr_assert_eq(result.enforced & NONO_FEATURE_NETWORK_TCP, 0u,
 		     "TCP counted as enforced with the network allowed");
 	cr_assert_eq(result.dropped, 0u, "dropped 0x%x", result.dropped);
 	cr_assert_str_eq(result.dropped_details, "", "dropped details '%s'",
@@ -486,7 +486,7 @@ Test(sbpl, result_reports_what_seatbelt_enforces)
 	cr_assert_eq(nono_caps_block_network(caps), 0, "block_network");
 	profile = generate_ok(caps, 0, &result);
 	cr_assert_eq(result.enforced,
-		     (unsigned)(NONO_SBPL_FEATURES | NONO_FEATURE_NET_TCP),
+		     (unsigned)(NONO_SBPL_FEATURES | NONO_FEATURE_NETWORK_TCP),
 		     "enforced 0x%x with the network blocked", result.enforced);
 	cr_assert(result.enforced & NONO_FEATURE_ALL_THREADS,
 		  "Seatbelt covers every thread");

@@ -86,7 +86,7 @@ static void expect_entry(const nono_caps *caps, size_t i, const char *orig,
 {
 	nono_fs_cap c;
 
-	cr_assert_eq(nono_caps_fs_get(caps, i, &c), 0, "fs_get %zu", i);
+	cr_assert_eq(nono_caps_fs_at(caps, i, &c), 0, "fs_get %zu", i);
 	cr_assert_str_eq(c.original, orig, "entry %zu original", i);
 	cr_assert_str_eq(c.resolved, resolved, "entry %zu resolved", i);
 	cr_assert_eq(c.access, access, "entry %zu access", i);
@@ -119,7 +119,7 @@ Test(state, argument_errors)
 	cr_assert_eq(nono_state_from_caps(caps, &st), 0, "from_caps");
 	cr_assert_eq(nono_state_to_caps(st, NULL, NULL), NONO_EINVAL,
 		     "to_caps with NULL out");
-	cr_assert_eq(nono_state_net_blocked(NULL), false,
+	cr_assert_eq(nono_state_is_network_blocked(NULL), false,
 		     "net_blocked(NULL) is false");
 	nono_state_free(st);
 	nono_state_free(NULL);
@@ -136,7 +136,7 @@ Test(state, empty_set_as_serde_prints_it)
 	char *j = nono_state_to_json(st);
 	cr_assert_str_eq(j, "{\n  \"fs\": [],\n  \"net_blocked\": false\n}",
 			 "an empty fs list prints as []");
-	cr_assert_eq(nono_state_net_blocked(st), false, "not blocked");
+	cr_assert_eq(nono_state_is_network_blocked(st), false, "not blocked");
 	nono_free(j);
 	nono_state_free(st);
 	nono_caps_free(caps);
@@ -169,7 +169,7 @@ Test(state, layout_matches_the_golden_file)
 	char *j = nono_state_to_json(st);
 	cr_assert_not_null(j, "to_json");
 	cr_assert_str_eq(j, want, "to_json should match the golden layout");
-	cr_assert_eq(nono_state_net_blocked(st), true, "blocked");
+	cr_assert_eq(nono_state_is_network_blocked(st), true, "blocked");
 	nono_free(j);
 	free(want);
 	free(tmpl);
@@ -198,7 +198,7 @@ Test(state, round_trip)
 	st2 = parse_ok(j, strlen(j));
 	char *j2 = nono_state_to_json(st2);
 	cr_assert_str_eq(j2, j, "JSON should survive a round trip unchanged");
-	cr_assert_eq(nono_state_net_blocked(st2), false, "network allowed");
+	cr_assert_eq(nono_state_is_network_blocked(st2), false, "network allowed");
 
 	nono_diag diag;
 	nono_diag_clear(&diag);
@@ -227,7 +227,7 @@ Test(state, loads_a_file_in_nono_py_format)
 	nono_caps *caps = NULL;
 	nono_diag d;
 
-	cr_assert_eq(nono_state_net_blocked(st), true, "net_blocked true");
+	cr_assert_eq(nono_state_is_network_blocked(st), true, "net_blocked true");
 	char *j = nono_state_to_json(st);
 	cr_assert_str_eq(j, text,
 			 "writing it again should give the same bytes");
@@ -260,7 +260,7 @@ Test(state, unknown_keys_are_ignored)
 	nono_state *st = parse_ok(text, len);
 	nono_caps *caps = NULL;
 
-	cr_assert_eq(nono_state_net_blocked(st), false, "net_blocked false");
+	cr_assert_eq(nono_state_is_network_blocked(st), false, "net_blocked false");
 	cr_assert_eq(nono_state_to_caps(st, &caps, NULL), 0, "to_caps");
 	cr_assert_eq(nono_caps_fs_count(caps), 1, "one entry");
 	char *tmp = realpath("/tmp", NULL);
@@ -487,7 +487,7 @@ Test(state, reads_at_most_len_bytes)
 	const char *text = "{\"fs\": [], \"net_blocked\": true}garbage";
 	nono_state *st = parse_ok(text, strlen(text) - strlen("garbage"));
 
-	cr_assert_eq(nono_state_net_blocked(st), true, "the prefix is read");
+	cr_assert_eq(nono_state_is_network_blocked(st), true, "the prefix is read");
 	nono_state_free(st);
 }
 
@@ -707,7 +707,7 @@ Test(state, strings_are_escaped_as_serde_does)
 	cr_assert_eq(nono_state_to_caps(st2, &back, NULL), 0,
 		     "to_caps after the round trip");
 	nono_fs_cap c;
-	cr_assert_eq(nono_caps_fs_get(back, 0, &c), 0, "fs_get");
+	cr_assert_eq(nono_caps_fs_at(back, 0, &c), 0, "fs_get");
 	cr_assert_str_eq(c.original, dir, "the name survives the round trip");
 	nono_free(j);
 	free(want);
@@ -761,7 +761,7 @@ Test(state, ports_and_scopes_round_trip)
 		     "connect 8443");
 	cr_assert_eq(nono_caps_allow_tcp_bind(caps, 8080), 0, "bind 8080");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
-					 NONO_SCOPE_ALLOWED),
+					 NONO_SCOPE_MODE_ALLOWED),
 		     0, "signals allowed");
 	cr_assert_eq(nono_state_from_caps(caps, &st), 0, "from_caps");
 	json = nono_state_to_json(st);
@@ -794,9 +794,9 @@ Test(state, ports_and_scopes_round_trip)
 	cr_assert_eq(nono_caps_tcp_port_at(caps, NONO_TCP_BIND, 0), 8080,
 		     "bind port back");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_ALLOWED, "signal scope back");
+		     NONO_SCOPE_MODE_ALLOWED, "signal scope back");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_DEFAULT, "abstract scope back");
+		     NONO_SCOPE_MODE_DEFAULT, "abstract scope back");
 	nono_caps_free(caps);
 	nono_state_free(st);
 	nono_free(json);

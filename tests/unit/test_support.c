@@ -74,7 +74,7 @@ Test(support, features_follow_the_abi)
 		{ NONO_FEATURE_FS, 1, "fs" },
 		{ NONO_FEATURE_FS_REFER, 2, "refer" },
 		{ NONO_FEATURE_FS_TRUNCATE, 3, "truncate" },
-		{ NONO_FEATURE_NET_TCP, 4, "tcp" },
+		{ NONO_FEATURE_NETWORK_TCP, 4, "tcp" },
 		{ NONO_FEATURE_FS_IOCTL_DEV, 5, "ioctl_dev" },
 		{ NONO_FEATURE_SCOPE_ABSTRACT_UNIX, 6, "scope_abstract_unix" },
 		{ NONO_FEATURE_SCOPE_SIGNAL, 6, "scope_signal" },
