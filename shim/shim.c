@@ -132,18 +132,6 @@ static const char *shim_policy_path(void)
 	return path;
 }
 
-/* 64-bit FNV-1a, continued from `hash`. */
-static uint64_t shim_fnv1a(uint64_t hash, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		hash ^= p[i];
-		hash *= UINT64_C(0x100000001b3);
-	}
-	return hash;
-}
-
 /* Hashes a string and its terminating NUL, so that consecutive fields
  * cannot run into each other ("ab" + "c" differs from "a" + "bc"). NULL
  * (a name the library does not know) hashes as the empty string. */
@@ -151,7 +139,7 @@ static uint64_t shim_fnv1a_str(uint64_t hash, const char *s)
 {
 	if (!s)
 		s = "";
-	return shim_fnv1a(hash, s, strlen(s) + 1);
+	return nono__fnv1a(hash, s, strlen(s) + 1);
 }
 
 /*
@@ -168,7 +156,7 @@ static uint64_t shim_fnv1a_str(uint64_t hash, const char *s)
  */
 static void shim_policy_identity(const char *path, char out[17])
 {
-	uint64_t hash = UINT64_C(0xcbf29ce484222325);
+	uint64_t hash = NONO_FNV1A_INIT;
 
 	hash = shim_fnv1a_str(hash, "nono-policy-path");
 	hash = shim_fnv1a_str(hash, path);
