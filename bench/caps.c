@@ -307,6 +307,22 @@ static size_t parse_size(const char *s)
 	return n;
 }
 
+/* The sizes named in argv[0..nsizes), and a grant tree under dir large
+ * enough for the largest of them. */
+static size_t *grant_sizes(const char *dir, size_t nsizes, char **argv)
+{
+	size_t *sizes = xcalloc(nsizes, sizeof(*sizes));
+	size_t max = 0;
+
+	for (size_t s = 0; s < nsizes; s++) {
+		sizes[s] = parse_size(argv[s]);
+		if (sizes[s] > max)
+			max = sizes[s];
+	}
+	make_grant_tree(dir, max);
+	return sizes;
+}
+
 /* Least-squares line through (x[i], y[i]): the cost of one more grant
  * (slope) and of none (intercept). */
 static void fit(const double *x, const double *y, size_t n, double *slope,
@@ -335,26 +351,19 @@ enum apply_part {
 static int cmd_apply(const struct options *o, const char *dir, size_t nsizes,
 		     char **argv)
 {
-	size_t *sizes = xcalloc(nsizes, sizeof(*sizes));
+	size_t *sizes = grant_sizes(dir, nsizes, argv);
 	char **plans = xcalloc(nsizes, sizeof(*plans));
 	double *wall[APPLY_PARTS], *cpu[APPLY_PARTS];
 	double *x = xcalloc(nsizes, sizeof(*x));
 	double *y = xcalloc(nsizes, sizeof(*y));
 	double *yc = xcalloc(nsizes, sizeof(*yc));
 	bool have_floor = false;
-	size_t max = 0;
 	double slope, intercept;
 
 	for (size_t k = 0; k < APPLY_PARTS; k++) {
 		wall[k] = xcalloc(nsizes * o->rounds, sizeof(double));
 		cpu[k] = xcalloc(nsizes * o->rounds, sizeof(double));
 	}
-	for (size_t s = 0; s < nsizes; s++) {
-		sizes[s] = parse_size(argv[s]);
-		if (sizes[s] > max)
-			max = sizes[s];
-	}
-	make_grant_tree(dir, max);
 #ifdef NONO_BENCH_HAVE_FLOOR
 	for (size_t s = 0; s < nsizes; s++) {
 		nono_caps *caps = grant_set(dir, sizes[s]);
@@ -711,24 +720,17 @@ static int cmd_query(const struct options *o, const char *dir, size_t nsizes,
 		     char **argv)
 {
 	size_t nseries = nsizes * QUERY_KINDS;
-	size_t *sizes = xcalloc(nsizes, sizeof(*sizes));
+	size_t *sizes = grant_sizes(dir, nsizes, argv);
 	nono_query **queries = xcalloc(nsizes, sizeof(*queries));
 	char ***paths = xcalloc(nseries, sizeof(*paths));
 	/* Per part, series and round: wall and CPU seconds per call. */
 	double *wall[PART_COUNT], *cpu[PART_COUNT], *diff;
-	size_t max = 0;
 
 	for (size_t k = 0; k < PART_COUNT; k++) {
 		wall[k] = xcalloc(nseries * o->rounds, sizeof(double));
 		cpu[k] = xcalloc(nseries * o->rounds, sizeof(double));
 	}
 	diff = xcalloc(nseries * o->rounds, sizeof(double));
-	for (size_t s = 0; s < nsizes; s++) {
-		sizes[s] = parse_size(argv[s]);
-		if (sizes[s] > max)
-			max = sizes[s];
-	}
-	make_grant_tree(dir, max);
 	for (size_t s = 0; s < nsizes; s++) {
 		nono_caps *caps = grant_set(dir, sizes[s]);
 		int rc = nono_query_new(caps, &queries[s]);
