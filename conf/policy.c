@@ -108,9 +108,11 @@ struct nono__policy_loader {
 	/* private_tmp = true was given; the directory is made at the end,
 	 * once the whole policy is known to be good. */
 	bool private_tmp;
-	/* The mask check_value read from a `capabilities` value, for its
-	 * handler: the value is parsed once. */
+	/* The mask check_value read from a `capabilities` value, and the
+	 * port from a port value, for their handlers: a value is parsed
+	 * once. */
 	uint64_t capabilities;
+	unsigned port;
 };
 
 /* ------------------------------------------------------------------ */
@@ -196,6 +198,18 @@ static int ld_applied(struct nono__policy_loader *ld,
 
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* An optional ('?') path of `key` that does not exist: no error, said in
+ * a note at this line, the value as `shown`. */
+static int ld_skipped(struct nono__policy_loader *ld,
+		      const struct nono__key *key, const char *shown)
+{
+	int rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
+			  ld->cur->name, ld->cur->line, key->name, shown,
+			  nono_strerror(NONO_ENOENT));
+
+	return rc ? ld_error(ld, rc, "out of memory") : 0;
+}
 
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 {
@@ -580,7 +594,6 @@ static bool value_bad(struct nono__policy_loader *ld,
 	const char *choices = key->choices;
 	struct nono__expanded ex;
 	char words[256];
-	unsigned port;
 	nono_diag d;
 
 	switch (key->kind) {
@@ -600,7 +613,7 @@ static bool value_bad(struct nono__policy_loader *ld,
 		snprintf(why, len, "expected %s", words);
 		return true;
 	case NONO_KIND_PORT:
-		switch (nono__port_parse(value, &port)) {
+		switch (nono__port_parse(value, &ld->port)) {
 		case 0:
 			return false;
 		case -1:
@@ -957,8 +970,8 @@ int nono__policy_h_block(struct nono__policy_loader *ld,
 int nono__policy_h_tcp(struct nono__policy_loader *ld,
 		       const struct nono__key *key, const char *value)
 {
-	/* The value was checked to be 1..65535 already. */
-	unsigned port = (unsigned)strtoul(value, NULL, 10);
+	/* check_value has read the value (1..65535) into ld->port. */
+	unsigned port = ld->port;
 	int rc;
 
 	if (strcmp(key->name, "connect_tcp") == 0)
@@ -969,9 +982,9 @@ int nono__policy_h_tcp(struct nono__policy_loader *ld,
 		rc = nono_caps_allow_udp_connect(ld->pol->caps, port);
 	else
 		rc = nono_caps_allow_udp_bind(ld->pol->caps, port);
+	rc = ld_applied(ld, key, value, rc);
 	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, value,
-				nono_strerror(rc));
+		return rc;
 	if (!ld->first_port_file) {
 		ld->first_port_file = strdup(ld->cur->name);
 		if (!ld->first_port_file)
@@ -1150,16 +1163,9 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 	    refuse_per_process(ld, key, value, ex.path) != 0)
 		return ld->err;
 	value_shown(value, &ex, shown, sizeof(shown));
-	if (rc == NONO_ENOENT && ex.optional) {
-		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
-			      ld->cur->name, ld->cur->line, key->name, shown,
-			      nono_strerror(NONO_ENOENT));
-		if (rc != 0)
-			return ld_error(ld, rc, "out of memory");
-		return 0;
-	}
-	return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
-			nono_strerror(rc));
+	if (rc == NONO_ENOENT && ex.optional)
+		return ld_skipped(ld, key, shown);
+	return ld_applied(ld, key, shown, rc);
 }
 
 int nono__policy_h_deny(struct nono__policy_loader *ld,
@@ -1178,15 +1184,10 @@ int nono__policy_h_deny(struct nono__policy_loader *ld,
 		return ld->err;
 	value_shown(value, &ex, shown, sizeof(shown));
 	rc = nono_caps_deny_path(ld->pol->caps, ex.path);
-	if (rc == NONO_ENOENT && ex.optional) {
-		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
-			      ld->cur->name, ld->cur->line, key->name, shown,
-			      nono_strerror(NONO_ENOENT));
-		return rc ? ld_error(ld, rc, "out of memory") : 0;
-	}
+	if (rc == NONO_ENOENT && ex.optional)
+		return ld_skipped(ld, key, shown);
 	if (rc != 0)
-		return ld_error(ld, rc, "%s = %s: %s", key->name, shown,
-				nono_strerror(rc));
+		return ld_applied(ld, key, shown, rc);
 	/* The same path denied twice is one rule, named where it came
 	 * first. */
 	if (nono_caps_deny_count(ld->pol->caps) == before)
@@ -1457,12 +1458,7 @@ int nono__policy_h_include(struct nono__policy_loader *ld,
 	rc = read_policy_file(ex.path, &buf, &len, &st, &rf);
 	if (rc == NONO_ENOENT && ex.optional) {
 		value_shown(value, &ex, why, sizeof(why));
-		rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
-			      ld->cur->name, ld->cur->line, key->name, why,
-			      nono_strerror(NONO_ENOENT));
-		if (rc != 0)
-			return ld_error(ld, rc, "out of memory");
-		return 0;
+		return ld_skipped(ld, key, why);
 	}
 	if (rc != 0) {
 		char shown[2 * QUOTE_MAX + 8];
