@@ -9,7 +9,6 @@
  * child process made for that purpose, which reports back and exits.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,18 +54,9 @@ static bool check_trial_apply(const nono_caps *caps, unsigned flags,
 	bool ok;
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		cli_error("check: pipe: %s", strerror(errno));
+	pid = cli_fork_with_pipe("check", fds);
+	if (pid < 0)
 		return false;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		cli_error("check: fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return false;
-	}
 	if (pid == 0) {
 		struct check_trial mine = { 0 };
 
@@ -227,8 +217,8 @@ static void check_print_baseline(const nono_caps *caps, int abi)
 	bool blocked = nono_caps_is_network_blocked(caps);
 	size_t connect = nono_caps_tcp_port_count(caps, NONO_TCP_CONNECT);
 	size_t bind = nono_caps_tcp_port_count(caps, NONO_TCP_BIND);
-	bool signals =
-		nono_caps_scope(caps, NONO_SCOPE_SIGNAL) != NONO_SCOPE_MODE_ALLOWED;
+	bool signals = nono_caps_scope(caps, NONO_SCOPE_SIGNAL) !=
+		       NONO_SCOPE_MODE_ALLOWED;
 	bool metadata = nono_caps_protect_metadata(caps);
 
 	puts("Beyond Landlock (seccomp filters, capabilities):");
@@ -300,9 +290,8 @@ static int check_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+:h", check_options, NULL)) != -1)
 		if (c == CHECK_OPT_PROFILES)
 			profiles = true;
-		else if (cli_common_option(&cli_check_command, c, argv,
-					   &status))
-			return status;
+		else
+			return cli_common_option(&cli_check_command, c, argv);
 	if (profiles && optind < argc)
 		return cli_usage_error("check", "--profiles takes no policy");
 	if (profiles)

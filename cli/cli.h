@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "libnono.h"
 #include "util.h"
@@ -96,13 +97,20 @@ int cli_policy_load_to_apply(const char *path, nono_policy **out);
 void cli_print_help(const struct cli_command *cmd);
 
 /*
- * Parses the common `--help`/`-h` and option errors of a subcommand with
- * getopt_long: sets *status and returns true when the caller must return
- * *status now (help printed, or usage error reported). `c` is getopt's
- * return value.
+ * What a subcommand returns for an option `c` (getopt_long's return
+ * value, with opterr = 0 and a leading ':' in the short options) that it
+ * does not handle itself: --help/-h printed (CLI_EXIT_OK), or a usage
+ * error (a missing argument, an unknown option).
  */
-bool cli_common_option(const struct cli_command *cmd, int c, char **argv,
-		       int *status);
+int cli_common_option(const struct cli_command *cmd, int c, char **argv);
+
+/*
+ * A pipe (both ends O_CLOEXEC, in fds) and a forked child, stdio flushed
+ * first: returns the child's pid, 0 in the child, or -1 with
+ * "<what>: pipe: ..." or "<what>: fork: ..." printed and nothing left
+ * open. Each side closes the end it does not use.
+ */
+pid_t cli_fork_with_pipe(const char *what, int fds[2]);
 
 /* Whether NONO_LOG asks for warnings (warn, info or debug). */
 bool cli_log_warnings(void);

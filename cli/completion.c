@@ -346,14 +346,13 @@ static const struct option completion_options[] = {
 
 static int completion_main(int argc, char **argv)
 {
-	int c, status;
+	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", completion_options, NULL)) !=
-	       -1)
-		if (cli_common_option(&cli_completion_command, c, argv,
-				      &status))
-			return status;
+	/* Any option here is --help or a mistake. */
+	if ((c = getopt_long(argc, argv, "+:h", completion_options, NULL)) !=
+	    -1)
+		return cli_common_option(&cli_completion_command, c, argv);
 	if (optind != argc - 1)
 		return cli_usage_error("completion", "give one shell: %s",
 				       COMPLETION_SHELLS);

@@ -6,7 +6,6 @@
  * docs/explain.md has the mechanism and what it cannot attribute.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <libgen.h>
@@ -180,7 +179,8 @@ static void explain_fs(struct explain *ex, struct refusal *r, enum trace_op op,
 				 "only /proc as a whole can be granted");
 		goto out;
 	}
-	if (explain_allowed(ex, subject, access, &res) == NONO_QUERY_STATUS_ALLOWED &&
+	if (explain_allowed(ex, subject, access, &res) ==
+		    NONO_QUERY_STATUS_ALLOWED &&
 	    (!parent2 || explain_allowed(ex, parent2, access, &res) ==
 				 NONO_QUERY_STATUS_ALLOWED)) {
 		if (r->err == EXDEV && parent2) {
@@ -207,12 +207,14 @@ static void explain_fs(struct explain *ex, struct refusal *r, enum trace_op op,
 		goto out;
 	}
 	if (parent2 && strcmp(parent, parent2) != 0 &&
-	    explain_allowed(ex, parent, access, &res) == NONO_QUERY_STATUS_ALLOWED)
+	    explain_allowed(ex, parent, access, &res) ==
+		    NONO_QUERY_STATUS_ALLOWED)
 		subject = parent2;
 	r->suggestion = explain_fmt("[filesystem] %s = %s",
 				    cli_fs_key(is_file, access), subject);
 	if (parent2 && strcmp(parent, parent2) != 0 && subject == parent &&
-	    explain_allowed(ex, parent2, access, &res) != NONO_QUERY_STATUS_ALLOWED) {
+	    explain_allowed(ex, parent2, access, &res) !=
+		    NONO_QUERY_STATUS_ALLOWED) {
 		char *both =
 			explain_fmt("%s\n[filesystem] %s = %s", r->suggestion,
 				    cli_fs_key(false, access), parent2);
@@ -661,7 +663,7 @@ static int explain_parse(int argc, char **argv, struct explain_args *args)
 		{ "bind-tcp", required_argument, NULL, EXPLAIN_OPT_BIND_TCP },
 		{ "help", no_argument, NULL, 'h' },
 	};
-	int c, status;
+	int c;
 
 	for (size_t i = 0; i < EXPLAIN_GRANT_COUNT; i++)
 		options[7 + i] = (struct option){ explain_grants[i].name,
@@ -692,10 +694,7 @@ static int explain_parse(int argc, char **argv, struct explain_args *args)
 				args->val[args->count++] = optarg;
 				break;
 			}
-			if (cli_common_option(&cli_explain_command, c, argv,
-					      &status))
-				return status;
-			return cli_usage_error("explain", "unknown option");
+			return cli_common_option(&cli_explain_command, c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -799,18 +798,9 @@ int explain_observe(const nono_caps *caps, unsigned flags, char **program,
 		cli_error("explain: %s", nono_strerror(NONO_ENOMEM));
 		return -1;
 	}
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		cli_error("explain: pipe: %s", strerror(errno));
+	child = cli_fork_with_pipe("explain", pipefd);
+	if (child < 0)
 		goto free_query;
-	}
-	fflush(NULL);
-	child = fork();
-	if (child < 0) {
-		cli_error("explain: fork: %s", strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		goto free_query;
-	}
 	if (child == 0) {
 		close(pipefd[1]);
 		explain_child(pipefd[0], caps, flags, program);

@@ -1490,7 +1490,7 @@ static int learn_parse(int argc, char **argv, struct learn *L,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c, status;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
@@ -1520,10 +1520,7 @@ static int learn_parse(int argc, char **argv, struct learn *L,
 					optarg);
 			break;
 		default:
-			if (cli_common_option(&cli_learn_command, c, argv,
-					      &status))
-				return status;
-			return cli_usage_error("learn", "unknown option");
+			return cli_common_option(&cli_learn_command, c, argv);
 		}
 	}
 	if (!L->output)

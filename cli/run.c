@@ -92,7 +92,7 @@ static void run_add_grant(struct run_args *args, const char *option,
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int run_parse(int argc, char **argv, struct run_args *args)
 {
-	int c, status;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", run_options, NULL)) != -1) {
@@ -159,10 +159,7 @@ static int run_parse(int argc, char **argv, struct run_args *args)
 			args->no_system = true;
 			break;
 		default:
-			if (cli_common_option(&cli_run_command, c, argv,
-					      &status))
-				return status;
-			return cli_usage_error("run", "unknown option");
+			return cli_common_option(&cli_run_command, c, argv);
 		}
 	}
 	if (optind >= argc)

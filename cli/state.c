@@ -21,9 +21,9 @@ static int state_main(int argc, char **argv)
 	int c, rc, status;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", state_options, NULL)) != -1)
-		if (cli_common_option(&cli_state_command, c, argv, &status))
-			return status;
+	/* Any option here is --help or a mistake. */
+	if ((c = getopt_long(argc, argv, "+:h", state_options, NULL)) != -1)
+		return cli_common_option(&cli_state_command, c, argv);
 	if (optind >= argc)
 		return cli_usage_error("state", "no policy file given");
 	if (optind + 1 < argc)

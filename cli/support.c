@@ -115,16 +115,15 @@ static int support_main(int argc, char **argv)
 {
 	nono_support_info info;
 	bool json = false;
-	int c, status;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", support_options, NULL)) !=
 	       -1) {
 		if (c == 'j')
 			json = true;
-		else if (cli_common_option(&cli_support_command, c, argv,
-					   &status))
-			return status;
+		else
+			return cli_common_option(&cli_support_command, c, argv);
 	}
 	if (optind < argc)
 		return cli_usage_error("support", "unexpected argument '%s'",

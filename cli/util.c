@@ -4,6 +4,7 @@
  * policy, option errors, and the path helpers several subcommands need.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -116,31 +117,45 @@ void cli_print_help(const struct cli_command *cmd)
 	fputs(cmd->help, stdout);
 }
 
-bool cli_common_option(const struct cli_command *cmd, int c, char **argv,
-		       int *status)
+int cli_common_option(const struct cli_command *cmd, int c, char **argv)
 {
 	switch (c) {
 	case 'h':
 		cli_print_help(cmd);
-		*status = CLI_EXIT_OK;
-		return true;
+		return CLI_EXIT_OK;
 	case ':':
-		*status = cli_usage_error(cmd->name,
-					  "option '%s' needs an argument",
-					  argv[optind - 1]);
-		return true;
+		return cli_usage_error(cmd->name,
+				       "option '%s' needs an argument",
+				       argv[optind - 1]);
 	case '?':
 		if (optopt && optopt < 0x80)
-			*status = cli_usage_error(
-				cmd->name, "unknown option '-%c'", optopt);
-		else
-			*status = cli_usage_error(cmd->name,
-						  "unknown option '%s'",
-						  argv[optind - 1]);
-		return true;
+			return cli_usage_error(cmd->name,
+					       "unknown option '-%c'", optopt);
+		return cli_usage_error(cmd->name, "unknown option '%s'",
+				       argv[optind - 1]);
 	default:
-		return false;
+		/* An option the command lists but does not handle. */
+		return cli_usage_error(cmd->name, "unknown option");
 	}
+}
+
+pid_t cli_fork_with_pipe(const char *what, int fds[2])
+{
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		cli_error("%s: pipe: %s", what, strerror(errno));
+		return -1;
+	}
+	/* Nothing buffered may be written twice, by parent and child. */
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_error("%s: fork: %s", what, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+	}
+	return pid;
 }
 
 bool cli_log_warnings(void)

@@ -72,7 +72,7 @@ static const struct option why_options[] = {
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int why_parse(int argc, char **argv, struct why_args *args)
 {
-	int c, status;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", why_options, NULL)) != -1) {
@@ -122,10 +122,7 @@ static int why_parse(int argc, char **argv, struct why_args *args)
 			break;
 		}
 		default:
-			if (cli_common_option(&cli_why_command, c, argv,
-					      &status))
-				return status;
-			return cli_usage_error("why", "unknown option");
+			return cli_common_option(&cli_why_command, c, argv);
 		}
 	}
 	if (optind < argc)
@@ -465,7 +462,7 @@ static int why_answer(const struct why_args *args, const nono_caps *caps)
 		why_text_path(caps, args->path, x);
 	}
 	status = res.status == NONO_QUERY_STATUS_ALLOWED ? WHY_EXIT_ALLOWED
-						  : WHY_EXIT_DENIED;
+							 : WHY_EXIT_DENIED;
 
 free_query:
 	nono_query_explanation_free(x);

@@ -92,7 +92,7 @@ static const struct option wrap_options[] = {
 /* Returns -1 when the command line is good, otherwise the exit status. */
 static int wrap_parse(int argc, char **argv, struct wrap_args *args)
 {
-	int c, status;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:ho:", wrap_options, NULL)) !=
@@ -114,10 +114,7 @@ static int wrap_parse(int argc, char **argv, struct wrap_args *args)
 			args->no_early = true;
 			break;
 		default:
-			if (cli_common_option(&cli_wrap_command, c, argv,
-					      &status))
-				return status;
-			return cli_usage_error("wrap", "unknown option");
+			return cli_common_option(&cli_wrap_command, c, argv);
 		}
 	}
 	if (!args->policy)
