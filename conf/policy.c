@@ -204,8 +204,8 @@ static int add_note(struct nono_policy *pol, const char *fmt, ...)
 static int ld_skipped(struct nono__policy_loader *ld,
 		      const struct nono__key *key, const char *shown)
 {
-	int rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s",
-			  ld->cur->name, ld->cur->line, key->name, shown,
+	int rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s", ld->cur->name,
+			  ld->cur->line, key->name, shown,
 			  nono_strerror(NONO_ENOENT));
 
 	return rc ? ld_error(ld, rc, "out of memory") : 0;
@@ -1150,8 +1150,8 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 		nono_fs_cap made;
 
 		if (nono_caps_fs_at(ld->pol->caps,
-				     nono_caps_fs_count(ld->pol->caps) - 1,
-				     &made) == 0 &&
+				    nono_caps_fs_count(ld->pol->caps) - 1,
+				    &made) == 0 &&
 		    refuse_per_process_as(ld, key, value, ex.path,
 					  made.resolved) != 0)
 			return ld->err;
@@ -1332,11 +1332,12 @@ int nono__policy_h_command(struct nono__policy_loader *ld,
 					"as files listed already: "
 					"nothing more to do");
 	for (size_t i = before; rc == 0 && i < after; i++)
-		rc = add_note(ld->pol, "%s:%u: [commands] %s = %.*s: %s",
-			      ld->cur->name, ld->cur->line, key->name,
-			      QUOTE_MAX, value,
-			      block ? nono_caps_blocked_command_file_at(caps, i)
-				    : nono_caps_allowed_command_file_at(caps, i));
+		rc = add_note(
+			ld->pol, "%s:%u: [commands] %s = %.*s: %s",
+			ld->cur->name, ld->cur->line, key->name, QUOTE_MAX,
+			value,
+			block ? nono_caps_blocked_command_file_at(caps, i)
+			      : nono_caps_allowed_command_file_at(caps, i));
 	return rc ? ld_error(ld, rc, "out of memory") : 0;
 }
 
