@@ -743,7 +743,7 @@ NONO_API size_t nono_caps_allowed_command_count(const nono_caps *caps)
 }
 
 NONO_API const char *nono_caps_allowed_command_at(const nono_caps *caps,
-					       size_t index)
+						  size_t index)
 {
 	return caps ? strv_at(&caps->allow_cmds, index) : NULL;
 }
@@ -754,7 +754,7 @@ NONO_API size_t nono_caps_blocked_command_count(const nono_caps *caps)
 }
 
 NONO_API const char *nono_caps_blocked_command_at(const nono_caps *caps,
-					       size_t index)
+						  size_t index)
 {
 	return caps ? strv_at(&caps->block_cmds, index) : NULL;
 }
@@ -765,7 +765,7 @@ NONO_API size_t nono_caps_allowed_command_file_count(const nono_caps *caps)
 }
 
 NONO_API const char *nono_caps_allowed_command_file_at(const nono_caps *caps,
-						    size_t index)
+						       size_t index)
 {
 	return caps ? strv_at(&caps->allow_files, index) : NULL;
 }
@@ -776,7 +776,7 @@ NONO_API size_t nono_caps_blocked_command_file_count(const nono_caps *caps)
 }
 
 NONO_API const char *nono_caps_blocked_command_file_at(const nono_caps *caps,
-						    size_t index)
+						       size_t index)
 {
 	return caps ? strv_at(&caps->block_files, index) : NULL;
 }
@@ -819,7 +819,7 @@ NONO_API size_t nono_caps_deny_count(const nono_caps *caps)
 }
 
 NONO_API int nono_caps_deny_at(const nono_caps *caps, size_t index,
-				nono_deny_cap *out)
+			       nono_deny_cap *out)
 {
 	if (!caps || !out || index >= caps->deny_len)
 		return NONO_EINVAL;
@@ -1042,7 +1042,7 @@ NONO_API size_t nono_caps_fs_count(const nono_caps *caps)
 }
 
 NONO_API int nono_caps_fs_at(const nono_caps *caps, size_t index,
-			      nono_fs_cap *out)
+			     nono_fs_cap *out)
 {
 	if (!caps || !out || index >= caps->fs_len)
 		return NONO_EINVAL;

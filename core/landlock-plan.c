@@ -254,8 +254,8 @@ void nono__ll_plan_make(const struct nono_caps *caps, int abi,
 	 * cannot reopen single ports.
 	 */
 	if (caps->net_blocked) {
-		plan->enforced |=
-			NONO_FEATURE_NETWORK_TCP | (avail & NONO_FEATURE_NETWORK_UDP);
+		plan->enforced |= NONO_FEATURE_NETWORK_TCP |
+				  (avail & NONO_FEATURE_NETWORK_UDP);
 		plan->handled_net = has.net;
 		if (caps->tcp_connect.len > 0 || caps->tcp_bind.len > 0) {
 			ll_want(plan, avail, NONO_FEATURE_NETWORK_TCP,

@@ -641,14 +641,17 @@ int nono_query_path_explain(const nono_query *query, const char *path,
 		goto free_seen;
 
 	/* Most specific first: the levels from the path itself up. */
-	need = res->reason == NONO_QUERY_REASON_GRANTED_PATH ? (unsigned)mode : 0;
+	need = res->reason == NONO_QUERY_REASON_GRANTED_PATH ? (unsigned)mode
+							     : 0;
 	for (size_t i = w.nseen;
-	     i > 0 && (need || res->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS);
+	     i > 0 &&
+	     (need || res->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS);
 	     i--) {
 		const struct query_level *lv = w.seen[i - 1];
 
 		add_level_rules(query, x, lv, lv == w.self, &need,
-				res->reason == NONO_QUERY_REASON_INSUFFICIENT_ACCESS);
+				res->reason ==
+					NONO_QUERY_REASON_INSUFFICIENT_ACCESS);
 	}
 	x->pub.grant_count = x->nrules;
 	if (res->reason == NONO_QUERY_REASON_DENIED_BY_RULE) {
@@ -692,9 +695,10 @@ int nono_query_network(const nono_query *query, nono_query_result *out)
 	*out = (nono_query_result){ 0 };
 	if (query->net_blocked) {
 		out->status = NONO_QUERY_STATUS_DENIED;
-		out->reason = query->tcp_connect_len || query->tcp_bind_len
-				      ? NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS
-				      : NONO_QUERY_REASON_NETWORK_BLOCKED;
+		out->reason =
+			query->tcp_connect_len || query->tcp_bind_len
+				? NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS
+				: NONO_QUERY_REASON_NETWORK_BLOCKED;
 	} else {
 		out->status = NONO_QUERY_STATUS_ALLOWED;
 		out->reason = NONO_QUERY_REASON_NETWORK_ALLOWED;

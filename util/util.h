@@ -112,10 +112,11 @@ bool nono__path_is_plain(const char *path);
 
 /*
  * Opens `path` with O_PATH and O_CLOEXEC (and O_DIRECTORY when `want_dir`),
- * refusing any symbolic link on the way, when nono__path_is_plain(path). Success then proves the spelling is the
- * canonical path, with one system call. Returns the descriptor, or -1
- * with errno: EINVAL for another spelling, ENOSYS without openat2, and
- * otherwise openat2's (ELOOP at a symlink).
+ * refusing any symbolic link on the way, when nono__path_is_plain(path).
+ * Success then proves the spelling is the canonical path, with one system
+ * call. Returns the descriptor, or -1 with errno: EINVAL for another
+ * spelling, ENOSYS without openat2, and otherwise openat2's (ELOOP at a
+ * symlink).
  */
 int nono__open_plain(const char *path, bool want_dir);
 

@@ -1094,7 +1094,8 @@ Test(cli, state_reads_back)
 	cr_assert_eq(
 		nono_state_from_json(proc.out, strlen(proc.out), &state, &diag),
 		0, "libnono reads it back: %s", diag.message);
-	cr_assert(nono_state_is_network_blocked(state), "the network is blocked");
+	cr_assert(nono_state_is_network_blocked(state),
+		  "the network is blocked");
 	cr_assert_eq(nono_state_to_caps(state, &caps, &diag), 0, "to caps: %s",
 		     diag.message);
 	cr_assert_eq(nono_caps_fs_count(caps), 2, "two grants");

@@ -286,7 +286,8 @@ Test(caps, commands)
 			 "second allowed, in order");
 	cr_assert_null(nono_caps_allowed_command_at(caps, 2), "out of range");
 	cr_assert_eq(nono_caps_blocked_command_count(caps), 1, "one blocked");
-	cr_assert_str_eq(nono_caps_blocked_command_at(caps, 0), "rm", "blocked");
+	cr_assert_str_eq(nono_caps_blocked_command_at(caps, 0), "rm",
+			 "blocked");
 	cr_assert_null(nono_caps_blocked_command_at(caps, 1), "out of range");
 
 	cr_assert_eq(nono_caps_allow_command(NULL, "a"), NONO_EINVAL,
@@ -596,7 +597,8 @@ Test(caps, scopes)
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
 		     NONO_SCOPE_MODE_DEFAULT, "signal scope starts as default");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_ABSTRACT_UNIX),
-		     NONO_SCOPE_MODE_DEFAULT, "abstract unix starts as default");
+		     NONO_SCOPE_MODE_DEFAULT,
+		     "abstract unix starts as default");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 NONO_SCOPE_MODE_ALLOWED),
 		     0, "allow signals");
@@ -611,23 +613,25 @@ Test(caps, scopes)
 	cr_assert_eq(nono_caps_set_scope(NULL, NONO_SCOPE_SIGNAL,
 					 NONO_SCOPE_MODE_ALLOWED),
 		     NONO_EINVAL, "set on NULL");
-	cr_assert_eq(
-		nono_caps_set_scope(caps, (nono_scope)3, NONO_SCOPE_MODE_ALLOWED),
-		NONO_EINVAL, "unknown scope");
+	cr_assert_eq(nono_caps_set_scope(caps, (nono_scope)3,
+					 NONO_SCOPE_MODE_ALLOWED),
+		     NONO_EINVAL, "unknown scope");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 (nono_scope_mode)3),
 		     NONO_EINVAL, "unknown mode");
 	cr_assert_eq(nono_caps_scope(caps, NONO_SCOPE_SIGNAL),
-		     NONO_SCOPE_MODE_ALLOWED, "a refused change changes nothing");
+		     NONO_SCOPE_MODE_ALLOWED,
+		     "a refused change changes nothing");
 	cr_assert_eq(nono_caps_scope(NULL, NONO_SCOPE_SIGNAL),
 		     NONO_SCOPE_MODE_DEFAULT, "scope of NULL");
-	cr_assert_eq(nono_caps_scope(caps, (nono_scope)0), NONO_SCOPE_MODE_DEFAULT,
+	cr_assert_eq(nono_caps_scope(caps, (nono_scope)0),
+		     NONO_SCOPE_MODE_DEFAULT,
 		     "an unknown scope reads as default");
 
-	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_DEFAULT), "default",
-			 "default");
-	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_ISOLATED), "isolated",
-			 "isolated");
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_DEFAULT),
+			 "default", "default");
+	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_ISOLATED),
+			 "isolated", "isolated");
 	cr_assert_str_eq(nono_scope_mode_str(NONO_SCOPE_MODE_ALLOWED), "allow",
 			 "allow");
 	cr_assert_null(nono_scope_mode_str((nono_scope_mode)3), "unknown mode");
@@ -672,9 +676,9 @@ Test(caps, tcp_ports_and_scopes)
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_ABSTRACT_UNIX,
 					 NONO_SCOPE_MODE_ISOLATED),
 		     0, "isolate abstract sockets");
-	cr_assert_eq(
-		nono_caps_set_scope(caps, (nono_scope)7, NONO_SCOPE_MODE_ALLOWED),
-		NONO_EINVAL, "bad scope");
+	cr_assert_eq(nono_caps_set_scope(caps, (nono_scope)7,
+					 NONO_SCOPE_MODE_ALLOWED),
+		     NONO_EINVAL, "bad scope");
 	cr_assert_eq(nono_caps_set_scope(caps, NONO_SCOPE_SIGNAL,
 					 (nono_scope_mode)9),
 		     NONO_EINVAL, "bad mode");

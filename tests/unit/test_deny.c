@@ -306,7 +306,8 @@ static void expect_query(const nono_query *q, const char *rel, nono_access mode,
 Test(deny, queries_explain_each_case)
 {
 	nono_query *q = home_query();
-	const nono_query_status A = NONO_QUERY_STATUS_ALLOWED, D = NONO_QUERY_STATUS_DENIED;
+	const nono_query_status A = NONO_QUERY_STATUS_ALLOWED,
+				D = NONO_QUERY_STATUS_DENIED;
 	const nono_query_reason G = NONO_QUERY_REASON_GRANTED_PATH,
 				R = NONO_QUERY_REASON_DENIED_BY_RULE;
 
@@ -348,8 +349,9 @@ Test(deny, denied_by_rule_as_json)
 		"query");
 	json = nono_query_result_json(&r);
 	cr_assert_str_eq(json, want, "the JSON");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_DENIED_BY_RULE),
-			 "denied_by_rule", "reason name");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_QUERY_REASON_DENIED_BY_RULE),
+		"denied_by_rule", "reason name");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)8),
 		       "past the end");
 	r.denied_path = NULL;

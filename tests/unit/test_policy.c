@@ -604,7 +604,8 @@ Test(policy, profiles_never_grant_credentials)
 	pol = load_buf_ok(text);
 	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
 	expect_home_reads(q, home, secrets, nsecrets, NONO_QUERY_STATUS_DENIED);
-	expect_home_reads(q, home, granted, ngranted, NONO_QUERY_STATUS_ALLOWED);
+	expect_home_reads(q, home, granted, ngranted,
+			  NONO_QUERY_STATUS_ALLOWED);
 	nono_query_free(q);
 	nono_policy_free(pol);
 	free(text);
@@ -1565,7 +1566,8 @@ static nono_query_rule explain_grant(const nono_policy *pol, const char *path,
 
 	cr_assert_eq(nono_query_new(nono_policy_caps(pol), &q), 0, "query");
 	cr_assert_eq(nono_query_path_explain(q, path, mode, &x), 0, "explain");
-	cr_assert_eq(x->result.status, NONO_QUERY_STATUS_ALLOWED, "%s allowed", path);
+	cr_assert_eq(x->result.status, NONO_QUERY_STATUS_ALLOWED, "%s allowed",
+		     path);
 	cr_assert_eq(x->grant_count, count, "%s: %zu grant(s), got %zu", path,
 		     count, x->grant_count);
 	r = x->grants[i];

@@ -94,8 +94,8 @@ static void expect_allowed(nono_query_result r, const char *rel,
 {
 	char *want = at(rel);
 
-	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "%s: should be allowed",
-		     what);
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED,
+		     "%s: should be allowed", what);
 	cr_assert_eq(r.reason, NONO_QUERY_REASON_GRANTED_PATH,
 		     "%s: reason should be granted_path", what);
 	cr_assert_not_null(r.granted_path, "%s: granted_path set", what);
@@ -115,29 +115,36 @@ static char *json_of(nono_query_result r)
 
 Test(query, status_and_reason_names)
 {
-	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_STATUS_ALLOWED), "allowed",
-			 "ALLOWED");
-	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_STATUS_DENIED), "denied",
-			 "DENIED");
+	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_STATUS_ALLOWED),
+			 "allowed", "ALLOWED");
+	cr_assert_str_eq(nono_query_status_str(NONO_QUERY_STATUS_DENIED),
+			 "denied", "DENIED");
 	cr_assert_null(nono_query_status_str((nono_query_status)2),
 		       "status out of range");
 	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_GRANTED_PATH),
 			 "granted_path", "GRANTED_PATH");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_PATH_NOT_GRANTED),
-			 "path_not_granted", "PATH_NOT_GRANTED");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_INSUFFICIENT_ACCESS),
-			 "insufficient_access", "INSUFFICIENT_ACCESS");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_NETWORK_ALLOWED),
-			 "network_allowed", "NETWORK_ALLOWED");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_NETWORK_BLOCKED),
-			 "network_blocked", "NETWORK_BLOCKED");
 	cr_assert_str_eq(
-		nono_query_reason_str(NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
+		nono_query_reason_str(NONO_QUERY_REASON_PATH_NOT_GRANTED),
+		"path_not_granted", "PATH_NOT_GRANTED");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_QUERY_REASON_INSUFFICIENT_ACCESS),
+		"insufficient_access", "INSUFFICIENT_ACCESS");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_QUERY_REASON_NETWORK_ALLOWED),
+		"network_allowed", "NETWORK_ALLOWED");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_QUERY_REASON_NETWORK_BLOCKED),
+		"network_blocked", "NETWORK_BLOCKED");
+	cr_assert_str_eq(
+		nono_query_reason_str(
+			NONO_QUERY_REASON_NETWORK_BLOCKED_EXCEPT_PORTS),
 		"network_blocked_except_ports", "NETWORK_BLOCKED_EXCEPT_PORTS");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_TCP_PORT_GRANTED),
-			 "tcp_port_granted", "TCP_PORT_GRANTED");
-	cr_assert_str_eq(nono_query_reason_str(NONO_QUERY_REASON_DENIED_BY_RULE),
-			 "denied_by_rule", "DENIED_BY_RULE");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_QUERY_REASON_TCP_PORT_GRANTED),
+		"tcp_port_granted", "TCP_PORT_GRANTED");
+	cr_assert_str_eq(
+		nono_query_reason_str(NONO_QUERY_REASON_DENIED_BY_RULE),
+		"denied_by_rule", "DENIED_BY_RULE");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)8),
 		       "reason out of range");
 	cr_assert_null(nono_query_reason_str((nono_query_reason)-1),
@@ -256,7 +263,8 @@ Test(query, insufficient_access)
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 
 	nono_query_result r = ask(q, "d/sub", NONO_ACCESS_WRITE);
-	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "write on read: denied");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED,
+		     "write on read: denied");
 	cr_assert_eq(r.reason, NONO_QUERY_REASON_INSUFFICIENT_ACCESS,
 		     "write on read: insufficient_access");
 	cr_assert_eq(r.granted, NONO_ACCESS_READ, "granted read");
@@ -520,7 +528,8 @@ Test(query, network)
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 	cr_assert_eq(nono_query_network(q, &r), 0, "query_network");
 	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "allowed by default");
-	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_ALLOWED, "network_allowed");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_ALLOWED,
+		     "network_allowed");
 	cr_assert_null(r.granted_path, "no path");
 	char *j = json_of(r);
 	cr_assert_str_eq(j,
@@ -534,7 +543,8 @@ Test(query, network)
 	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
 	cr_assert_eq(nono_query_network(q, &r), 0, "query_network");
 	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "blocked");
-	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED, "network_blocked");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED,
+		     "network_blocked");
 	j = json_of(r);
 	cr_assert_str_eq(j,
 			 "{\"status\": \"denied\", \"reason\": "
@@ -816,8 +826,10 @@ Test(query, tcp_ports)
 	cr_assert_eq(nono_caps_new(&caps), 0, "caps");
 	cr_assert_eq(nono_query_new(caps, &q), 0, "query, network open");
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "tcp");
-	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "open network: allowed");
-	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_ALLOWED, "network_allowed");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED,
+		     "open network: allowed");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_ALLOWED,
+		     "network_allowed");
 	json = nono_query_result_json(&r);
 	cr_assert_str_eq(json,
 			 "{\"status\": \"allowed\", \"reason\": "
@@ -840,7 +852,8 @@ Test(query, tcp_ports)
 		     "blocked with exceptions");
 
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 443, &r), 0, "443");
-	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED, "connect 443 allowed");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_ALLOWED,
+		     "connect 443 allowed");
 	cr_assert_eq(r.reason, NONO_QUERY_REASON_TCP_PORT_GRANTED,
 		     "by the exception");
 	json = nono_query_result_json(&r);
@@ -852,8 +865,10 @@ Test(query, tcp_ports)
 	nono_free(json);
 
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_CONNECT, 444, &r), 0, "444");
-	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED, "444 is not in the snapshot");
-	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED, "network_blocked");
+	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED,
+		     "444 is not in the snapshot");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_NETWORK_BLOCKED,
+		     "network_blocked");
 	cr_assert_eq(nono_query_tcp(q, NONO_TCP_BIND, 443, &r), 0, "bind 443");
 	cr_assert_eq(r.status, NONO_QUERY_STATUS_DENIED,
 		     "a connect exception does not allow bind");
@@ -897,7 +912,8 @@ Test(query, canonical_entry_point_refuses_other_spellings)
 		     NONO_EINVAL, "bad mode");
 	cr_assert_eq(nono_query_path_canonical(q, "/", NONO_ACCESS_READ, &r), 0,
 		     "/ is canonical");
-	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED, "/ not granted");
+	cr_assert_eq(r.reason, NONO_QUERY_REASON_PATH_NOT_GRANTED,
+		     "/ not granted");
 	/* A missing tail is taken as written. */
 	char *p = at("d/none/x");
 	cr_assert_eq(nono_query_path_canonical(q, p, NONO_ACCESS_READ, &r), 0,
@@ -976,7 +992,8 @@ Test(query, explanation_names_the_lines)
 	cr_assert_eq(nono_query_path_explain(q, p, NONO_ACCESS_READ, &x), 0,
 		     "explain");
 	free(p);
-	cr_assert_eq(x->result.reason, NONO_QUERY_REASON_DENIED_BY_RULE, "denied");
+	cr_assert_eq(x->result.reason, NONO_QUERY_REASON_DENIED_BY_RULE,
+		     "denied");
 	cr_assert_not_null(x->deny, "the deny rule");
 	cr_assert_str_eq(x->deny->resolved, x->result.denied_path, "its path");
 	cr_assert_str_eq(x->deny->origin_file, "p.ini", "its file");
@@ -1001,7 +1018,8 @@ Test(query, explanation_names_the_lines)
 	cr_assert_eq(nono_query_path_explain(q, link, NONO_ACCESS_READ, &x), 0,
 		     "explain a loop");
 	cr_assert_str_eq(x->canonical_path, link, "the loop as written");
-	cr_assert_eq(x->result.reason, NONO_QUERY_REASON_GRANTED_PATH, "under d");
+	cr_assert_eq(x->result.reason, NONO_QUERY_REASON_GRANTED_PATH,
+		     "under d");
 	nono_query_explanation_free(x);
 
 	cr_assert_eq(nono_query_path_explain(q, "", NONO_ACCESS_READ, &x),

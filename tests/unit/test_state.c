@@ -198,7 +198,8 @@ Test(state, round_trip)
 	st2 = parse_ok(j, strlen(j));
 	char *j2 = nono_state_to_json(st2);
 	cr_assert_str_eq(j2, j, "JSON should survive a round trip unchanged");
-	cr_assert_eq(nono_state_is_network_blocked(st2), false, "network allowed");
+	cr_assert_eq(nono_state_is_network_blocked(st2), false,
+		     "network allowed");
 
 	nono_diag diag;
 	nono_diag_clear(&diag);
@@ -227,7 +228,8 @@ Test(state, loads_a_file_in_nono_py_format)
 	nono_caps *caps = NULL;
 	nono_diag d;
 
-	cr_assert_eq(nono_state_is_network_blocked(st), true, "net_blocked true");
+	cr_assert_eq(nono_state_is_network_blocked(st), true,
+		     "net_blocked true");
 	char *j = nono_state_to_json(st);
 	cr_assert_str_eq(j, text,
 			 "writing it again should give the same bytes");
@@ -260,7 +262,8 @@ Test(state, unknown_keys_are_ignored)
 	nono_state *st = parse_ok(text, len);
 	nono_caps *caps = NULL;
 
-	cr_assert_eq(nono_state_is_network_blocked(st), false, "net_blocked false");
+	cr_assert_eq(nono_state_is_network_blocked(st), false,
+		     "net_blocked false");
 	cr_assert_eq(nono_state_to_caps(st, &caps, NULL), 0, "to_caps");
 	cr_assert_eq(nono_caps_fs_count(caps), 1, "one entry");
 	char *tmp = realpath("/tmp", NULL);
@@ -487,7 +490,8 @@ Test(state, reads_at_most_len_bytes)
 	const char *text = "{\"fs\": [], \"net_blocked\": true}garbage";
 	nono_state *st = parse_ok(text, strlen(text) - strlen("garbage"));
 
-	cr_assert_eq(nono_state_is_network_blocked(st), true, "the prefix is read");
+	cr_assert_eq(nono_state_is_network_blocked(st), true,
+		     "the prefix is read");
 	nono_state_free(st);
 }
 
