@@ -128,7 +128,17 @@ int cli_common_option(const struct cli_command *cmd, int c, char **argv)
 				       "option '%s' needs an argument",
 				       argv[optind - 1]);
 	case '?':
-		if (optopt && optopt < 0x80)
+		/* getopt_long sets optopt to a long option's value when it
+		 * is given an argument it does not take ("--json=1"): name
+		 * what was typed. */
+		if (strncmp(argv[optind - 1], "--", 2) == 0 && optopt &&
+		    strchr(argv[optind - 1], '='))
+			return cli_usage_error(
+				cmd->name, "option '%.*s' takes no argument",
+				(int)strcspn(argv[optind - 1], "="),
+				argv[optind - 1]);
+		if (optopt && optopt < 0x80 &&
+		    strncmp(argv[optind - 1], "--", 2) != 0)
 			return cli_usage_error(cmd->name,
 					       "unknown option '-%c'", optopt);
 		return cli_usage_error(cmd->name, "unknown option '%s'",

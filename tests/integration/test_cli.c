@@ -342,6 +342,11 @@ Test(cli, usage_errors_are_2)
 	cr_assert_eq(nono("run", "--no-such-option", "--", "true", NULL), 125,
 		     "unknown option");
 	cr_assert(one_nono_line(proc.err), "one line: %s", proc.err);
+	/* getopt_long reports a long option given an argument it does not
+	 * take with the option's value ('j'), which is no option typed. */
+	cr_assert_eq(nono("support", "--json=1", NULL), 2, "--json=1");
+	cr_assert(strstr(proc.err, "option '--json' takes no argument"),
+		  "names the option typed: %s", proc.err);
 	cr_assert_eq(nono("frobnicate", NULL), 2, "unknown command");
 	cr_assert(one_nono_line(proc.err), "one line: %s", proc.err);
 	cr_assert_eq(nono("check", NULL), 2, "check without a file");
