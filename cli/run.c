@@ -211,8 +211,8 @@ static int run_flags_policy(const struct run_args *args, nono_policy **out)
 	if (args->private_tmp)
 		sprintf(p, "[filesystem]\nprivate_tmp = true\n");
 	nono_diag_clear(&diag);
-	rc = nono_policy_load_buffer("nono run", text, strlen(text), out,
-				     &diag);
+	rc = nono_policy_load_buffer_to_apply("nono run", text, strlen(text),
+					      out, &diag);
 	free(text);
 	if (rc < 0) {
 		cli_diag_error("building the policy", rc, &diag);

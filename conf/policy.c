@@ -1788,8 +1788,8 @@ nono_caps *nono_policy_take_caps(nono_policy *policy)
 	return caps;
 }
 
-int nono_policy_load_buffer(const char *name, const char *data, size_t len,
-			    nono_policy **out, nono_diag *diag)
+static int load_buffer(const char *name, const char *data, size_t len,
+		       bool keep_fds, nono_policy **out, nono_diag *diag)
 {
 	nono_diag_clear(diag);
 	if (!name || !*name)
@@ -1804,7 +1804,20 @@ int nono_policy_load_buffer(const char *name, const char *data, size_t len,
 		return diag_set(diag, NONO_EPARSE, name, 0,
 				"policy file too large (more than %d bytes)",
 				POLICY_MAX_BYTES);
-	return load(name, data ? data : "", len, NULL, false, out, diag);
+	return load(name, data ? data : "", len, NULL, keep_fds, out, diag);
+}
+
+int nono_policy_load_buffer(const char *name, const char *data, size_t len,
+			    nono_policy **out, nono_diag *diag)
+{
+	return load_buffer(name, data, len, false, out, diag);
+}
+
+int nono_policy_load_buffer_to_apply(const char *name, const char *data,
+				     size_t len, nono_policy **out,
+				     nono_diag *diag)
+{
+	return load_buffer(name, data, len, true, out, diag);
 }
 
 const nono_caps *nono_policy_caps(const nono_policy *policy)

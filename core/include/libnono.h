@@ -936,6 +936,13 @@ NONO_API int nono_policy_load_buffer(const char *name, const char *data,
 NONO_API int nono_policy_load_to_apply(const char *path, nono_policy **out,
 				       nono_diag *diag);
 
+/* As nono_policy_load_to_apply, from memory (nono run builds its policy
+ * from its options). */
+NONO_API int nono_policy_load_buffer_to_apply(const char *name,
+					      const char *data, size_t len,
+					      nono_policy **out,
+					      nono_diag *diag);
+
 /*
  * Hands the policy's capability set over to the caller, who frees it with
  * nono_caps_free(); the policy has none left (nono_policy_caps() then

@@ -26,6 +26,39 @@
 /* Every right of Landlock ABI 7. */
 #define ALL_FS ((1ULL << 16) - 1)
 
+/* The grants of `fast` (loaded to be applied) are those of `full`, and
+ * each descriptor it kept is on the file the full way names. Returns how
+ * many descriptors were kept. */
+static size_t same_grants(const char *what, const nono_policy *full,
+			  const nono_policy *fast)
+{
+	const nono_caps *a = nono_policy_caps(full);
+	const nono_caps *b = nono_policy_caps(fast);
+	size_t kept = 0;
+
+	cr_assert_eq(nono_caps_fs_count(b), nono_caps_fs_count(a),
+		     "%s: grant counts differ", what);
+	for (size_t i = 0; i < a->fs_len; i++) {
+		const struct nono__fs_entry *x = &a->fs[i], *y = &b->fs[i];
+		struct stat sx, sy;
+
+		cr_assert_str_eq(y->original, x->original, "%s", what);
+		cr_assert_str_eq(y->resolved, x->resolved, "%s", what);
+		cr_assert_eq(y->access, x->access, "%s: %s", what, x->resolved);
+		cr_assert_eq(y->is_file, x->is_file, "%s", what);
+		cr_assert_eq(x->fd, -1, "%s: a copy keeps nothing", what);
+		if (y->fd < 0)
+			continue;
+		kept++;
+		/* The rule goes on the file the full way names. */
+		cr_assert_eq(stat(x->resolved, &sx), 0, "%s", x->resolved);
+		cr_assert_eq(fstat(y->fd, &sy), 0, "%s", x->resolved);
+		cr_assert(sx.st_dev == sy.st_dev && sx.st_ino == sy.st_ino,
+			  "%s: %s kept another file", what, x->resolved);
+	}
+	return kept;
+}
+
 Test(fastpath, every_good_policy_gives_the_same_grants_and_files)
 {
 	DIR *dir = opendir(GOOD);
@@ -50,40 +83,39 @@ Test(fastpath, every_good_policy_gives_the_same_grants_and_files)
 		cr_assert_eq(dfast.line, dfull.line, "%s", path);
 		if (rfull < 0)
 			continue;
-		const nono_caps *a = nono_policy_caps(full);
-		const nono_caps *b = nono_policy_caps(fast);
-
-		cr_assert_eq(nono_caps_fs_count(b), nono_caps_fs_count(a),
-			     "%s: grant counts differ", path);
-		for (size_t i = 0; i < a->fs_len; i++) {
-			const struct nono__fs_entry *x = &a->fs[i],
-						    *y = &b->fs[i];
-			struct stat sx, sy;
-
-			cr_assert_str_eq(y->original, x->original, "%s", path);
-			cr_assert_str_eq(y->resolved, x->resolved, "%s", path);
-			cr_assert_eq(y->access, x->access, "%s: %s", path,
-				     x->resolved);
-			cr_assert_eq(y->is_file, x->is_file, "%s", path);
-			cr_assert_eq(x->fd, -1, "%s: a copy keeps nothing",
-				     path);
-			if (y->fd < 0)
-				continue;
-			/* The rule goes on the file the full way names. */
-			cr_assert_eq(stat(x->resolved, &sx), 0, "%s",
-				     x->resolved);
-			cr_assert_eq(fstat(y->fd, &sy), 0, "%s", x->resolved);
-			cr_assert(sx.st_dev == sy.st_dev &&
-					  sx.st_ino == sy.st_ino,
-				  "%s: %s kept another file", path,
-				  x->resolved);
-		}
+		same_grants(path, full, fast);
 		compared++;
 		nono_policy_free(full);
 		nono_policy_free(fast);
 	}
 	closedir(dir);
 	cr_assert_gt(compared, 5, "only %u policies loaded", compared);
+}
+
+/* nono run builds its policy from its options in memory: loaded to be
+ * applied, it keeps its descriptors as a policy file does. */
+Test(fastpath, a_buffer_loaded_to_apply_keeps_the_same_grants)
+{
+	static const char text[] = "[policy]\ninclude = system\n"
+				   "[filesystem]\nread = /usr/share\n";
+	nono_policy *full = NULL, *fast = NULL;
+	nono_diag d;
+
+	cr_assert_eq(nono_policy_load_buffer("nono run", text, sizeof(text) - 1,
+					     &full, &d),
+		     0, "%s", d.message);
+	cr_assert_eq(nono_policy_load_buffer_to_apply(
+			     "nono run", text, sizeof(text) - 1, &fast, &d),
+		     0, "%s", d.message);
+	cr_assert_gt(same_grants("buffer", full, fast), 5,
+		     "the buffer's grants kept no descriptors");
+	nono_policy_free(fast);
+	fast = NULL;
+	cr_assert_eq(nono_policy_load_buffer_to_apply("nono run", "[x", 2,
+						      &fast, &d),
+		     NONO_EPARSE, "a bad buffer is the same error");
+	cr_assert_null(fast);
+	nono_policy_free(full);
 }
 
 /* A tree of directories and files under a fresh temporary directory. */
