@@ -281,25 +281,91 @@ free_walk:
 	return rc;
 }
 
-int nono__path_open_plain(const char *path, bool want_dir, int *fd)
+/*
+ * The plain spelling of `path` with its first symbolic link replaced by the
+ * link's target, into out (PATH_MAX bytes): every name before the link is
+ * checked with one readlink(2) (EINVAL: not a link), as realpath(3) walks
+ * them, and the link itself with one more. 0, or -1 when that is not a
+ * plain spelling (a target with "." or "..", a name missing, no link found,
+ * anything else): the full way then decides.
+ */
+static int splice_first_link(const char *path, char *out)
+{
+	char prefix[PATH_MAX], target[PATH_MAX];
+	size_t n = strlen(path);
+
+	for (size_t e = 1; e <= n; e++) {
+		if (e < n && path[e] != '/')
+			continue;
+		memcpy(prefix, path, e);
+		prefix[e] = '\0';
+		ssize_t tn = readlink(prefix, target, sizeof(target) - 1);
+		if (tn < 0) {
+			if (errno != EINVAL)
+				return -1;
+			continue;
+		}
+		target[tn] = '\0';
+		/* A relative target is read in the link's directory, which
+		 * is link-free: every name before it was checked. */
+		size_t dir = 0;
+		if (target[0] != '/') {
+			dir = e;
+			while (prefix[dir - 1] != '/')
+				dir--;
+		}
+		if (dir + (size_t)tn + (n - e) >= PATH_MAX)
+			return -1;
+		memcpy(out, prefix, dir);
+		memcpy(out + dir, target, (size_t)tn);
+		memcpy(out + dir + (size_t)tn, path + e, n - e + 1);
+		return nono__path_is_plain(out) ? 0 : -1;
+	}
+	return -1;
+}
+
+int nono__path_open_plain(const char *path, bool want_dir, int *fd,
+			  char **spliced)
 {
 	/* Set once openat2 turned out to be missing or filtered: the full
 	 * path is then taken without trying again. */
 	static atomic_bool unavailable;
+	char cur[2][PATH_MAX];
+	const char *p = path;
 
+	*spliced = NULL;
 	if (atomic_load(&unavailable))
 		return -1;
-	int r = nono__open_plain(path, want_dir);
-	if (r < 0) {
+	for (unsigned links = 0;; links++) {
+		int r = nono__open_plain(p, want_dir);
+		if (r >= 0) {
+			if (p != path && !(*spliced = strdup(p))) {
+				close(r);
+				return NONO_ENOMEM;
+			}
+			*fd = r;
+			return 0;
+		}
 		if (errno == ENOSYS || errno == EPERM)
 			atomic_store(&unavailable, true);
 		/* The walk stops at the first symlink (ELOOP) or missing
 		 * name, whichever comes first: ENOENT means no symlink came
 		 * before the missing name, and realpath fails there too. */
-		return errno == ENOENT ? NONO_ENOENT : -1;
+		if (errno == ENOENT && p == path)
+			return NONO_ENOENT;
+		/*
+		 * A symlink on the way: its target spliced in and the whole
+		 * opened again refusing links, so that the descriptor and the
+		 * spelling stay one (a link swapped meanwhile makes that open
+		 * fail, never land elsewhere). A few links are followed so;
+		 * anything unusual, a missing name after a link included,
+		 * takes the full way, which gives the exact error.
+		 */
+		if (errno != ELOOP || links == 8 ||
+		    splice_first_link(p, cur[links % 2]) != 0)
+			return -1;
+		p = cur[links % 2];
 	}
-	*fd = r;
-	return 0;
 }
 
 static int fd_cmp(const void *a, const void *b)
