@@ -282,44 +282,48 @@ free_walk:
 }
 
 /*
- * The plain spelling of `path` with its first symbolic link replaced by the
- * link's target, into out (PATH_MAX bytes): every name before the link is
- * checked with one readlink(2) (EINVAL: not a link), as realpath(3) walks
- * them, and the link itself with one more. 0, or -1 when that is not a
- * plain spelling (a target with "." or "..", a name missing, no link found,
- * anything else): the full way then decides.
+ * Replaces the first symbolic link in the plain path in buf (PATH_MAX
+ * bytes) by the link's target: every name before the link is checked with
+ * one readlink(2) (EINVAL: not a link), as realpath(3) walks them, and the
+ * link itself with one more. 0, or -1 when the result is not a plain
+ * spelling (a target with "." or ".."), a name is missing, no link is
+ * found, or the target is long: the full way then decides. The target
+ * buffer is small so that the walk stays on the stack pages already in use
+ * (a long target is rare, and realpath takes it).
  */
-static int splice_first_link(const char *path, char *out)
+static int splice_first_link(char *buf)
 {
-	char prefix[PATH_MAX], target[PATH_MAX];
-	size_t n = strlen(path);
+	char target[256];
+	size_t n = strlen(buf);
 
 	for (size_t e = 1; e <= n; e++) {
-		if (e < n && path[e] != '/')
+		if (e < n && buf[e] != '/')
 			continue;
-		memcpy(prefix, path, e);
-		prefix[e] = '\0';
-		ssize_t tn = readlink(prefix, target, sizeof(target) - 1);
+		char c = buf[e];
+		buf[e] = '\0';
+		ssize_t tn = readlink(buf, target, sizeof(target));
+		int err = errno;
+		buf[e] = c;
 		if (tn < 0) {
-			if (errno != EINVAL)
+			if (err != EINVAL)
 				return -1;
 			continue;
 		}
-		target[tn] = '\0';
+		if ((size_t)tn >= sizeof(target))
+			return -1;
 		/* A relative target is read in the link's directory, which
 		 * is link-free: every name before it was checked. */
 		size_t dir = 0;
 		if (target[0] != '/') {
 			dir = e;
-			while (prefix[dir - 1] != '/')
+			while (buf[dir - 1] != '/')
 				dir--;
 		}
 		if (dir + (size_t)tn + (n - e) >= PATH_MAX)
 			return -1;
-		memcpy(out, prefix, dir);
-		memcpy(out + dir, target, (size_t)tn);
-		memcpy(out + dir + (size_t)tn, path + e, n - e + 1);
-		return nono__path_is_plain(out) ? 0 : -1;
+		memmove(buf + dir + tn, buf + e, n - e + 1);
+		memcpy(buf + dir, target, (size_t)tn);
+		return nono__path_is_plain(buf) ? 0 : -1;
 	}
 	return -1;
 }
@@ -330,7 +334,7 @@ int nono__path_open_plain(const char *path, bool want_dir, int *fd,
 	/* Set once openat2 turned out to be missing or filtered: the full
 	 * path is then taken without trying again. */
 	static atomic_bool unavailable;
-	char cur[2][PATH_MAX];
+	char buf[PATH_MAX];
 	const char *p = path;
 
 	*spliced = NULL;
@@ -361,10 +365,15 @@ int nono__path_open_plain(const char *path, bool want_dir, int *fd,
 		 * anything unusual, a missing name after a link included,
 		 * takes the full way, which gives the exact error.
 		 */
-		if (errno != ELOOP || links == 8 ||
-		    splice_first_link(p, cur[links % 2]) != 0)
+		if (errno != ELOOP || links == 8)
 			return -1;
-		p = cur[links % 2];
+		if (p == path) {
+			/* nono__open_plain took it: shorter than PATH_MAX. */
+			strcpy(buf, path);
+			p = buf;
+		}
+		if (splice_first_link(buf) != 0)
+			return -1;
 	}
 }
 
