@@ -309,7 +309,7 @@ static int splice_first_link(char *buf)
 				return -1;
 			continue;
 		}
-		if ((size_t)tn >= sizeof(target))
+		if (tn == 0 || (size_t)tn >= sizeof(target))
 			return -1;
 		/* A relative target is read in the link's directory, which
 		 * is link-free: every name before it was checked. */
