@@ -169,13 +169,18 @@ int nono__path_canonical_lenient(const char *path, char **out);
  * any symbolic link on the way, when it is spelled as realpath(3) spells
  * a path (absolute, no ".", "..", empty component or trailing slash): on
  * success the spelling is then the canonical path, found with one system
- * call. Returns 0 with the descriptor (close-on-exec) in *fd, NONO_ENOENT
- * where realpath would fail with ENOENT too (a name missing before any
- * symlink), or -1 whenever the caller must take the full path (a symlink
- * on the way, any other error, a kernel or filter without openat2): the
- * full path then gives the exact answer, errors included.
+ * call. A path with symbolic links on the way is opened the same way
+ * once each link met is spliced in (one readlink(2) per name up to the
+ * link): *spliced is then the canonical spelling (free()), and the
+ * descriptor is what that spelling names. Returns 0 with the descriptor
+ * (close-on-exec) in *fd, NONO_ENOENT where realpath would fail with
+ * ENOENT too (a name missing before any symlink), NONO_ENOMEM, or -1
+ * whenever the caller must take the full path (any other error, a kernel
+ * or filter without openat2): the full path then gives the exact answer,
+ * errors included.
  */
-int nono__path_open_plain(const char *path, bool want_dir, int *fd);
+int nono__path_open_plain(const char *path, bool want_dir, int *fd,
+			  char **spliced);
 
 /* Closes fds[0..n), the caller's own, sorted in place: one close_range(2)
  * per run of consecutive numbers. */

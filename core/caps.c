@@ -385,15 +385,21 @@ static int add_fs(nono_caps *caps, const char *path, nono_access mode,
 	/*
 	 * The fast way: a path spelled canonically with no symlink on the
 	 * way is opened once, and that proves both (nono__path_open_plain);
+	 * a symlink on the way is spliced in and the result opened so.
 	 * O_DIRECTORY checks a directory's kind, an fstat a file's. Any
 	 * failure takes the full way, which gives the exact error.
 	 */
-	rc = nono__path_open_plain(path, !want_file, &fd);
-	if (rc == NONO_ENOENT)
+	rc = nono__path_open_plain(path, !want_file, &fd, &canon);
+	if (rc == NONO_ENOENT || rc == NONO_ENOMEM)
 		return rc;
+	if (canon)
+		resolved = canon;
 	if (rc == 0 && want_file && fstat(fd, &st) != 0) {
 		close(fd);
 		fd = -1;
+		free(canon);
+		canon = NULL;
+		resolved = path;
 	}
 	if (fd < 0) {
 		rc = resolve_full(path, &canon, &st);

@@ -281,25 +281,100 @@ free_walk:
 	return rc;
 }
 
-int nono__path_open_plain(const char *path, bool want_dir, int *fd)
+/*
+ * Replaces the first symbolic link in the plain path in buf (PATH_MAX
+ * bytes) by the link's target: every name before the link is checked with
+ * one readlink(2) (EINVAL: not a link), as realpath(3) walks them, and the
+ * link itself with one more. 0, or -1 when the result is not a plain
+ * spelling (a target with "." or ".."), a name is missing, no link is
+ * found, or the target is long: the full way then decides. The target
+ * buffer is small so that the walk stays on the stack pages already in use
+ * (a long target is rare, and realpath takes it).
+ */
+static int splice_first_link(char *buf)
+{
+	char target[256];
+	size_t n = strlen(buf);
+
+	for (size_t e = 1; e <= n; e++) {
+		if (e < n && buf[e] != '/')
+			continue;
+		char c = buf[e];
+		buf[e] = '\0';
+		ssize_t tn = readlink(buf, target, sizeof(target));
+		int err = errno;
+		buf[e] = c;
+		if (tn < 0) {
+			if (err != EINVAL)
+				return -1;
+			continue;
+		}
+		if (tn == 0 || (size_t)tn >= sizeof(target))
+			return -1;
+		/* A relative target is read in the link's directory, which
+		 * is link-free: every name before it was checked. */
+		size_t dir = 0;
+		if (target[0] != '/') {
+			dir = e;
+			while (buf[dir - 1] != '/')
+				dir--;
+		}
+		if (dir + (size_t)tn + (n - e) >= PATH_MAX)
+			return -1;
+		memmove(buf + dir + tn, buf + e, n - e + 1);
+		memcpy(buf + dir, target, (size_t)tn);
+		return nono__path_is_plain(buf) ? 0 : -1;
+	}
+	return -1;
+}
+
+int nono__path_open_plain(const char *path, bool want_dir, int *fd,
+			  char **spliced)
 {
 	/* Set once openat2 turned out to be missing or filtered: the full
 	 * path is then taken without trying again. */
 	static atomic_bool unavailable;
+	char buf[PATH_MAX];
+	const char *p = path;
 
+	*spliced = NULL;
 	if (atomic_load(&unavailable))
 		return -1;
-	int r = nono__open_plain(path, want_dir);
-	if (r < 0) {
+	for (unsigned links = 0;; links++) {
+		int r = nono__open_plain(p, want_dir);
+		if (r >= 0) {
+			if (p != path && !(*spliced = strdup(p))) {
+				close(r);
+				return NONO_ENOMEM;
+			}
+			*fd = r;
+			return 0;
+		}
 		if (errno == ENOSYS || errno == EPERM)
 			atomic_store(&unavailable, true);
 		/* The walk stops at the first symlink (ELOOP) or missing
 		 * name, whichever comes first: ENOENT means no symlink came
 		 * before the missing name, and realpath fails there too. */
-		return errno == ENOENT ? NONO_ENOENT : -1;
+		if (errno == ENOENT && p == path)
+			return NONO_ENOENT;
+		/*
+		 * A symlink on the way: its target spliced in and the whole
+		 * opened again refusing links, so that the descriptor and the
+		 * spelling stay one (a link swapped meanwhile makes that open
+		 * fail, never land elsewhere). A few links are followed so;
+		 * anything unusual, a missing name after a link included,
+		 * takes the full way, which gives the exact error.
+		 */
+		if (errno != ELOOP || links == 8)
+			return -1;
+		if (p == path) {
+			/* nono__open_plain took it: shorter than PATH_MAX. */
+			strcpy(buf, path);
+			p = buf;
+		}
+		if (splice_first_link(buf) != 0)
+			return -1;
 	}
-	*fd = r;
-	return 0;
 }
 
 static int fd_cmp(const void *a, const void *b)

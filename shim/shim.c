@@ -395,7 +395,8 @@ static void shim_apply_full(const char *path, const char *identity)
 			 "the owner of %s that only its owner may write: not "
 			 "loading it",
 			 path, full, self);
-	handle = dlopen(full, RTLD_NOW | RTLD_LOCAL);
+	/* Lazily: only the imports an apply calls are bound (meson.build). */
+	handle = dlopen(full, RTLD_LAZY | RTLD_LOCAL);
 	if (!handle)
 		shim_die_dlopen(path, dlerror(), (size_t)full_st.st_size);
 	/* POSIX's way to take a function from dlsym. */

@@ -227,6 +227,40 @@ Test(fastpath, file_under_directory, .init = tree_make, .fini = tree_remove)
 }
 
 /*
+ * Applies `caps` in a child, which must then open `yes` and not `no`;
+ * `lost_yes` and `lost_no` say what failed otherwise.
+ */
+static void check_live(const nono_caps *caps, const char *yes, const char *no,
+		       const char *lost_yes, const char *lost_no)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		nono_diag diag;
+		int fd;
+
+		if (nono_apply(caps, 0, NULL, &diag) < 0)
+			_exit(10);
+		fd = open(yes, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(11);
+		close(fd);
+		fd = open(no, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			_exit(12);
+		}
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "status %d (10: apply, 11: %s, 12: %s)", status, lost_yes,
+		  lost_no);
+}
+
+/*
  * With a deny carve-out the grants are split around it and none is left
  * out as subsumed: a grant beneath the other may be the one that gives
  * back what the carve-out takes (a more specific grant wins, docs/deny.md).
@@ -237,7 +271,6 @@ Test(fastpath, deny_carve_out_keeps_inner_grants, .init = tree_make,
 {
 	char a[PATH_MAX], b[PATH_MAX], g[PATH_MAX], f[PATH_MAX];
 	nono_caps *caps = NULL;
-	int status;
 
 	snprintf(a, sizeof(a), "%s/a", tree);
 	snprintf(b, sizeof(b), "%s/a/b", tree);
@@ -247,29 +280,142 @@ Test(fastpath, deny_carve_out_keeps_inner_grants, .init = tree_make,
 	cr_assert_eq(nono_caps_allow_path(caps, "/", NONO_ACCESS_READ), 0);
 	cr_assert_eq(nono_caps_allow_path(caps, b, NONO_ACCESS_READ), 0);
 	cr_assert_eq(nono_caps_deny_path(caps, a), 0);
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		nono_diag diag;
-		int fd;
-
-		if (nono_apply(caps, 0, NULL, &diag) < 0)
-			_exit(10);
-		fd = open(g, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			_exit(11);
-		close(fd);
-		fd = open(f, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			close(fd);
-			_exit(12);
-		}
-		_exit(0);
-	}
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "status %d (10: apply, 11: the inner grant was lost, 12: "
-		  "the deny was lost)",
-		  status);
+	check_live(caps, g, f, "the inner grant was lost", "the deny was lost");
 	nono_caps_free(caps);
+}
+
+/*
+ * Grants spelled through symbolic links: the fast way splices each link's
+ * target in and opens the result refusing links (nono__path_open_plain).
+ * Each must give what realpath(3) and stat(2) give, the full way: the same
+ * resolved spelling, the descriptor on that file, the same error.
+ */
+struct linked {
+	const char *path;
+	bool is_file;
+	int rc;	   /* 0: resolves as realpath does */
+	bool fast; /* taken the fast way: the descriptor is kept */
+};
+
+static void check_linked(const struct linked *l, size_t n)
+{
+	nono_caps *caps = NULL;
+	char p[PATH_MAX];
+
+	cr_assert_eq(nono_caps_new(&caps), 0);
+	cr_assert_eq(nono_caps_set_keep_fds(caps, true), 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t before = caps->fs_len;
+		int rc;
+
+		snprintf(p, sizeof(p), "%s/%s", tree, l[i].path);
+		rc = l[i].is_file
+			     ? nono_caps_allow_file(caps, p, NONO_ACCESS_READ)
+			     : nono_caps_allow_path(caps, p, NONO_ACCESS_READ);
+		cr_assert_eq(rc, l[i].rc, "%s: %d, expected %d", l[i].path, rc,
+			     l[i].rc);
+		if (rc)
+			continue;
+		cr_assert_eq(caps->fs_len, before + 1, "%s", l[i].path);
+		const struct nono__fs_entry *e = &caps->fs[before];
+		char *real = realpath(p, NULL);
+		struct stat sr, sf;
+
+		cr_assert_not_null(real, "%s", p);
+		cr_assert_str_eq(e->resolved, real, "%s", l[i].path);
+		cr_assert_eq(e->fd >= 0, l[i].fast, "%s: %s", l[i].path,
+			     l[i].fast ? "the full way was taken"
+				       : "a descriptor was kept");
+		free(real);
+		if (e->fd < 0)
+			continue;
+		real = e->resolved;
+		cr_assert_eq(stat(real, &sr), 0);
+		cr_assert_eq(fstat(e->fd, &sf), 0);
+		cr_assert(sr.st_dev == sf.st_dev && sr.st_ino == sf.st_ino,
+			  "%s: the descriptor is not on %s", l[i].path, real);
+	}
+	nono_caps_free(caps);
+}
+
+static void tree_link(const char *target, const char *name)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", tree, name);
+	cr_assert_eq(symlink(target, p), 0, "%s", p);
+}
+
+Test(fastpath, grants_through_links_resolve_as_realpath, .init = tree_make,
+     .fini = tree_remove)
+{
+	char abs[PATH_MAX];
+
+	snprintf(abs, sizeof(abs), "%s/d", tree);
+	tree_link("a/b", "l-rel");
+	tree_link(abs, "l-abs");
+	tree_link("l-rel", "l-chain");
+	tree_link("a", "l-mid");
+	tree_link("../d", "a/up");
+	tree_link("a/f", "l-file");
+	tree_link("nothing", "l-dangle");
+	tree_link("b/./c", "a/l-dot");
+	tree_link("l-loop", "l-loop");
+
+	const struct linked l[] = {
+		{ "l-rel", false, 0, true },
+		{ "l-abs", false, 0, true },
+		{ "l-chain", false, 0, true },
+		{ "l-mid/b/c", false, 0, true },
+		/* Targets spelled with ".." or ".": the full way. */
+		{ "a/up", false, 0, false },
+		{ "a/l-dot", false, 0, false },
+		{ "l-file", true, 0, true },
+		{ "l-mid/up/h", true, 0, false },
+		{ "l-dangle", false, NONO_ENOENT, false },
+		{ "l-mid/nothing", false, NONO_ENOENT, false },
+		/* Past eight links the full way gives its error. */
+		{ "l-loop", false, NONO_ECANON, false },
+		{ "l-file", false, NONO_ENOTDIR, false },
+		{ "l-rel", true, NONO_EISDIR, false },
+	};
+
+	check_linked(l, sizeof(l) / sizeof(*l));
+}
+
+/*
+ * A link swapped for another after the grant resolved it: the rule stays
+ * on what was resolved (the descriptor kept, or the resolved spelling
+ * where none is kept), never on the link's new target. Checked live.
+ */
+static void swap_after_grant(bool keep)
+{
+	char link[PATH_MAX], tmp[PATH_MAX], a[PATH_MAX], d[PATH_MAX],
+		f[PATH_MAX], h[PATH_MAX];
+	nono_caps *caps = NULL;
+
+	snprintf(link, sizeof(link), "%s/l", tree);
+	snprintf(tmp, sizeof(tmp), "%s/l.new", tree);
+	snprintf(a, sizeof(a), "%s/a", tree);
+	snprintf(d, sizeof(d), "%s/d", tree);
+	snprintf(f, sizeof(f), "%s/a/f", tree);
+	snprintf(h, sizeof(h), "%s/d/h", tree);
+	cr_assert_eq(symlink(a, link), 0);
+	cr_assert_eq(nono_caps_new(&caps), 0);
+	cr_assert_eq(nono_caps_set_keep_fds(caps, keep), 0);
+	cr_assert_eq(nono_caps_allow_path(caps, link, NONO_ACCESS_READ), 0);
+	cr_assert_str_eq(caps->fs[0].resolved, a);
+	cr_assert_eq(symlink(d, tmp), 0);
+	cr_assert_eq(rename(tmp, link), 0);
+	check_live(caps, f, h, "what was resolved was lost",
+		   "the rule followed the link's new target");
+	nono_caps_free(caps);
+	cr_assert_eq(unlink(link), 0);
+}
+
+Test(fastpath, a_link_swapped_after_the_grant_keeps_its_rule, .init = tree_make,
+     .fini = tree_remove)
+{
+	swap_after_grant(true);
+	swap_after_grant(false);
 }
