@@ -609,16 +609,6 @@ static char **query_paths(const char *dir, size_t n, enum query_kind kind)
 	return paths;
 }
 
-/*
- * ---- nono_query_path_canonical (issue 19): its place ----------------
- * Where the library has it (NONO_BENCH_HAVE_QUERY_CANONICAL, set by
- * bench/meson.build), the query for a path the caller knows is canonical
- * is to be one more part here, timed by time_queries on the same
- * (canonical) paths, reported as a column of cmd_query's table and as
- * the key query.N.KIND.canonical.us and, for the granted kind, as
- * query.N.canonical.us, which bench/run's targets table reads. Not
- * written yet: the entry point is another change's.
- */
 enum query_part {
 	PART_QUERY,	/* nono_query_path, as a caller sees it */
 	PART_CANON,	/* the canonicalisation alone */
