@@ -233,6 +233,51 @@ char *tu_tmpdir(void)
 	return d;
 }
 
+static char *tree_root;
+static char **tree_paths;
+static size_t tree_npaths, tree_cap;
+
+char *tu_tree_make(void)
+{
+	char *tmp = tu_tmpdir();
+
+	tree_root = realpath(tmp, NULL);
+	free(tmp);
+	if (!tree_root)
+		abort();
+	return tree_root;
+}
+
+char *tu_at(const char *rel)
+{
+	char *p = tu_fmt("%s/%s", tree_root, rel);
+
+	if (tree_npaths == tree_cap) {
+		size_t cap = tree_cap ? 2 * tree_cap : 64;
+		char **grown = realloc(tree_paths, cap * sizeof(*grown));
+
+		if (!grown)
+			abort();
+		tree_paths = grown;
+		tree_cap = cap;
+	}
+	tree_paths[tree_npaths++] = p;
+	return p;
+}
+
+void tu_tree_remove(void)
+{
+	if (tree_root)
+		tu_rm_rf(tree_root);
+	free(tree_root);
+	tree_root = NULL;
+	while (tree_npaths > 0)
+		free(tree_paths[--tree_npaths]);
+	free(tree_paths);
+	tree_paths = NULL;
+	tree_cap = 0;
+}
+
 void tu_write_file(const char *path, const char *content)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -59,6 +59,16 @@ char **tu_env(const char *shim, const char *policy, const char *const extra[]);
  * caller frees with free(). Aborts the test on failure. */
 char *tu_tmpdir(void);
 
+/*
+ * A scratch tree for one test. tu_tree_make() creates a fresh directory
+ * under /tmp and returns its real path, T; tu_at(rel) spells T/rel; both
+ * strings are the tree's, valid until tu_tree_remove() removes the tree
+ * and frees them all (a suite's .init and .fini). Abort on failure.
+ */
+char *tu_tree_make(void);
+char *tu_at(const char *rel);
+void tu_tree_remove(void);
+
 /* Writes `content` to `path` (created 0644, truncated). Aborts on failure. */
 void tu_write_file(const char *path, const char *content);
 

@@ -24,26 +24,13 @@
 #include "libnono.h"
 
 static char *T;
-static char *paths[256];
-static size_t npaths;
 
-/* A T-relative path, freed in teardown. */
-static const char *at(const char *rel)
-{
-	char *p = tu_fmt("%s/%s", T, rel);
-
-	cr_assert_lt(npaths, sizeof(paths) / sizeof(paths[0]), "room");
-	paths[npaths++] = p;
-	return p;
-}
+/* A T-relative path, the tree's until teardown. */
+#define at(rel) tu_at(rel)
 
 static void setup(void)
 {
-	char *tmp = tu_tmpdir();
-
-	T = realpath(tmp, NULL);
-	cr_assert_not_null(T, "realpath of the temporary directory");
-	free(tmp);
+	T = tu_tree_make();
 	tu_mkdir(at("home"));
 	tu_mkdir(at("home/.ssh"));
 	tu_mkdir(at("home/docs"));
@@ -65,10 +52,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	tu_rm_rf(T);
-	free(T);
-	while (npaths > 0)
-		free(paths[--npaths]);
+	tu_tree_remove();
 }
 
 TestSuite(deny, .init = setup, .fini = teardown);

@@ -84,24 +84,13 @@ struct job {
 static nono_support_info support;
 static char *T;
 
-/* Every path at() makes, freed in teardown. */
-static char *paths[512];
-static size_t npaths;
-
-static char *at(const char *rel)
-{
-	char *p = tu_fmt("%s/%s", T, rel);
-
-	cr_assert_lt(npaths, sizeof(paths) / sizeof(paths[0]),
-		     "room for another path");
-	paths[npaths++] = p;
-	return p;
-}
+/* A T-relative path, the tree's until teardown. */
+#define at(rel) tu_at(rel)
 
 static void setup(void)
 {
 	cr_assert_eq(nono_support_info_get(&support), 0, "support info");
-	T = tu_tmpdir();
+	T = tu_tree_make();
 	tu_mkdir(at("home"));
 	tu_mkdir(at("home/.ssh"));
 	tu_mkdir(at("home/.ssh/sub"));
@@ -121,10 +110,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	tu_rm_rf(T);
-	free(T);
-	while (npaths > 0)
-		free(paths[--npaths]);
+	tu_tree_remove();
 }
 
 TestSuite(deny_live, .init = setup, .fini = teardown);
