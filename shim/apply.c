@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The shim's second object: everything that loads and applies a policy
- * (the policy loader, the core, inih and json-c). The preloaded
- * libnono_shim.so (shim.c) maps it only when a policy must be applied, so
- * that a child that finds its parent's marker, the common case under
- * `make -j`, loads none of it.
- *
- * It is no preload: it exports one function (apply.map), which only
- * shim.c calls, and its constructor stops a process that loaded it
- * without the shim (shim_apply_guard), so that a mistaken
- * LD_PRELOAD=nono_shim_apply.so never lets a program run unsandboxed.
+ * The shim's second step: loading and applying the policy that shim.c
+ * found no marker for (the policy loader, the core, inih and json-c).
  * Everything shim.c says of the shim holds here: every failure ends in
- * shim_die(), and nothing is left behind on success but the sandbox, the
- * variables it sets and this object's mapping.
+ * shim_die(), and nothing is left behind on success but the sandbox and
+ * the variables it sets.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <link.h>
-#endif
 
 #include "libnono.h"
 #include "shim.h"
@@ -74,15 +63,14 @@ static _Noreturn void shim_die_load(const char *path, int rc,
  * privileges to read. `nono explain` sees it from outside
  * (docs/explain.md).
  */
-static void shim_denials_hint(const struct shim_start *start)
+static void shim_denials_hint(const char *path)
 {
-	if (start->denials)
-		shim_log(SHIM_LOG_WARN,
-			 "%s=%s: the shim cannot see what the sandbox refuses "
-			 "without changing what the program does; to list "
-			 "each refusal and the line to add, run it as: nono "
-			 "explain --policy %s -- PROGRAM ARGS",
-			 SHIM_ENV_LOG, SHIM_LOG_DENIALS, start->path);
+	shim_log(SHIM_LOG_WARN,
+		 "%s=%s: the shim cannot see what the sandbox refuses without "
+		 "changing what the program does; to list each refusal and "
+		 "the line to add, run it as: nono explain --policy %s -- "
+		 "PROGRAM ARGS",
+		 SHIM_ENV_LOG, SHIM_LOG_DENIALS, path);
 }
 
 static void shim_log_plan(const nono_policy *policy, const nono_caps *caps,
@@ -103,108 +91,53 @@ static void shim_log_plan(const nono_policy *policy, const nono_caps *caps,
 	nono_free(summary);
 }
 
-/* Read access to one of the shim's files; see shim_caps_with_self. */
-static void shim_grant_self(nono_caps *caps, const char *file)
-{
-	int rc;
-
-	if (!file || file[0] != '/') {
-		shim_log(SHIM_LOG_DEBUG, "cannot find the shim's own file: "
-					 "children may not load it");
-		return;
-	}
-	rc = nono_caps_allow_file(caps, file, NONO_ACCESS_READ);
-	if (rc < 0)
-		shim_log(SHIM_LOG_DEBUG, "granting read on %s: %s", file,
-			 nono_strerror(rc));
-}
-
 /*
  * The policy's capability set, taken from it, plus read access to the
- * shim's own files, the preloaded one and this one. Every child the
- * program starts loads the shim again from them (and in early mode the
- * preloaded copy is loaded after the sandbox is in force): without them
- * the loader would print that the preload is ignored, or a child given
- * another policy could not apply it. Reading the shim gives a program
- * nothing it could not read elsewhere. The set is taken, not copied, so
- * that it keeps the descriptors the loader opened
- * (nono_policy_load_to_apply). Returns the set, to free with
+ * shim's own file. Every child the program starts loads the shim again
+ * from it (and in early mode the preloaded copy is loaded after the
+ * sandbox is in force): without it the loader would print that the
+ * preload is ignored, or a child given another policy could not apply it.
+ * Reading the shim gives a program nothing it could not read elsewhere.
+ * The set is taken, not copied, so that it keeps the descriptors the
+ * loader opened (nono_policy_load_to_apply). Returns the set, to free with
  * nono_caps_free.
  */
-static nono_caps *shim_caps_with_self(nono_policy *policy,
-				      const struct shim_start *start)
+static nono_caps *shim_caps_with_self(nono_policy *policy)
 {
 	nono_caps *caps = nono_policy_take_caps(policy);
 	Dl_info info;
+	int rc;
 
-	shim_grant_self(caps, start->stub_file);
 	/* Any object of this file will do; a data one, since ISO C has no
 	 * cast from a function pointer to void *. */
-	shim_grant_self(caps, dladdr((const void *)&shim_level, &info)
-				      ? info.dli_fname
-				      : NULL);
+	if (!dladdr((const void *)&shim_level, &info) || !info.dli_fname ||
+	    info.dli_fname[0] != '/') {
+		shim_log(SHIM_LOG_DEBUG, "cannot find the shim's own file: "
+					 "children may not load it");
+		return caps;
+	}
+	rc = nono_caps_allow_file(caps, info.dli_fname, NONO_ACCESS_READ);
+	if (rc < 0)
+		shim_log(SHIM_LOG_DEBUG, "granting read on %s: %s",
+			 info.dli_fname, nono_strerror(rc));
 	return caps;
 }
 
-#ifdef __linux__
-/* dl_iterate_phdr callback: whether an object of this namespace is the
- * preloaded shim, by its file's name (SHIM_STUB_NAME, set by meson). */
-static int shim_find_stub(struct dl_phdr_info *info, size_t size, void *data)
-{
-	const char *name =
-		info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
-
-	(void)size;
-	(void)data;
-	return name && strcmp(name + 1, SHIM_STUB_NAME) == 0;
-}
-
-/*
- * This object alone applies nothing: shim.c calls it. Preloaded by mistake
- * instead of the shim, it would let the program run unsandboxed, so it
- * stops the program when the shim is not loaded beside it. The check is
- * by name, against a mistake: whoever sets LD_PRELOAD could as well leave
- * the shim out.
- */
-__attribute__((constructor)) static void shim_apply_guard(void)
-{
-	if (!dl_iterate_phdr(shim_find_stub, NULL))
-		shim_die("%s is a part of the shim, not a preload: set "
-			 "LD_PRELOAD to %s",
-			 SHIM_APPLY_NAME, SHIM_STUB_NAME);
-}
-#endif
-
-__attribute__((visibility("default"))) void
-nono__shim_apply(const struct shim_start *start);
-
-/*
- * Loads and applies the policy shim.c found no marker for, then sets the
- * marker (and TMPDIR and its kin for private_tmp). Returns only on
- * success, with everything it allocated freed.
- */
-void nono__shim_apply(const struct shim_start *start)
+void shim_apply(const char *path, const char *identity, bool denials)
 {
 	nono_apply_result result = { 0 };
 	nono_policy *policy = NULL;
 	nono_caps *caps = NULL;
-	const char *path = start->path;
 	unsigned flags = 0;
 	nono_diag diag;
 	int rc;
-
-	if (strcmp(start->version, NONO_VERSION_STRING) != 0)
-		shim_die("the shim's two files are from different builds "
-			 "(%s and %s): reinstall nono",
-			 start->version, NONO_VERSION_STRING);
-	shim_level = start->level;
 
 	nono_diag_clear(&diag);
 	rc = nono_policy_load_to_apply(path, &policy, &diag);
 	if (rc < 0)
 		shim_die_load(path, rc, &diag);
 
-	caps = shim_caps_with_self(policy, start);
+	caps = shim_caps_with_self(policy);
 	/* The program was started before the sandbox existed, so the kernel
 	 * could not refuse it as it will refuse its children: a blocked
 	 * command is stopped here (docs/deny.md). */
@@ -240,7 +173,7 @@ void nono__shim_apply(const struct shim_start *start)
 
 	/* Without the marker every child would stack another layer and a
 	 * deep enough chain would fail: better to stop now. */
-	if (setenv(SHIM_ENV_APPLIED, start->identity, 1) < 0)
+	if (setenv(SHIM_ENV_APPLIED, identity, 1) < 0)
 		shim_die("setting %s: %s", SHIM_ENV_APPLIED, strerror(errno));
 	/* private_tmp = true: the program and its children write their
 	 * temporary files where the sandbox lets them. Children that skip
@@ -256,8 +189,9 @@ void nono__shim_apply(const struct shim_start *start)
 	}
 	shim_log(SHIM_LOG_INFO,
 		 "sandbox applied: policy %s (%s), Landlock ABI %d", path,
-		 start->identity, result.abi);
-	shim_denials_hint(start);
+		 identity, result.abi);
+	if (denials)
+		shim_denials_hint(path);
 	nono_caps_free(caps);
 	nono_policy_free(policy);
 }

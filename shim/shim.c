@@ -13,8 +13,7 @@
  * The shim lives inside other people's programs, so it exports no symbol
  * (shim.map), never uses stdio streams (the program's buffers are not ours:
  * every message is one write(2) to fd 2), leaves no file descriptor and no
- * allocation behind (its second object stays mapped, as the whole shim
- * did before it was split), and leaves the process with nothing changed but the
+ * allocation behind, and leaves the process with nothing changed but the
  * sandbox and one environment variable (SHIM_ENV_APPLIED, below), and
  * TMPDIR and its kin where the policy asks for private_tmp.
  *
@@ -24,20 +23,18 @@
  * another NONO_POLICY loads that file, from inside the sandbox, which must
  * then grant read access to it.
  *
- * This object is only the shim's first step: the set-uid refusal, NONO_LOG,
- * NONO_POLICY and the marker check. Everything that loads and applies a
- * policy is in a second object (apply.c), mapped from this object's own
- * directory only when there is a policy to apply (shim_apply_full), so
- * that a child that skips costs little more than an empty preload.
+ * This file is the shim's first step: the set-uid refusal, NONO_LOG,
+ * NONO_POLICY and the marker check. Loading and applying a policy is the
+ * second (apply.c). A child that skips calls only the first, and since the
+ * shim is bound lazily (shim/meson.build) it binds only the few C library
+ * functions the first step calls: it costs little more than an empty
+ * preload.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h> /* snprintf only: no FILE streams. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -61,7 +58,7 @@ static const char *const shim_level_names[] = {
 };
 
 /* NONO_LOG=denials: warnings, and where to see the refusals (apply.c,
- * shim_denials_hint). */
+ * shim_apply). */
 static bool shim_denials;
 
 /*
@@ -297,123 +294,6 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
 #endif
 
 /*
- * Dies with the loader's error for the shim's second object. glibc does not
- * say why it "failed to map segment" (the cause is lost on its way out):
- * when the address space has no room for as many bytes as the file holds,
- * which its mapping needs at least, that is the cause, and it is said.
- */
-static _Noreturn void shim_die_dlopen(const char *path, const char *why,
-				      size_t size)
-{
-	/* An anonymous mapping takes fd -1, which cppcheck's POSIX
-	 * description of mmap() does not allow for. */
-	void *room = mmap(NULL, size, PROT_NONE,
-			  // cppcheck-suppress invalidFunctionArg
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (room == MAP_FAILED && errno == ENOMEM)
-		shim_die("loading the policy %s: %s: %s", path, why,
-			 strerror(ENOMEM));
-	if (room != MAP_FAILED)
-		(void)munmap(room, size);
-	shim_die("loading the policy %s: %s", path, why);
-}
-
-/*
- * The canonical path of this object's file, into self, and its status.
- * The loader's name for it is that path when one openat2 refusing every
- * symbolic link opens it (nono__open_plain); otherwise realpath resolves
- * it. Returns false when neither can.
- */
-static bool shim_own_file(char self[PATH_MAX], struct stat *st)
-{
-	Dl_info info;
-	int fd;
-
-	/* Any object of the shim will do; a data one, since ISO C has no
-	 * cast from a function pointer to void *. */
-	if (!dladdr((const void *)&shim_audit_applied, &info) ||
-	    !info.dli_fname)
-		return false;
-	fd = nono__open_plain(info.dli_fname, false);
-	if (fd >= 0) {
-		int rc = fstat(fd, st);
-
-		close(fd);
-		/* nono__open_plain took it: shorter than PATH_MAX. */
-		strcpy(self, info.dli_fname);
-		return rc == 0;
-	}
-	return realpath(info.dli_fname, self) && stat(self, st) == 0;
-}
-
-/*
- * Maps the shim's second object (apply.c, SHIM_APPLY_NAME) and has it load
- * and apply the policy. Returns only when it is applied.
- *
- * The object is taken from the directory of this object's own file, its
- * symbolic links resolved, and nowhere else: no variable names it, so
- * nothing in the environment of a program can make the shim load another
- * file. It must be a regular file (not a link), owned by the owner of
- * this object's file and writable by no one else, so that a file planted
- * in a directory others may write to (a sticky /tmp) is refused: whoever
- * may replace it may replace this object too. It is loaded RTLD_LOCAL:
- * nothing of it is visible to the program.
- */
-static void shim_apply_full(const char *path, const char *identity)
-{
-	struct shim_start start = {
-		.version = NONO_VERSION_STRING,
-		.path = path,
-		.identity = identity,
-		.level = shim_level,
-		.denials = shim_denials,
-	};
-	char self[PATH_MAX], full[PATH_MAX];
-	struct stat self_st, full_st;
-	shim_apply_fn *apply;
-	const char *slash;
-	void *handle;
-	int n;
-
-	if (!shim_own_file(self, &self_st))
-		shim_die("loading the policy %s: cannot find the shim's own "
-			 "file, and %s beside it",
-			 path, SHIM_APPLY_NAME);
-	slash = strrchr(self, '/');
-	n = snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - self), self,
-		     SHIM_APPLY_NAME);
-	if (n < 0 || (size_t)n >= sizeof(full))
-		shim_die("loading the policy %s: %s/%s: %s", path, self,
-			 SHIM_APPLY_NAME, strerror(ENAMETOOLONG));
-	if (lstat(full, &full_st) < 0)
-		shim_die("loading the policy %s: %s: %s", path, full,
-			 strerror(errno));
-	if (!S_ISREG(full_st.st_mode) || full_st.st_uid != self_st.st_uid ||
-	    (full_st.st_mode & (S_IWGRP | S_IWOTH)))
-		shim_die("loading the policy %s: %s is not a regular file of "
-			 "the owner of %s that only its owner may write: not "
-			 "loading it",
-			 path, full, self);
-	/* Lazily: only the imports an apply calls are bound (meson.build). */
-	handle = dlopen(full, RTLD_LAZY | RTLD_LOCAL);
-	if (!handle)
-		shim_die_dlopen(path, dlerror(), (size_t)full_st.st_size);
-	/* POSIX's way to take a function from dlsym. */
-	*(void **)&apply = dlsym(handle, SHIM_APPLY_ENTRY);
-	start.stub_file = self;
-	/* (else: as in shim_policy_path) */
-	if (!apply)
-		shim_die("loading the policy %s: %s has no %s: not the "
-			 "shim's second file",
-			 path, full, SHIM_APPLY_ENTRY);
-	else
-		apply(&start);
-	/* Not closed: unmapping it again would cost more than its pages
-	 * (the shim stayed mapped before it was split, too). */
-}
-
-/*
  * Runs when the dynamic linker initialises the shim, before the program's
  * own constructors and main(). Every failure ends in shim_die(); on success
  * everything allocated is freed before returning.
@@ -450,5 +330,5 @@ __attribute__((constructor)) static void nono__shim_init(void)
 			 path, identity);
 		return;
 	}
-	shim_apply_full(path, identity);
+	shim_apply(path, identity, shim_denials);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the shim's two objects share (shim.c, the preloaded libnono_shim.so,
- * and apply.c, the object it maps only when a policy must be applied): the
- * way they say things and die, and what the first hands to the second.
+ * What the shim's parts share (shim.c, which decides whether there is a
+ * policy to apply, apply.c, which loads and applies it, and say.c): the way
+ * they say things and die.
  */
 #ifndef NONO_SHIM_H
 #define NONO_SHIM_H
@@ -28,8 +28,7 @@ enum shim_level {
 	SHIM_LOG_DEBUG = 3,
 };
 
-/* Each object has its own; the preloaded one reads NONO_LOG and hands the
- * level over (struct shim_start). */
+/* From NONO_LOG (shim.c); errors only until it has been read. */
 extern enum shim_level shim_level;
 
 void shim_log(enum shim_level level, const char *fmt, ...)
@@ -43,23 +42,11 @@ _Noreturn void shim_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /*
- * What the preloaded object found, handed to the applying one. `version`
- * must be the applying object's own SHIM_APPLY_VERSION: the two are built
- * together and a stale copy of either is refused rather than trusted with
- * a layout it does not know.
+ * Loads and applies the policy at `path` (NONO_POLICY, checked absolute),
+ * then sets the marker to `identity` (shim.c, shim_policy_identity) and,
+ * for private_tmp, TMPDIR and its kin. `denials`: NONO_LOG=denials was
+ * asked for. Returns only on success, with everything it allocated freed.
  */
-struct shim_start {
-	const char *version;
-	const char *path;      /* NONO_POLICY, checked absolute */
-	const char *identity;  /* shim_policy_identity() of path */
-	const char *stub_file; /* the preloaded object's file, or NULL */
-	enum shim_level level;
-	bool denials;
-};
-
-/* The applying object's one export (apply.map), looked up by the
- * preloaded one with dlsym. */
-#define SHIM_APPLY_ENTRY "nono__shim_apply"
-typedef void shim_apply_fn(const struct shim_start *start);
+void shim_apply(const char *path, const char *identity, bool denials);
 
 #endif

@@ -999,9 +999,7 @@ Test(cli, wrap_refuses_without_the_shim)
 	char *wrapper = tu_fmt("%s/wrapped", dir);
 	char *shim = tu_fmt("%s/libnono_shim.so", dir);
 
-	/* The shim is two files; the second is found beside the first. */
 	copy_file(NONO_SHIM_PATH, shim);
-	copy_file(NONO_SHIM_APPLY_PATH, tu_fmt("%s/nono_shim_apply.so", dir));
 	cr_assert_eq(nono("wrap", "--policy", c.policy, "--shim", shim,
 			  "--output", wrapper, "--", NONO_PROBE_PATH, "read",
 			  NULL),
