@@ -31,6 +31,7 @@
  * exits non-zero, which fails the build.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/fs.h>
 #include <netinet/in.h>
 #include <seccomp.h>
@@ -469,14 +470,15 @@ static scmp_filter_ctx arch_ctx(uint32_t arch, int *rc)
 	return ctx;
 }
 
-/* Builds the program of one combination of groups and writes it to out as
- * a C array, nono_filter_XX with XX the mask in hex. Each
+/* Builds the program of one combination of groups and writes its
+ * instructions to out, as elements of the one array of every program
+ * (nono__filter_insns), adding their number to *count. Each
  * architecture's rules are built alone, with its own system call
  * numbers, and the programs merged. On 32-bit x86 the socket calls may go
  * through socketcall(), whose arguments a filter cannot see: libseccomp
  * then refuses the whole call where a rule looks at an argument, which is
  * stricter than asked, never looser. */
-static int write_filter(FILE *out, uint32_t host, unsigned mask)
+static int write_filter(FILE *out, uint32_t host, unsigned mask, size_t *count)
 {
 	struct nf_insn *prog = NULL;
 	uint32_t arches[2];
@@ -533,14 +535,12 @@ static int write_filter(FILE *out, uint32_t host, unsigned mask)
 		goto free_prog;
 	}
 
-	fprintf(out,
-		"static const struct sock_filter nono__filter_%02x[] = {\n",
-		mask);
+	fprintf(out, "\t/* groups 0x%02x */\n", mask);
 	for (size_t i = 0; i < size / sizeof(*prog); i++)
 		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n",
 			(unsigned)prog[i].code, (unsigned)prog[i].jt,
 			(unsigned)prog[i].jf, (unsigned)prog[i].k);
-	fprintf(out, "};\n\n");
+	*count += size / sizeof(*prog);
 	rc = 0;
 
 free_prog:
@@ -590,24 +590,44 @@ int main(int argc, char **argv)
 	 * then loads one program whose binary tree covers every rule, where
 	 * a chain of separate programs would walk one tree each for every
 	 * system call number it checks at load time. */
+	/* All programs in one array, found by offset and length rather
+	 * than by pointer: a table of pointers would need a relocation each
+	 * in every process that loads the shim, and a page of its own. */
 	int rc = 0;
 	unsigned all = (1u << NF_GROUPS) - 1;
-	for (unsigned mask = 0; mask <= all && rc == 0; mask++)
-		if (combination_valid(mask))
-			rc = write_filter(out, arch, mask);
+	size_t start[1u << NF_GROUPS] = { 0 }, len[1u << NF_GROUPS] = { 0 };
+	size_t count = 0;
+
+	fprintf(out, "static const struct sock_filter nono__filter_insns[] = "
+		     "{\n");
+	for (unsigned mask = 0; mask <= all && rc == 0; mask++) {
+		if (!combination_valid(mask))
+			continue;
+		start[mask] = count;
+		rc = write_filter(out, arch, mask, &count);
+		len[mask] = count - start[mask];
+		/* The table's fields are unsigned int and unsigned short. */
+		if (rc == 0 && (count > UINT32_MAX || len[mask] > USHRT_MAX)) {
+			fprintf(stderr,
+				"filter-gen: groups %02x: program too "
+				"long\n",
+				mask);
+			rc = -E2BIG;
+		}
+	}
 	fprintf(out,
+		"};\n\n"
+		"/* Program `mask` is the `len` instructions of\n"
+		" * nono__filter_insns from `start`; none where len is 0. */\n"
 		"static const struct {\n"
-		"\tconst struct sock_filter *insns;\n"
+		"\tunsigned start;\n"
 		"\tunsigned short len;\n"
 		"} nono__filters[%u] = {\n",
 		all + 1);
 	for (unsigned mask = 0; mask <= all && rc == 0; mask++)
-		if (combination_valid(mask))
-			fprintf(out,
-				"\t[0x%02x] = { nono__filter_%02x, sizeof("
-				"nono__filter_%02x) / sizeof(struct "
-				"sock_filter) },\n",
-				mask, mask, mask);
+		if (len[mask])
+			fprintf(out, "\t[0x%02x] = { %zu, %zu },\n", mask,
+				start[mask], len[mask]);
 	fprintf(out, "};\n\n#endif\n\n#endif\n");
 	if (fclose(out) != 0 && rc == 0) {
 		fprintf(stderr, "filter-gen: %s: %s\n", argv[2],

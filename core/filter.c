@@ -32,7 +32,7 @@ int nono__filters_load(unsigned which, bool all_threads, nono_diag *diag)
 {
 	unsigned long flags = all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0;
 
-	if (which >= ARRAY_SIZE(nono__filters) || !nono__filters[which].insns)
+	if (which >= ARRAY_SIZE(nono__filters) || !nono__filters[which].len)
 		return nono__diag_set(diag, NONO_EAPPLY,
 				      "no seccomp program was built for the "
 				      "filters 0x%x",
@@ -40,7 +40,8 @@ int nono__filters_load(unsigned which, bool all_threads, nono_diag *diag)
 	/* The kernel copies the program in, so it may stay read-only. */
 	struct sock_fprog prog = {
 		.len = nono__filters[which].len,
-		.filter = (struct sock_filter *)nono__filters[which].insns,
+		.filter = (struct sock_filter *)&nono__filter_insns
+			[nono__filters[which].start],
 	};
 	/* glibc 2.36 has no wrapper for seccomp(2). With TSYNC, a positive
 	 * return is the id of a thread that could not be synchronised. */
@@ -99,7 +100,8 @@ int nono_filters_load_traps(nono_diag *diag)
 				      "no sandbox filters in this process");
 	unsigned short len = nono__filters[nf_loaded].len;
 	if (len > NF_MAX_LEN ||
-	    !nf_trap_copy(nono__filters[nf_loaded].insns, len, copy))
+	    !nf_trap_copy(&nono__filter_insns[nono__filters[nf_loaded].start],
+			  len, copy))
 		return nono__diag_set(
 			diag, NONO_EINVAL,
 			"the seccomp filter 0x%x cannot be copied", nf_loaded);
