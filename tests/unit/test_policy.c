@@ -24,6 +24,7 @@
 #include "expand.h"
 #include "keys.h"
 #include "profiles.h"
+#include "util.h"
 #include "helpers/testutil.h"
 
 #define POLICIES NONO_TEST_DATA_DIR "/policies"
@@ -1299,6 +1300,119 @@ Test(policy, json_state_round_trip)
 	nono_state_free(st);
 	nono_policy_free(back);
 	nono_policy_free(pol);
+}
+
+/* ------------------------------------------------------------------ */
+/* The bytes of a line                                                  */
+/* ------------------------------------------------------------------ */
+
+struct bytes_case {
+	const char *text; /* after "[network]\n", so its first line is 2 */
+	size_t len;	  /* of text; 0: strlen */
+	const char *err;  /* the whole message; NULL: loads */
+};
+
+/* The first problem in a line wins, wherever it stands: at its first or
+ * last byte, beside a CR that ends it, in a UTF-8 sequence cut by the
+ * line's end. Comment lines, so that what loads grants nothing. */
+static const struct bytes_case bytes_cases[] = {
+	{ "; a tab\there\t\n", 0, NULL },
+	{ "; a CR ends the line\r\n", 0, NULL },
+	{ "; and the text\r", 0, NULL },
+	{ "; C1 controls are text: \xc2\x85\xc2\x9f\n", 0, NULL },
+	{ "; \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n", 0, NULL },
+	{ "; four bytes last \xf0\x9f\x98\x80", 0, NULL },
+	{ "\x01; first byte\n", 0, "control character 0x01" },
+	{ "; last byte\x1f\n", 0, "control character 0x1f" },
+	{ "; last byte of the text\x1b", 0, "control character 0x1b" },
+	{ "; DEL\x7f\n", 0, "control character 0x7f" },
+	{ "; CR inside\rx\n", 0, "control character 0x0d" },
+	{ "; CR before the one ending the line\r\r\n", 0,
+	  "control character 0x0d" },
+	{ "; after UTF-8 \xc3\xa9\x01\n", 0, "control character 0x01" },
+	{ "; control first \x01\xff\n", 0, "control character 0x01" },
+	{ "; invalid first \xff\x01\n", 0, "not valid UTF-8" },
+	{ "; cut by the line's end \xc3\n", 0, "not valid UTF-8" },
+	{ "; cut by the newline \xc3\n\xa9\n", 0, "not valid UTF-8" },
+	{ "; cut three \xe2\x82\n", 0, "not valid UTF-8" },
+	{ "; cut by the text's end \xf0\x9f\x98", 0, "not valid UTF-8" },
+	{ "; a lone continuation \x80\n", 0, "not valid UTF-8" },
+	{ "; overlong \xc0\xaf\n", 0, "not valid UTF-8" },
+	{ "; surrogate \xed\xa0\x80\n", 0, "not valid UTF-8" },
+	{ "; past U+10FFFF \xf4\x90\x80\x80\n", 0, "not valid UTF-8" },
+	{ "; NUL wins \x01\xff\0\n", 15, "NUL byte" },
+};
+
+static void expect_bytes(const char *text, size_t len, const char *err,
+			 const char *what)
+{
+	char buf[256];
+	nono_policy *pol = NULL;
+	nono_diag d;
+	int rc;
+
+	memcpy(buf, "[network]\n", 10);
+	cr_assert_lt(len, sizeof(buf) - 10, "%s: case too long", what);
+	memcpy(buf + 10, text, len);
+	rc = nono_policy_load_buffer("t", buf, 10 + len, &pol, &d);
+	if (!err) {
+		cr_assert_eq(rc, 0, "%s: should load: %s", what, d.message);
+		nono_policy_free(pol);
+		return;
+	}
+	cr_assert_eq(rc, NONO_EPARSE, "%s: %s", what, nono_strerror(rc));
+	cr_assert_eq(d.line, 2, "%s: line %u", what, d.line);
+	cr_assert_str_eq(d.message, err, "%s", what);
+}
+
+Test(policy, line_bytes_at_the_edges)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bytes_cases); i++) {
+		const struct bytes_case *c = &bytes_cases[i];
+		char *what = tu_fmt("case %zu", i);
+
+		expect_bytes(c->text, c->len ? c->len : strlen(c->text), c->err,
+			     what);
+		free(what);
+	}
+}
+
+Test(policy, line_bytes_at_every_offset)
+{
+	/* A bad byte at each offset of a longer line of plain text, so that
+	 * no stretch of ASCII is taken on trust. */
+	static const struct {
+		const char *bytes;
+		const char *err;
+	} bad[] = {
+		{ "\x01", "control character 0x01" },
+		{ "\x7f", "control character 0x7f" },
+		{ "\r", "control character 0x0d" },
+		{ "\x80", "not valid UTF-8" },
+		{ "\xc3(", "not valid UTF-8" },
+	};
+	char line[64];
+
+	for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
+		for (size_t at = 1; at < 40; at++) {
+			size_t n = strlen(bad[b].bytes);
+			char *what = tu_fmt("%s at %zu", bad[b].err, at);
+
+			memset(line, 'x', sizeof(line));
+			line[0] = ';';
+			memcpy(line + at, bad[b].bytes, n);
+			line[48] = '\n';
+			expect_bytes(line, 49, bad[b].err, what);
+			/* Where the line ends right after it: only a CR may
+			 * stand there. */
+			line[at + n] = '\n';
+			expect_bytes(line, at + n + 1,
+				     bad[b].bytes[0] == '\r' ? NULL
+							     : bad[b].err,
+				     what);
+			free(what);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ */
