@@ -427,16 +427,24 @@ static const char *check_bytes(const char *line, size_t len, char *tmp,
 		return "NUL byte";
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = nono__utf8_next(s + i, len - i, &cp);
 
+		/* Nearly every byte of a policy is ASCII, which the decoder
+		 * would only hand back: it sees the others alone. A control
+		 * character is always one ASCII byte (C1 controls, two bytes
+		 * of UTF-8, are text here). */
+		if (s[i] < 0x80) {
+			if ((s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
+			    !(s[i] == '\r' && i + 1 == len)) {
+				snprintf(tmp, tmplen,
+					 "control character 0x%02x", s[i]);
+				return tmp;
+			}
+			i++;
+			continue;
+		}
+		i += nono__utf8_next(s + i, len - i, &cp);
 		if (cp == NONO_UTF8_INVALID)
 			return "not valid UTF-8";
-		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
-		    !(s[i] == '\r' && i + 1 == len)) {
-			snprintf(tmp, tmplen, "control character 0x%02x", s[i]);
-			return tmp;
-		}
-		i += n;
 	}
 	return NULL;
 }
@@ -447,17 +455,18 @@ static bool is_blank(char c)
 }
 
 /*
- * As inih does: the first of `chars`, or of an inline comment (';' after
- * white space), or the end. Returns its offset.
+ * As inih does: the first of `chars` (one or two of them: `c2` may be
+ * `c1`), or of an inline comment (';' after white space), or the end.
+ * Returns its offset. The two characters are compared directly, not
+ * looked up with strchr per byte: this runs on every line of every load.
  */
-static size_t find_chars_or_comment(const char *s, size_t len,
-				    const char *chars)
+static size_t find_chars_or_comment(const char *s, size_t len, char c1, char c2)
 {
 	bool was_space = false;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (strchr(chars, s[i]) || (was_space && s[i] == ';'))
+		if (s[i] == c1 || s[i] == c2 || (was_space && s[i] == ';'))
 			break;
 		was_space = is_blank(s[i]);
 	}
@@ -494,7 +503,7 @@ static const char *check_ini_line(const char *line, size_t len, char *tmp,
 		return "indented line (inih would join it to the previous "
 		       "value); remove the indentation";
 	if (line[0] == '[') {
-		end = 1 + find_chars_or_comment(line + 1, len - 1, "]");
+		end = 1 + find_chars_or_comment(line + 1, len - 1, ']', ']');
 		if (end >= len || line[end] != ']')
 			return "section header without a closing ']'";
 		if (end == 1)
@@ -512,7 +521,7 @@ static const char *check_ini_line(const char *line, size_t len, char *tmp,
 			return "unexpected text after the section header";
 		return NULL;
 	}
-	end = find_chars_or_comment(line, len, "=:");
+	end = find_chars_or_comment(line, len, '=', ':');
 	if (end >= len || (line[end] != '=' && line[end] != ':'))
 		return "expected 'key = value'";
 	return NULL;
