@@ -735,11 +735,13 @@ static int policy_handler(void *user, const char *section, const char *name,
 			 name);
 		return 0;
 	}
-	if (!nono__section_known(section)) {
+	/* A key found is in a known section: the section is looked up
+	 * alone only to say which of the two is unknown. */
+	key = nono__key_find(section, name);
+	if (!key && !nono__section_known(section)) {
 		ld_error(ld, NONO_EPARSE, "unknown section [%s]", section);
 		return 0;
 	}
-	key = nono__key_find(section, name);
 	if (!key) {
 		ld_error(ld, NONO_EPARSE, "unknown key '%s' in [%s]", name,
 			 section);
