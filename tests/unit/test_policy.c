@@ -1253,6 +1253,79 @@ Test(policy, nothing_from_a_file_with_an_error)
 	free(tmp);
 }
 
+/* A grant of `value` with `key`: 0 when it loads, else the message. */
+static int load_grant(const char *key, const char *value, nono_diag *d)
+{
+	char *text = tu_fmt("[filesystem]\n%s = %s\n", key, value);
+	nono_policy *pol = NULL;
+	int rc = nono_policy_load_buffer("t", text, strlen(text), &pol, d);
+
+	nono_policy_free(pol);
+	free(text);
+	return rc;
+}
+
+Test(policy, per_process_paths_by_spelling)
+{
+	/* Where each per-process spelling ends, and what only looks like
+	 * one. Optional, so that a spelling that is let through loads
+	 * whether or not it exists. */
+	static const struct {
+		const char *value;
+		const char *err; /* NULL: loads */
+	} cases[] = {
+		{ "-/dev/fd", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/fd/0", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/stdin", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/stdout", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/stderr/x", "(a symlink into /proc/self/fd)" },
+		{ "-/proc/self", "a per-process path: it would name" },
+		{ "-/proc/self/fd", "a per-process path: it would name" },
+		{ "-/proc/thread-self", "a per-process path: it would name" },
+		{ "-/proc/1", "a per-process path: it would name" },
+		{ "-/proc/42/x", "a per-process path: it would name" },
+		{ "-/dev/fdx", NULL },
+		{ "-/dev/stdinx", NULL },
+		{ "-/devx/fd", NULL },
+		{ "-/dev", NULL },
+		{ "-/proc/selfish", NULL },
+		{ "-/proc/thread-selfx", NULL },
+		{ "-/proc/1x", NULL },
+		{ "-/procx/self", NULL },
+		{ "-/proc/", NULL },
+	};
+	nono_diag d;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int rc = load_grant("read", cases[i].value, &d);
+
+		if (!cases[i].err) {
+			cr_assert_eq(rc, 0, "%s: %s", cases[i].value,
+				     d.message);
+			continue;
+		}
+		cr_assert_eq(rc, NONO_EPARSE, "%s refused", cases[i].value);
+		cr_assert(strstr(d.message, cases[i].err), "%s: %s",
+			  cases[i].value, d.message);
+	}
+}
+
+Test(policy, per_process_paths_by_target)
+{
+	/* A spelling of its own that resolves into /proc/<pid>. */
+	char *tmp = tu_tmpdir();
+	char *link = tu_fmt("%s/init", tmp);
+	nono_diag d;
+
+	cr_assert_eq(symlink("/proc/1", link), 0, "symlink");
+	cr_assert_eq(load_grant("read", link, &d), NONO_EPARSE, "refused");
+	cr_assert(strstr(d.message, "a per-process path: it would name"), "%s",
+		  d.message);
+	tu_rm_rf(tmp);
+	free(link);
+	free(tmp);
+}
+
 /* ------------------------------------------------------------------ */
 /* JSON states                                                          */
 /* ------------------------------------------------------------------ */
