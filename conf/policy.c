@@ -1088,14 +1088,19 @@ static int refuse_per_process_as(struct nono__policy_loader *ld,
 	static const char *const proc[] = { "/proc/self", "/proc/thread-self" };
 	static const char *const fds[] = { "/dev/fd", "/dev/stdin",
 					   "/dev/stdout", "/dev/stderr" };
-	bool in_proc =
-		proc_pid_path(path) || (resolved && proc_pid_path(resolved));
+	bool in_proc = resolved && proc_pid_path(resolved);
 	bool in_fds = false;
 
-	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
-		in_proc = in_proc || spelled_beneath(path, proc[i]);
-	for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
-		in_fds = in_fds || spelled_beneath(path, fds[i]);
+	/* Each of them lies in /proc or /dev: any other spelling, nearly
+	 * every grant of every load, is passed with one comparison. */
+	if (strncmp(path, "/proc/", 6) == 0) {
+		in_proc = in_proc || proc_pid_path(path);
+		for (size_t i = 0; i < ARRAY_SIZE(proc); i++)
+			in_proc = in_proc || spelled_beneath(path, proc[i]);
+	} else if (strncmp(path, "/dev/", 5) == 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+			in_fds = in_fds || spelled_beneath(path, fds[i]);
+	}
 	if (in_fds)
 		return ld_error(ld, NONO_EPARSE,
 				"%s = %.*s: a per-process path (a symlink into "
