@@ -108,11 +108,12 @@ struct nono__policy_loader {
 	/* private_tmp = true was given; the directory is made at the end,
 	 * once the whole policy is known to be good. */
 	bool private_tmp;
-	/* The mask check_value read from a `capabilities` value, and the
-	 * port from a port value, for their handlers: a value is parsed
-	 * once. */
+	/* The mask check_value read from a `capabilities` value, the port
+	 * from a port value and the expansion of a path value, for their
+	 * handlers: a value is parsed once. */
 	uint64_t capabilities;
 	unsigned port;
+	struct nono__expanded path;
 };
 
 /* ------------------------------------------------------------------ */
@@ -601,7 +602,6 @@ static bool value_bad(struct nono__policy_loader *ld,
 		      size_t len)
 {
 	const char *choices = key->choices;
-	struct nono__expanded ex;
 	char words[256];
 	nono_diag d;
 
@@ -641,7 +641,7 @@ static bool value_bad(struct nono__policy_loader *ld,
 				 "line (inline comments start with ' ;')");
 			return true;
 		}
-		return nono__expand_path(value, &ex, why, len) < 0;
+		return nono__expand_path(value, &ld->path, why, len) < 0;
 	case NONO_KIND_COMMAND:
 		if (!strchr(value, '/') || value[0] == '/')
 			return false;
@@ -1142,13 +1142,11 @@ int nono__policy_h_private_tmp(struct nono__policy_loader *ld,
 int nono__policy_h_path(struct nono__policy_loader *ld,
 			const struct nono__key *key, const char *value)
 {
-	struct nono__expanded ex;
-	char why[256], shown[2 * QUOTE_MAX + 8];
+	/* check_value expanded it. */
+	const struct nono__expanded *ex = &ld->path;
+	char shown[2 * QUOTE_MAX + 8];
 	int rc;
 
-	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
-		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
-				QUOTE_MAX, value, why);
 	/*
 	 * The spelling is judged first, then what the grant resolved to:
 	 * the grant canonicalises the path anyway, and the cheapest way it
@@ -1156,19 +1154,19 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 	 * needed only when the grant failed and says nothing. The grant
 	 * made is thrown away with the whole set when refused.
 	 */
-	if (refuse_per_process_as(ld, key, value, ex.path, NULL) != 0)
+	if (refuse_per_process_as(ld, key, value, ex->path, NULL) != 0)
 		return ld->err;
 	if (key->kind == NONO_KIND_DIR)
-		rc = nono_caps_allow_path(ld->pol->caps, ex.path, key->access);
+		rc = nono_caps_allow_path(ld->pol->caps, ex->path, key->access);
 	else
-		rc = nono_caps_allow_file(ld->pol->caps, ex.path, key->access);
+		rc = nono_caps_allow_file(ld->pol->caps, ex->path, key->access);
 	if (rc == 0) {
 		nono_fs_cap made;
 
 		if (nono_caps_fs_at(ld->pol->caps,
 				    nono_caps_fs_count(ld->pol->caps) - 1,
 				    &made) == 0 &&
-		    refuse_per_process_as(ld, key, value, ex.path,
+		    refuse_per_process_as(ld, key, value, ex->path,
 					  made.resolved) != 0)
 			return ld->err;
 		return 0;
@@ -1176,10 +1174,10 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 	/* A path that does not exist resolves nowhere: realpath would fail
 	 * on it as the grant did. */
 	if (rc != NONO_ENOENT &&
-	    refuse_per_process(ld, key, value, ex.path) != 0)
+	    refuse_per_process(ld, key, value, ex->path) != 0)
 		return ld->err;
-	value_shown(value, &ex, shown, sizeof(shown));
-	if (rc == NONO_ENOENT && ex.optional)
+	value_shown(value, ex, shown, sizeof(shown));
+	if (rc == NONO_ENOENT && ex->optional)
 		return ld_skipped(ld, key, shown);
 	return ld_applied(ld, key, shown, rc);
 }
@@ -1188,19 +1186,17 @@ int nono__policy_h_deny(struct nono__policy_loader *ld,
 			const struct nono__key *key, const char *value)
 {
 	size_t before = nono_caps_deny_count(ld->pol->caps);
-	struct nono__expanded ex;
-	char why[256], shown[2 * QUOTE_MAX + 8];
+	/* check_value expanded it. */
+	const struct nono__expanded *ex = &ld->path;
+	char shown[2 * QUOTE_MAX + 8];
 	char **where;
 	int rc;
 
-	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
-		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
-				QUOTE_MAX, value, why);
-	if (refuse_per_process(ld, key, value, ex.path) != 0)
+	if (refuse_per_process(ld, key, value, ex->path) != 0)
 		return ld->err;
-	value_shown(value, &ex, shown, sizeof(shown));
-	rc = nono_caps_deny_path(ld->pol->caps, ex.path);
-	if (rc == NONO_ENOENT && ex.optional)
+	value_shown(value, ex, shown, sizeof(shown));
+	rc = nono_caps_deny_path(ld->pol->caps, ex->path);
+	if (rc == NONO_ENOENT && ex->optional)
 		return ld_skipped(ld, key, shown);
 	if (rc != 0)
 		return ld_applied(ld, key, shown, rc);
