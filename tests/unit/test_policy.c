@@ -1450,41 +1450,57 @@ Test(policy, line_bytes_at_the_edges)
 	}
 }
 
+/* `bytes` at offset `at` of a comment line of 48 bytes, then as the
+ * last bytes of a line: only a CR may end a line that it cannot stand in.
+ */
+static void expect_bytes_at(const char *bytes, size_t at, const char *err)
+{
+	size_t n = strlen(bytes);
+	char *what = tu_fmt("0x%02x... at %zu", (unsigned char)bytes[0], at);
+	char line[64];
+
+	memset(line, 'x', sizeof(line));
+	line[0] = ';';
+	memcpy(line + at, bytes, n);
+	line[48] = '\n';
+	expect_bytes(line, 49, err, what);
+	line[at + n] = '\n';
+	expect_bytes(line, at + n + 1, bytes[0] == '\r' ? NULL : err, what);
+	free(what);
+}
+
 Test(policy, line_bytes_at_every_offset)
 {
-	/* A bad byte at each offset of a longer line of plain text, so that
-	 * no stretch of ASCII is taken on trust. */
+	/* Each byte value, and a few sequences, at each offset of a longer
+	 * line of plain text, so that no stretch of it is taken on trust. */
 	static const struct {
 		const char *bytes;
 		const char *err;
-	} bad[] = {
-		{ "\x01", "control character 0x01" },
-		{ "\x7f", "control character 0x7f" },
-		{ "\r", "control character 0x0d" },
-		{ "\x80", "not valid UTF-8" },
-		{ "\xc3(", "not valid UTF-8" },
+	} seqs[] = {
+		{ "\xc3(", "not valid UTF-8" }, { "\xc3\xa9", NULL },
+		{ "\xc2\x80", NULL },		{ "\xef\xbf\xbf", NULL },
+		{ "\xf4\x8f\xbf\xbf", NULL },
 	};
-	char line[64];
 
-	for (size_t b = 0; b < ARRAY_SIZE(bad); b++) {
-		for (size_t at = 1; at < 40; at++) {
-			size_t n = strlen(bad[b].bytes);
-			char *what = tu_fmt("%s at %zu", bad[b].err, at);
+	for (size_t at = 1; at < 40; at++) {
+		for (unsigned c = 1; c < 256; c++) {
+			char bytes[2] = { (char)c, '\0' };
+			char err[32];
+			bool bad = c < 0x20 || c == 0x7f;
 
-			memset(line, 'x', sizeof(line));
-			line[0] = ';';
-			memcpy(line + at, bad[b].bytes, n);
-			line[48] = '\n';
-			expect_bytes(line, 49, bad[b].err, what);
-			/* Where the line ends right after it: only a CR may
-			 * stand there. */
-			line[at + n] = '\n';
-			expect_bytes(line, at + n + 1,
-				     bad[b].bytes[0] == '\r' ? NULL
-							     : bad[b].err,
-				     what);
-			free(what);
+			if (c == '\n')
+				continue;
+			if (c >= 0x80)
+				snprintf(err, sizeof(err), "not valid UTF-8");
+			else
+				snprintf(err, sizeof(err),
+					 "control character 0x%02x", c);
+			expect_bytes_at(bytes, at,
+					(bad && c != '\t') || c >= 0x80 ? err
+									: NULL);
 		}
+		for (size_t i = 0; i < ARRAY_SIZE(seqs); i++)
+			expect_bytes_at(seqs[i].bytes, at, seqs[i].err);
 	}
 }
 
