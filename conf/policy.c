@@ -415,6 +415,22 @@ close_fd:
 /* ------------------------------------------------------------------ */
 
 /*
+ * Whether any of the eight bytes in `w` (in any order) needs a closer
+ * look: below 0x20, 0x7f, or 0x80 and above. The usual word-at-a-time
+ * tests, each exact about whether some byte matches: a byte below 0x20
+ * is the lowest to borrow when 0x20 is taken from every byte, a byte
+ * 0x7f the lowest to borrow once 0x7f is xored out and 1 taken away.
+ */
+static bool word_not_printable(uint64_t w)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t del = w ^ (ones * 0x7f);
+
+	return ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) &
+		(ones * 0x80)) != 0;
+}
+
+/*
  * Checks the bytes of one line (without its newline) that every format
  * shares: no NUL, valid UTF-8, no control characters but tab (and a
  * carriage return ending the line). Returns NULL or the problem.
@@ -427,8 +443,18 @@ static const char *check_bytes(const char *line, size_t len, char *tmp,
 	if (memchr(line, '\0', len))
 		return "NUL byte";
 	for (size_t i = 0; i < len;) {
+		uint64_t w;
 		uint32_t cp;
 
+		/* This runs on every byte of every load: eight bytes of
+		 * printable ASCII, most of any policy, are passed at once. */
+		if (len - i >= sizeof(w)) {
+			memcpy(&w, s + i, sizeof(w));
+			if (!word_not_printable(w)) {
+				i += sizeof(w);
+				continue;
+			}
+		}
 		/* Nearly every byte of a policy is ASCII, which the decoder
 		 * would only hand back: it sees the others alone. A control
 		 * character is always one ASCII byte (C1 controls, two bytes
