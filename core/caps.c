@@ -1016,8 +1016,8 @@ NONO_API int nono_caps_deduplicate(nono_caps *caps)
 		size_t j;
 		for (j = 0; j < kept; j++) {
 			struct nono__fs_entry *k = &caps->fs[j];
-			if (k->is_file == e->is_file &&
-			    (!hash || hash[j] == h) &&
+			if ((!hash || hash[j] == h) &&
+			    k->is_file == e->is_file &&
 			    strcmp(k->resolved, e->resolved) == 0)
 				break;
 		}
