@@ -408,6 +408,35 @@ Test(policy, include_depth_8_is_allowed)
 	nono_policy_free(pol);
 }
 
+Test(policy, skipped_note_names_any_line)
+{
+	/* The line number of a note, from one digit to six. */
+	static const unsigned lines[] = { 2, 9, 10, 99, 100, 1000, 654321 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		size_t blank = lines[i] - 2, len = 13 + blank + 28;
+		char *text = malloc(len + 1);
+		nono_policy *pol = NULL;
+		nono_diag d;
+		char *want;
+
+		cr_assert_not_null(text, "malloc");
+		memcpy(text, "[filesystem]\n", 13);
+		memset(text + 13, '\n', blank);
+		memcpy(text + 13 + blank, "read = -/nonexistent/nono-x\n", 28);
+		cr_assert_eq(nono_policy_load_buffer("t", text, len, &pol, &d),
+			     0, "line %u: %s", lines[i], d.message);
+		want = tu_fmt("t:%u: read = -/nonexistent/nono-x: skipped, "
+			      "path not found",
+			      lines[i]);
+		cr_assert_eq(nono_policy_note_count(pol), 1, "one note");
+		cr_assert_str_eq(nono_policy_note(pol, 0), want, "the note");
+		free(want);
+		free(text);
+		nono_policy_free(pol);
+	}
+}
+
 Test(policy, optional_include_is_skipped)
 {
 	nono_policy *pol = load_ok("good/include-optional.ini");
