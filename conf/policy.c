@@ -200,36 +200,77 @@ static int ld_applied(struct nono__policy_loader *ld,
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* An optional ('?') path of `key` that does not exist: no error, said in
- * a note at this line, the value as `shown`. */
+/* Appends `note` to the policy's notes, taking it over (freed when it
+ * cannot be kept). 0 or NONO_ENOMEM. */
+static int add_note_made(struct nono_policy *pol, char *note)
+{
+	char **notes = nono__grow(pol->notes, &pol->note_cap, pol->note_count,
+				  sizeof(*notes), 8);
+
+	if (!notes) {
+		free(note);
+		return NONO_ENOMEM;
+	}
+	pol->notes = notes;
+	pol->notes[pol->note_count++] = note;
+	return 0;
+}
+
+/*
+ * An optional ('-') path of `key` that does not exist: no error, said in
+ * a note at this line, the value as `shown`. The built-in profiles name
+ * a few such paths on any system, so that every load makes some: the
+ * note, "file:line: key = shown: skipped, why", is put together from its
+ * parts rather than formatted.
+ */
 static int ld_skipped(struct nono__policy_loader *ld,
 		      const struct nono__key *key, const char *shown)
 {
-	int rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s", ld->cur->name,
-			  ld->cur->line, key->name, shown,
-			  nono_strerror(NONO_ENOENT));
+	char num[3 * sizeof(unsigned) + 1], *o = num + sizeof(num) - 1;
+	unsigned line = ld->cur->line;
+	char *note;
 
-	return rc ? ld_error(ld, rc, "out of memory") : 0;
+	/* The line's digits, from the end of num backwards. */
+	*o = '\0';
+	do
+		*--o = (char)('0' + line % 10);
+	while ((line /= 10) != 0);
+
+	const char *part[] = {
+		ld->cur->name, ":",	      o,
+		": ",	       key->name,     " = ",
+		shown,	       ": skipped, ", nono_strerror(NONO_ENOENT)
+	};
+	size_t len[ARRAY_SIZE(part)], total = 1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(part); i++)
+		total += len[i] = strlen(part[i]);
+	note = malloc(total);
+	if (note) {
+		o = note;
+		for (size_t i = 0; i < ARRAY_SIZE(part); i++) {
+			memcpy(o, part[i], len[i]);
+			o += len[i];
+		}
+		*o = '\0';
+	}
+	if (!note || add_note_made(ld->pol, note) != 0)
+		return ld_error(ld, NONO_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 {
-	char **notes = nono__grow(pol->notes, &pol->note_cap, pol->note_count,
-				  sizeof(*notes), 8);
 	va_list ap;
 	char *note;
 	int n;
 
-	if (!notes)
-		return NONO_ENOMEM;
-	pol->notes = notes;
 	va_start(ap, fmt);
 	n = vasprintf(&note, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NONO_ENOMEM;
-	pol->notes[pol->note_count++] = note;
-	return 0;
+	return add_note_made(pol, note);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1073,11 +1114,19 @@ static void value_shown(const char *value, const struct nono__expanded *ex,
 {
 	const char *bare = ex->optional ? value + 1 : value;
 
-	if (strcmp(bare, ex->path) == 0)
-		snprintf(buf, len, "%.*s", QUOTE_MAX, value);
-	else
+	/* The value as written, the common case (every optional path
+	 * skipped shows it), is copied rather than formatted. */
+	if (strcmp(bare, ex->path) == 0) {
+		size_t n = strnlen(value, QUOTE_MAX);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, value, n);
+		buf[n] = '\0';
+	} else {
 		snprintf(buf, len, "%.*s (%.*s)", QUOTE_MAX, value, QUOTE_MAX,
 			 ex->path);
+	}
 }
 
 /* Whether `path` is `dir` or lies beneath it, spelled as it is. */
