@@ -275,11 +275,30 @@ const size_t nono__key_count = ARRAY_SIZE(nono__keys);
 
 const struct nono__key *nono__key_find(const char *section, const char *name)
 {
+	/*
+	 * Every line of every policy load comes here. A section's keys name
+	 * it with one string literal, which the compiler stores once: a
+	 * section found to differ (or to match) is known again by its
+	 * pointer, and strcmp runs about once per section, not per key.
+	 * Where the pointers differ, strcmp decides as before.
+	 */
+	const char *other = NULL, *same = NULL;
+
 	if (!section || !name)
 		return NULL;
 	for (size_t i = 0; i < nono__key_count; i++) {
-		if (strcmp(nono__keys[i].section, section) == 0 &&
-		    strcmp(nono__keys[i].name, name) == 0)
+		const char *s = nono__keys[i].section;
+
+		if (s == other)
+			continue;
+		if (s != same) {
+			if (strcmp(s, section) != 0) {
+				other = s;
+				continue;
+			}
+			same = s;
+		}
+		if (strcmp(nono__keys[i].name, name) == 0)
 			return &nono__keys[i];
 	}
 	return NULL;

@@ -108,11 +108,12 @@ struct nono__policy_loader {
 	/* private_tmp = true was given; the directory is made at the end,
 	 * once the whole policy is known to be good. */
 	bool private_tmp;
-	/* The mask check_value read from a `capabilities` value, and the
-	 * port from a port value, for their handlers: a value is parsed
-	 * once. */
+	/* The mask check_value read from a `capabilities` value, the port
+	 * from a port value and the expansion of a path value, for their
+	 * handlers: a value is parsed once. */
 	uint64_t capabilities;
 	unsigned port;
+	struct nono__expanded path;
 };
 
 /* ------------------------------------------------------------------ */
@@ -199,36 +200,77 @@ static int ld_applied(struct nono__policy_loader *ld,
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* An optional ('?') path of `key` that does not exist: no error, said in
- * a note at this line, the value as `shown`. */
+/* Appends `note` to the policy's notes, taking it over (freed when it
+ * cannot be kept). 0 or NONO_ENOMEM. */
+static int add_note_made(struct nono_policy *pol, char *note)
+{
+	char **notes = nono__grow(pol->notes, &pol->note_cap, pol->note_count,
+				  sizeof(*notes), 8);
+
+	if (!notes) {
+		free(note);
+		return NONO_ENOMEM;
+	}
+	pol->notes = notes;
+	pol->notes[pol->note_count++] = note;
+	return 0;
+}
+
+/*
+ * An optional ('-') path of `key` that does not exist: no error, said in
+ * a note at this line, the value as `shown`. The built-in profiles name
+ * a few such paths on any system, so that every load makes some: the
+ * note, "file:line: key = shown: skipped, why", is put together from its
+ * parts rather than formatted.
+ */
 static int ld_skipped(struct nono__policy_loader *ld,
 		      const struct nono__key *key, const char *shown)
 {
-	int rc = add_note(ld->pol, "%s:%u: %s = %s: skipped, %s", ld->cur->name,
-			  ld->cur->line, key->name, shown,
-			  nono_strerror(NONO_ENOENT));
+	char num[3 * sizeof(unsigned) + 1], *o = num + sizeof(num) - 1;
+	unsigned line = ld->cur->line;
+	char *note;
 
-	return rc ? ld_error(ld, rc, "out of memory") : 0;
+	/* The line's digits, from the end of num backwards. */
+	*o = '\0';
+	do
+		*--o = (char)('0' + line % 10);
+	while ((line /= 10) != 0);
+
+	const char *part[] = {
+		ld->cur->name, ":",	      o,
+		": ",	       key->name,     " = ",
+		shown,	       ": skipped, ", nono_strerror(NONO_ENOENT)
+	};
+	size_t len[ARRAY_SIZE(part)], total = 1;
+
+	for (size_t i = 0; i < ARRAY_SIZE(part); i++)
+		total += len[i] = strlen(part[i]);
+	note = malloc(total);
+	if (note) {
+		o = note;
+		for (size_t i = 0; i < ARRAY_SIZE(part); i++) {
+			memcpy(o, part[i], len[i]);
+			o += len[i];
+		}
+		*o = '\0';
+	}
+	if (!note || add_note_made(ld->pol, note) != 0)
+		return ld_error(ld, NONO_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int add_note(struct nono_policy *pol, const char *fmt, ...)
 {
-	char **notes = nono__grow(pol->notes, &pol->note_cap, pol->note_count,
-				  sizeof(*notes), 8);
 	va_list ap;
 	char *note;
 	int n;
 
-	if (!notes)
-		return NONO_ENOMEM;
-	pol->notes = notes;
 	va_start(ap, fmt);
 	n = vasprintf(&note, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return NONO_ENOMEM;
-	pol->notes[pol->note_count++] = note;
-	return 0;
+	return add_note_made(pol, note);
 }
 
 /* ------------------------------------------------------------------ */
@@ -414,6 +456,22 @@ close_fd:
 /* ------------------------------------------------------------------ */
 
 /*
+ * Whether any of the eight bytes in `w` (in any order) needs a closer
+ * look: below 0x20, 0x7f, or 0x80 and above. The usual word-at-a-time
+ * tests, each exact about whether some byte matches: a byte below 0x20
+ * is the lowest to borrow when 0x20 is taken from every byte, a byte
+ * 0x7f the lowest to borrow once 0x7f is xored out and 1 taken away.
+ */
+static bool word_not_printable(uint64_t w)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t del = w ^ (ones * 0x7f);
+
+	return ((w | ((w - ones * 0x20) & ~w) | ((del - ones) & ~del)) &
+		(ones * 0x80)) != 0;
+}
+
+/*
  * Checks the bytes of one line (without its newline) that every format
  * shares: no NUL, valid UTF-8, no control characters but tab (and a
  * carriage return ending the line). Returns NULL or the problem.
@@ -426,17 +484,35 @@ static const char *check_bytes(const char *line, size_t len, char *tmp,
 	if (memchr(line, '\0', len))
 		return "NUL byte";
 	for (size_t i = 0; i < len;) {
+		uint64_t w;
 		uint32_t cp;
-		size_t n = nono__utf8_next(s + i, len - i, &cp);
 
+		/* This runs on every byte of every load: eight bytes of
+		 * printable ASCII, most of any policy, are passed at once. */
+		if (len - i >= sizeof(w)) {
+			memcpy(&w, s + i, sizeof(w));
+			if (!word_not_printable(w)) {
+				i += sizeof(w);
+				continue;
+			}
+		}
+		/* Nearly every byte of a policy is ASCII, which the decoder
+		 * would only hand back: it sees the others alone. A control
+		 * character is always one ASCII byte (C1 controls, two bytes
+		 * of UTF-8, are text here). */
+		if (s[i] < 0x80) {
+			if ((s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
+			    !(s[i] == '\r' && i + 1 == len)) {
+				snprintf(tmp, tmplen,
+					 "control character 0x%02x", s[i]);
+				return tmp;
+			}
+			i++;
+			continue;
+		}
+		i += nono__utf8_next(s + i, len - i, &cp);
 		if (cp == NONO_UTF8_INVALID)
 			return "not valid UTF-8";
-		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7f) && s[i] != '\t' &&
-		    !(s[i] == '\r' && i + 1 == len)) {
-			snprintf(tmp, tmplen, "control character 0x%02x", s[i]);
-			return tmp;
-		}
-		i += n;
 	}
 	return NULL;
 }
@@ -447,17 +523,18 @@ static bool is_blank(char c)
 }
 
 /*
- * As inih does: the first of `chars`, or of an inline comment (';' after
- * white space), or the end. Returns its offset.
+ * As inih does: the first of `chars` (one or two of them: `c2` may be
+ * `c1`), or of an inline comment (';' after white space), or the end.
+ * Returns its offset. The two characters are compared directly, not
+ * looked up with strchr per byte: this runs on every line of every load.
  */
-static size_t find_chars_or_comment(const char *s, size_t len,
-				    const char *chars)
+static size_t find_chars_or_comment(const char *s, size_t len, char c1, char c2)
 {
 	bool was_space = false;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (strchr(chars, s[i]) || (was_space && s[i] == ';'))
+		if (s[i] == c1 || s[i] == c2 || (was_space && s[i] == ';'))
 			break;
 		was_space = is_blank(s[i]);
 	}
@@ -494,7 +571,7 @@ static const char *check_ini_line(const char *line, size_t len, char *tmp,
 		return "indented line (inih would join it to the previous "
 		       "value); remove the indentation";
 	if (line[0] == '[') {
-		end = 1 + find_chars_or_comment(line + 1, len - 1, "]");
+		end = 1 + find_chars_or_comment(line + 1, len - 1, ']', ']');
 		if (end >= len || line[end] != ']')
 			return "section header without a closing ']'";
 		if (end == 1)
@@ -512,7 +589,7 @@ static const char *check_ini_line(const char *line, size_t len, char *tmp,
 			return "unexpected text after the section header";
 		return NULL;
 	}
-	end = find_chars_or_comment(line, len, "=:");
+	end = find_chars_or_comment(line, len, '=', ':');
 	if (end >= len || (line[end] != '=' && line[end] != ':'))
 		return "expected 'key = value'";
 	return NULL;
@@ -592,7 +669,6 @@ static bool value_bad(struct nono__policy_loader *ld,
 		      size_t len)
 {
 	const char *choices = key->choices;
-	struct nono__expanded ex;
 	char words[256];
 	nono_diag d;
 
@@ -632,7 +708,7 @@ static bool value_bad(struct nono__policy_loader *ld,
 				 "line (inline comments start with ' ;')");
 			return true;
 		}
-		return nono__expand_path(value, &ex, why, len) < 0;
+		return nono__expand_path(value, &ld->path, why, len) < 0;
 	case NONO_KIND_COMMAND:
 		if (!strchr(value, '/') || value[0] == '/')
 			return false;
@@ -726,11 +802,13 @@ static int policy_handler(void *user, const char *section, const char *name,
 			 name);
 		return 0;
 	}
-	if (!nono__section_known(section)) {
+	/* A key found is in a known section: the section is looked up
+	 * alone only to say which of the two is unknown. */
+	key = nono__key_find(section, name);
+	if (!key && !nono__section_known(section)) {
 		ld_error(ld, NONO_EPARSE, "unknown section [%s]", section);
 		return 0;
 	}
-	key = nono__key_find(section, name);
 	if (!key) {
 		ld_error(ld, NONO_EPARSE, "unknown key '%s' in [%s]", name,
 			 section);
@@ -1036,11 +1114,19 @@ static void value_shown(const char *value, const struct nono__expanded *ex,
 {
 	const char *bare = ex->optional ? value + 1 : value;
 
-	if (strcmp(bare, ex->path) == 0)
-		snprintf(buf, len, "%.*s", QUOTE_MAX, value);
-	else
+	/* The value as written, the common case (every optional path
+	 * skipped shows it), is copied rather than formatted. */
+	if (strcmp(bare, ex->path) == 0) {
+		size_t n = strnlen(value, QUOTE_MAX);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, value, n);
+		buf[n] = '\0';
+	} else {
 		snprintf(buf, len, "%.*s (%.*s)", QUOTE_MAX, value, QUOTE_MAX,
 			 ex->path);
+	}
 }
 
 /* Whether `path` is `dir` or lies beneath it, spelled as it is. */
@@ -1077,14 +1163,19 @@ static int refuse_per_process_as(struct nono__policy_loader *ld,
 	static const char *const proc[] = { "/proc/self", "/proc/thread-self" };
 	static const char *const fds[] = { "/dev/fd", "/dev/stdin",
 					   "/dev/stdout", "/dev/stderr" };
-	bool in_proc =
-		proc_pid_path(path) || (resolved && proc_pid_path(resolved));
+	bool in_proc = resolved && proc_pid_path(resolved);
 	bool in_fds = false;
 
-	for (size_t i = 0; i < sizeof(proc) / sizeof(*proc); i++)
-		in_proc = in_proc || spelled_beneath(path, proc[i]);
-	for (size_t i = 0; i < sizeof(fds) / sizeof(*fds); i++)
-		in_fds = in_fds || spelled_beneath(path, fds[i]);
+	/* Each of them lies in /proc or /dev: any other spelling, nearly
+	 * every grant of every load, is passed with one comparison. */
+	if (strncmp(path, "/proc/", 6) == 0) {
+		in_proc = in_proc || proc_pid_path(path);
+		for (size_t i = 0; i < ARRAY_SIZE(proc); i++)
+			in_proc = in_proc || spelled_beneath(path, proc[i]);
+	} else if (strncmp(path, "/dev/", 5) == 0) {
+		for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+			in_fds = in_fds || spelled_beneath(path, fds[i]);
+	}
 	if (in_fds)
 		return ld_error(ld, NONO_EPARSE,
 				"%s = %.*s: a per-process path (a symlink into "
@@ -1126,13 +1217,11 @@ int nono__policy_h_private_tmp(struct nono__policy_loader *ld,
 int nono__policy_h_path(struct nono__policy_loader *ld,
 			const struct nono__key *key, const char *value)
 {
-	struct nono__expanded ex;
-	char why[256], shown[2 * QUOTE_MAX + 8];
+	/* check_value expanded it. */
+	const struct nono__expanded *ex = &ld->path;
+	char shown[2 * QUOTE_MAX + 8];
 	int rc;
 
-	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
-		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
-				QUOTE_MAX, value, why);
 	/*
 	 * The spelling is judged first, then what the grant resolved to:
 	 * the grant canonicalises the path anyway, and the cheapest way it
@@ -1140,19 +1229,19 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 	 * needed only when the grant failed and says nothing. The grant
 	 * made is thrown away with the whole set when refused.
 	 */
-	if (refuse_per_process_as(ld, key, value, ex.path, NULL) != 0)
+	if (refuse_per_process_as(ld, key, value, ex->path, NULL) != 0)
 		return ld->err;
 	if (key->kind == NONO_KIND_DIR)
-		rc = nono_caps_allow_path(ld->pol->caps, ex.path, key->access);
+		rc = nono_caps_allow_path(ld->pol->caps, ex->path, key->access);
 	else
-		rc = nono_caps_allow_file(ld->pol->caps, ex.path, key->access);
+		rc = nono_caps_allow_file(ld->pol->caps, ex->path, key->access);
 	if (rc == 0) {
 		nono_fs_cap made;
 
 		if (nono_caps_fs_at(ld->pol->caps,
 				    nono_caps_fs_count(ld->pol->caps) - 1,
 				    &made) == 0 &&
-		    refuse_per_process_as(ld, key, value, ex.path,
+		    refuse_per_process_as(ld, key, value, ex->path,
 					  made.resolved) != 0)
 			return ld->err;
 		return 0;
@@ -1160,10 +1249,10 @@ int nono__policy_h_path(struct nono__policy_loader *ld,
 	/* A path that does not exist resolves nowhere: realpath would fail
 	 * on it as the grant did. */
 	if (rc != NONO_ENOENT &&
-	    refuse_per_process(ld, key, value, ex.path) != 0)
+	    refuse_per_process(ld, key, value, ex->path) != 0)
 		return ld->err;
-	value_shown(value, &ex, shown, sizeof(shown));
-	if (rc == NONO_ENOENT && ex.optional)
+	value_shown(value, ex, shown, sizeof(shown));
+	if (rc == NONO_ENOENT && ex->optional)
 		return ld_skipped(ld, key, shown);
 	return ld_applied(ld, key, shown, rc);
 }
@@ -1172,19 +1261,17 @@ int nono__policy_h_deny(struct nono__policy_loader *ld,
 			const struct nono__key *key, const char *value)
 {
 	size_t before = nono_caps_deny_count(ld->pol->caps);
-	struct nono__expanded ex;
-	char why[256], shown[2 * QUOTE_MAX + 8];
+	/* check_value expanded it. */
+	const struct nono__expanded *ex = &ld->path;
+	char shown[2 * QUOTE_MAX + 8];
 	char **where;
 	int rc;
 
-	if (nono__expand_path(value, &ex, why, sizeof(why)) < 0)
-		return ld_error(ld, NONO_EPARSE, "%s = %.*s: %s", key->name,
-				QUOTE_MAX, value, why);
-	if (refuse_per_process(ld, key, value, ex.path) != 0)
+	if (refuse_per_process(ld, key, value, ex->path) != 0)
 		return ld->err;
-	value_shown(value, &ex, shown, sizeof(shown));
-	rc = nono_caps_deny_path(ld->pol->caps, ex.path);
-	if (rc == NONO_ENOENT && ex.optional)
+	value_shown(value, ex, shown, sizeof(shown));
+	rc = nono_caps_deny_path(ld->pol->caps, ex->path);
+	if (rc == NONO_ENOENT && ex->optional)
 		return ld_skipped(ld, key, shown);
 	if (rc != 0)
 		return ld_applied(ld, key, shown, rc);

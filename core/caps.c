@@ -994,15 +994,30 @@ NONO_API int nono_caps_deduplicate(nono_caps *caps)
 {
 	if (!caps)
 		return NONO_EINVAL;
-	/* Quadratic, but deduplication runs once on a set built by hand or
-	 * from a policy file; the query index is where size matters. */
+	/*
+	 * Quadratic, but deduplication runs once on a set built by hand or
+	 * from a policy file; the query index is where size matters. It
+	 * runs on every policy load, though, on some fifty entries: a hash
+	 * of each kept entry's resolved path (hash[j] for fs[j]) leaves
+	 * strcmp to the pairs that are likely equal. Without room for the
+	 * hashes of a large set, every pair is compared as before.
+	 */
+	uint64_t on_stack[64], *hash = on_stack;
 	size_t kept = 0;
+	int rc = 0;
+
+	if (caps->fs_len > ARRAY_SIZE(on_stack))
+		hash = malloc(caps->fs_len * sizeof(*hash));
 	for (size_t i = 0; i < caps->fs_len; i++) {
 		struct nono__fs_entry *e = &caps->fs[i];
+		uint64_t h = hash ? nono__fnv1a(NONO_FNV1A_INIT, e->resolved,
+						strlen(e->resolved))
+				  : 0;
 		size_t j;
 		for (j = 0; j < kept; j++) {
 			struct nono__fs_entry *k = &caps->fs[j];
-			if (k->is_file == e->is_file &&
+			if ((!hash || hash[j] == h) &&
+			    k->is_file == e->is_file &&
 			    strcmp(k->resolved, e->resolved) == 0)
 				break;
 		}
@@ -1011,17 +1026,21 @@ NONO_API int nono_caps_deduplicate(nono_caps *caps)
 				/* Keep every entry not yet merged, once. */
 				for (size_t m = i; m < caps->fs_len; m++)
 					caps->fs[kept++] = caps->fs[m];
-				caps->fs_len = kept;
-				return NONO_ENOMEM;
+				rc = NONO_ENOMEM;
+				break;
 			}
 			caps->fs[j].access |= e->access;
 			fs_entry_free(e);
 		} else {
+			if (hash)
+				hash[kept] = h;
 			caps->fs[kept++] = *e;
 		}
 	}
 	caps->fs_len = kept;
-	return 0;
+	if (hash != on_stack)
+		free(hash);
+	return rc;
 }
 
 NONO_API int nono_caps_path_covered(const nono_caps *caps, const char *path)

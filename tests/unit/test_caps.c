@@ -366,6 +366,90 @@ Test(caps, deduplicate_keeps_file_and_directory_apart)
 	nono_caps_free(caps);
 }
 
+/* The line round `r` (0..2) grants m<i> on. */
+static unsigned dedup_line(unsigned r, unsigned i)
+{
+	return r * 100 + i + 1;
+}
+
+Test(caps, deduplicate_merges_out_of_order)
+{
+	/* More entries than deduplicate keeps hashes for on its stack, each
+	 * first granted in a scrambled order, then some again in two other
+	 * orders, with other spellings and from other lines. */
+	enum { N = 100 };
+	nono_caps *caps = new_caps();
+	nono_query *q = NULL;
+	char *dirs[N];
+
+	for (unsigned i = 0; i < N; i++) {
+		char *rel = tu_fmt("m%u", i);
+
+		dirs[i] = at(rel);
+		tu_mkdir(dirs[i]);
+		free(rel);
+	}
+	for (unsigned r = 0; r < 3; r++) {
+		for (unsigned k = 0; k < N; k++) {
+			unsigned i = r == 0   ? k * 7 % N
+				     : r == 1 ? N - 1 - k
+					      : k * 37 % N;
+			nono_access a =
+				r == 1 ? NONO_ACCESS_WRITE : NONO_ACCESS_READ;
+			char *p;
+
+			if ((r == 1 && i % 3) || (r == 2 && i % 5))
+				continue;
+			p = r == 2 ? tu_fmt("%s/.", dirs[i])
+				   : tu_fmt("%s", dirs[i]);
+			cr_assert_eq(nono_caps_set_origin(caps, "p.ini",
+							  dedup_line(r, i)),
+				     0, "origin");
+			cr_assert_eq(nono_caps_allow_path(caps, p, a), 0, "%s",
+				     p);
+			free(p);
+		}
+	}
+	cr_assert_eq(nono_caps_deduplicate(caps), 0, "deduplicate");
+	cr_assert_eq(nono_caps_fs_count(caps), N, "one entry per directory");
+	cr_assert_eq(nono_query_new(caps, &q), 0, "nono_query_new");
+	for (unsigned k = 0; k < N; k++) {
+		unsigned i = k * 7 % N;
+		nono_fs_cap c = get(caps, k);
+		nono_query_explanation *x = NULL;
+		char *p = tu_fmt("%s/x", dirs[i]);
+
+		cr_assert_str_eq(c.original, dirs[i], "entry %u: first seen",
+				 k);
+		cr_assert_eq(c.access,
+			     i % 3 ? NONO_ACCESS_READ : NONO_ACCESS_READ_WRITE,
+			     "entry %u: merged access", k);
+		if (i % 3 == 0 || i % 5) {
+			free(p);
+			continue;
+		}
+		/* Read twice, write never: every line that reads, in the
+		 * order given. */
+		cr_assert_eq(
+			nono_query_path_explain(q, p, NONO_ACCESS_WRITE, &x), 0,
+			"explain");
+		cr_assert_eq(x->grant_count, 2, "m%u: both lines", i);
+		cr_assert_eq(x->grants[0].origin_line, dedup_line(0, i),
+			     "m%u: the first line first", i);
+		cr_assert_eq(x->grants[1].origin_line, dedup_line(2, i),
+			     "m%u: then the other", i);
+		cr_assert_str_eq(x->grants[0].original, dirs[i], "spelling");
+		cr_assert(strcmp(x->grants[1].original, dirs[i]) != 0,
+			  "m%u: the other line's own spelling", i);
+		nono_query_explanation_free(x);
+		free(p);
+	}
+	nono_query_free(q);
+	for (unsigned i = 0; i < N; i++)
+		free(dirs[i]);
+	nono_caps_free(caps);
+}
+
 Test(caps, path_covered_is_component_wise)
 {
 	nono_caps *caps = new_caps();

@@ -24,6 +24,7 @@
 #include "expand.h"
 #include "keys.h"
 #include "profiles.h"
+#include "util.h"
 #include "helpers/testutil.h"
 
 #define POLICIES NONO_TEST_DATA_DIR "/policies"
@@ -405,6 +406,35 @@ Test(policy, include_depth_8_is_allowed)
 
 	cr_assert_eq(nono_caps_fs_count(nono_policy_caps(pol)), 0, "empty");
 	nono_policy_free(pol);
+}
+
+Test(policy, skipped_note_names_any_line)
+{
+	/* The line number of a note, from one digit to six. */
+	static const unsigned lines[] = { 2, 9, 10, 99, 100, 1000, 654321 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		size_t blank = lines[i] - 2, len = 13 + blank + 28;
+		char *text = malloc(len + 1);
+		nono_policy *pol = NULL;
+		nono_diag d;
+		char *want;
+
+		cr_assert_not_null(text, "malloc");
+		memcpy(text, "[filesystem]\n", 13);
+		memset(text + 13, '\n', blank);
+		memcpy(text + 13 + blank, "read = -/nonexistent/nono-x\n", 28);
+		cr_assert_eq(nono_policy_load_buffer("t", text, len, &pol, &d),
+			     0, "line %u: %s", lines[i], d.message);
+		want = tu_fmt("t:%u: read = -/nonexistent/nono-x: skipped, "
+			      "path not found",
+			      lines[i]);
+		cr_assert_eq(nono_policy_note_count(pol), 1, "one note");
+		cr_assert_str_eq(nono_policy_note(pol, 0), want, "the note");
+		free(want);
+		free(text);
+		nono_policy_free(pol);
+	}
 }
 
 Test(policy, optional_include_is_skipped)
@@ -1252,6 +1282,79 @@ Test(policy, nothing_from_a_file_with_an_error)
 	free(tmp);
 }
 
+/* A grant of `value` with `key`: 0 when it loads, else the message. */
+static int load_grant(const char *key, const char *value, nono_diag *d)
+{
+	char *text = tu_fmt("[filesystem]\n%s = %s\n", key, value);
+	nono_policy *pol = NULL;
+	int rc = nono_policy_load_buffer("t", text, strlen(text), &pol, d);
+
+	nono_policy_free(pol);
+	free(text);
+	return rc;
+}
+
+Test(policy, per_process_paths_by_spelling)
+{
+	/* Where each per-process spelling ends, and what only looks like
+	 * one. Optional, so that a spelling that is let through loads
+	 * whether or not it exists. */
+	static const struct {
+		const char *value;
+		const char *err; /* NULL: loads */
+	} cases[] = {
+		{ "-/dev/fd", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/fd/0", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/stdin", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/stdout", "(a symlink into /proc/self/fd)" },
+		{ "-/dev/stderr/x", "(a symlink into /proc/self/fd)" },
+		{ "-/proc/self", "a per-process path: it would name" },
+		{ "-/proc/self/fd", "a per-process path: it would name" },
+		{ "-/proc/thread-self", "a per-process path: it would name" },
+		{ "-/proc/1", "a per-process path: it would name" },
+		{ "-/proc/42/x", "a per-process path: it would name" },
+		{ "-/dev/fdx", NULL },
+		{ "-/dev/stdinx", NULL },
+		{ "-/devx/fd", NULL },
+		{ "-/dev", NULL },
+		{ "-/proc/selfish", NULL },
+		{ "-/proc/thread-selfx", NULL },
+		{ "-/proc/1x", NULL },
+		{ "-/procx/self", NULL },
+		{ "-/proc/", NULL },
+	};
+	nono_diag d;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int rc = load_grant("read", cases[i].value, &d);
+
+		if (!cases[i].err) {
+			cr_assert_eq(rc, 0, "%s: %s", cases[i].value,
+				     d.message);
+			continue;
+		}
+		cr_assert_eq(rc, NONO_EPARSE, "%s refused", cases[i].value);
+		cr_assert(strstr(d.message, cases[i].err), "%s: %s",
+			  cases[i].value, d.message);
+	}
+}
+
+Test(policy, per_process_paths_by_target)
+{
+	/* A spelling of its own that resolves into /proc/<pid>. */
+	char *tmp = tu_tmpdir();
+	char *link = tu_fmt("%s/init", tmp);
+	nono_diag d;
+
+	cr_assert_eq(symlink("/proc/1", link), 0, "symlink");
+	cr_assert_eq(load_grant("read", link, &d), NONO_EPARSE, "refused");
+	cr_assert(strstr(d.message, "a per-process path: it would name"), "%s",
+		  d.message);
+	tu_rm_rf(tmp);
+	free(link);
+	free(tmp);
+}
+
 /* ------------------------------------------------------------------ */
 /* JSON states                                                          */
 /* ------------------------------------------------------------------ */
@@ -1299,6 +1402,135 @@ Test(policy, json_state_round_trip)
 	nono_state_free(st);
 	nono_policy_free(back);
 	nono_policy_free(pol);
+}
+
+/* ------------------------------------------------------------------ */
+/* The bytes of a line                                                  */
+/* ------------------------------------------------------------------ */
+
+struct bytes_case {
+	const char *text; /* after "[network]\n", so its first line is 2 */
+	size_t len;	  /* of text; 0: strlen */
+	const char *err;  /* the whole message; NULL: loads */
+};
+
+/* The first problem in a line wins, wherever it stands: at its first or
+ * last byte, beside a CR that ends it, in a UTF-8 sequence cut by the
+ * line's end. Comment lines, so that what loads grants nothing. */
+static const struct bytes_case bytes_cases[] = {
+	{ "; a tab\there\t\n", 0, NULL },
+	{ "; a CR ends the line\r\n", 0, NULL },
+	{ "; and the text\r", 0, NULL },
+	{ "; C1 controls are text: \xc2\x85\xc2\x9f\n", 0, NULL },
+	{ "; \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\n", 0, NULL },
+	{ "; four bytes last \xf0\x9f\x98\x80", 0, NULL },
+	{ "\x01; first byte\n", 0, "control character 0x01" },
+	{ "; last byte\x1f\n", 0, "control character 0x1f" },
+	{ "; last byte of the text\x1b", 0, "control character 0x1b" },
+	{ "; DEL\x7f\n", 0, "control character 0x7f" },
+	{ "; CR inside\rx\n", 0, "control character 0x0d" },
+	{ "; CR before the one ending the line\r\r\n", 0,
+	  "control character 0x0d" },
+	{ "; after UTF-8 \xc3\xa9\x01\n", 0, "control character 0x01" },
+	{ "; control first \x01\xff\n", 0, "control character 0x01" },
+	{ "; invalid first \xff\x01\n", 0, "not valid UTF-8" },
+	{ "; cut by the line's end \xc3\n", 0, "not valid UTF-8" },
+	{ "; cut by the newline \xc3\n\xa9\n", 0, "not valid UTF-8" },
+	{ "; cut three \xe2\x82\n", 0, "not valid UTF-8" },
+	{ "; cut by the text's end \xf0\x9f\x98", 0, "not valid UTF-8" },
+	{ "; a lone continuation \x80\n", 0, "not valid UTF-8" },
+	{ "; overlong \xc0\xaf\n", 0, "not valid UTF-8" },
+	{ "; surrogate \xed\xa0\x80\n", 0, "not valid UTF-8" },
+	{ "; past U+10FFFF \xf4\x90\x80\x80\n", 0, "not valid UTF-8" },
+	{ "; NUL wins \x01\xff\0\n", 15, "NUL byte" },
+};
+
+static void expect_bytes(const char *text, size_t len, const char *err,
+			 const char *what)
+{
+	char buf[256];
+	nono_policy *pol = NULL;
+	nono_diag d;
+	int rc;
+
+	memcpy(buf, "[network]\n", 10);
+	cr_assert_lt(len, sizeof(buf) - 10, "%s: case too long", what);
+	memcpy(buf + 10, text, len);
+	rc = nono_policy_load_buffer("t", buf, 10 + len, &pol, &d);
+	if (!err) {
+		cr_assert_eq(rc, 0, "%s: should load: %s", what, d.message);
+		nono_policy_free(pol);
+		return;
+	}
+	cr_assert_eq(rc, NONO_EPARSE, "%s: %s", what, nono_strerror(rc));
+	cr_assert_eq(d.line, 2, "%s: line %u", what, d.line);
+	cr_assert_str_eq(d.message, err, "%s", what);
+}
+
+Test(policy, line_bytes_at_the_edges)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bytes_cases); i++) {
+		const struct bytes_case *c = &bytes_cases[i];
+		char *what = tu_fmt("case %zu", i);
+
+		expect_bytes(c->text, c->len ? c->len : strlen(c->text), c->err,
+			     what);
+		free(what);
+	}
+}
+
+/* `bytes` at offset `at` of a comment line of 48 bytes, then as the
+ * last bytes of a line: only a CR may end a line that it cannot stand in.
+ */
+static void expect_bytes_at(const char *bytes, size_t at, const char *err)
+{
+	size_t n = strlen(bytes);
+	char *what = tu_fmt("0x%02x... at %zu", (unsigned char)bytes[0], at);
+	char line[64];
+
+	memset(line, 'x', sizeof(line));
+	line[0] = ';';
+	memcpy(line + at, bytes, n);
+	line[48] = '\n';
+	expect_bytes(line, 49, err, what);
+	line[at + n] = '\n';
+	expect_bytes(line, at + n + 1, bytes[0] == '\r' ? NULL : err, what);
+	free(what);
+}
+
+Test(policy, line_bytes_at_every_offset)
+{
+	/* Each byte value, and a few sequences, at each offset of a longer
+	 * line of plain text, so that no stretch of it is taken on trust. */
+	static const struct {
+		const char *bytes;
+		const char *err;
+	} seqs[] = {
+		{ "\xc3(", "not valid UTF-8" }, { "\xc3\xa9", NULL },
+		{ "\xc2\x80", NULL },		{ "\xef\xbf\xbf", NULL },
+		{ "\xf4\x8f\xbf\xbf", NULL },
+	};
+
+	for (size_t at = 1; at < 40; at++) {
+		for (unsigned c = 1; c < 256; c++) {
+			char bytes[2] = { (char)c, '\0' };
+			char err[32];
+			bool bad = c < 0x20 || c == 0x7f;
+
+			if (c == '\n')
+				continue;
+			if (c >= 0x80)
+				snprintf(err, sizeof(err), "not valid UTF-8");
+			else
+				snprintf(err, sizeof(err),
+					 "control character 0x%02x", c);
+			expect_bytes_at(bytes, at,
+					(bad && c != '\t') || c >= 0x80 ? err
+									: NULL);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(seqs); i++)
+			expect_bytes_at(seqs[i].bytes, at, seqs[i].err);
+	}
 }
 
 /* ------------------------------------------------------------------ */
