@@ -1512,7 +1512,14 @@ static int include_profile(struct nono__policy_loader *ld,
 				"%s)",
 				key->name, QUOTE_MAX, value, known);
 	}
-	snprintf(name, sizeof(name), "<builtin:%s>", p->name);
+	/* "<builtin:NAME>", copied together rather than formatted: this
+	 * runs in every process the shim starts a sandbox in, where it
+	 * would be the only caller of printf's code. Profile names are
+	 * short words, fixed at build time. */
+	size_t n = strnlen(p->name, sizeof(name) - sizeof("<builtin:>"));
+	memcpy(name, "<builtin:", 9);
+	memcpy(name + 9, p->name, n);
+	memcpy(name + 9 + n, ">", 2);
 	f.name = name;
 	f.buf = p->text;
 	f.len = strlen(p->text);
