@@ -18,10 +18,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -691,6 +696,113 @@ static int pre_spawn_thread(const struct job *job)
 	(void)job;
 	pthread_t t;
 	return pthread_create(&t, NULL, idle_thread, NULL);
+}
+
+/* A thread made with clone(2) directly, as a runtime of its own might:
+ * the C library does not know of it, the kernel does. It only waits. */
+static int raw_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int pre_spawn_raw_thread(const struct job *job)
+{
+	enum { STACK = 64 * 1024 };
+	char *stack = malloc(STACK);
+
+	(void)job;
+	if (!stack)
+		return -1;
+	return clone(raw_thread, stack + STACK,
+		     CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			     CLONE_THREAD | CLONE_SYSVSEM,
+		     NULL) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The attack on the thread check: a second thread the C library does not
+ * count must be refused as one it does. */
+Test(landlock_live, thread_made_by_raw_clone_is_seen)
+{
+	tu_require_abi(1, "filesystem rules");
+	nono_caps *caps = caps_new();
+	grant_dir(caps, dir_a, NONO_ACCESS_READ);
+	struct tu_report rep;
+	struct job job = { .caps = caps,
+			   .pre = pre_spawn_raw_thread,
+			   .op = op_read_a,
+			   .a = file_b };
+	int status = run_job(&job, &rep);
+	if (support.features & NONO_FEATURE_ALL_THREADS) {
+		cr_expect_eq(rep.apply_rc, 0,
+			     "with TSYNC (ABI %d) apply covers all threads: "
+			     "%s",
+			     support.abi, rep.message);
+		cr_expect_eq(status, EACCES, "the sandbox holds");
+	} else {
+		cr_expect_eq(rep.apply_rc, NONO_ETHREADS,
+			     "a raw clone() thread is refused: got %s (%s)",
+			     nono_strerror(rep.apply_rc), rep.message);
+		cr_expect(strstr(rep.message, "2 threads") != NULL,
+			  "the message counts both threads: %s", rep.message);
+		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
+			     "nothing was applied");
+	}
+	nono_caps_free(caps);
+}
+
+/* An outer sandbox whose filter refuses unshare(2), as container runtimes'
+ * do, and then a second thread. */
+static int pre_no_unshare_thread(const struct job *job)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]),
+				   .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return -1;
+	return pre_spawn_raw_thread(job);
+}
+
+/* Where unshare(2) is refused, /proc counts the threads instead. */
+Test(landlock_live, thread_check_without_unshare_counts_in_proc)
+{
+	tu_require_abi(1, "filesystem rules");
+	nono_caps *caps = caps_new();
+	grant_dir(caps, dir_a, NONO_ACCESS_READ);
+	struct tu_report rep;
+	struct job job = { .caps = caps,
+			   .pre = pre_no_unshare_thread,
+			   .op = op_read_a,
+			   .a = file_b };
+	int status = run_job(&job, &rep);
+	if (support.features & NONO_FEATURE_ALL_THREADS) {
+		cr_expect_eq(rep.apply_rc, 0,
+			     "with TSYNC (ABI %d) apply covers all threads: "
+			     "%s",
+			     support.abi, rep.message);
+		cr_expect_eq(status, EACCES, "the sandbox holds");
+	} else {
+		cr_expect_eq(rep.apply_rc, NONO_ETHREADS,
+			     "a second thread is refused: got %s (%s)",
+			     nono_strerror(rep.apply_rc), rep.message);
+		cr_expect(strstr(rep.message, "2 threads") != NULL,
+			  "the message counts both threads: %s", rep.message);
+		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
+			     "nothing was applied");
+	}
+	nono_caps_free(caps);
 }
 
 Test(landlock_live, second_thread_needs_this_thread_only)
