@@ -724,37 +724,6 @@ static int pre_spawn_raw_thread(const struct job *job)
 		       : 0;
 }
 
-/* The attack on the thread check: a second thread the C library does not
- * count must be refused as one it does. */
-Test(landlock_live, thread_made_by_raw_clone_is_seen)
-{
-	tu_require_abi(1, "filesystem rules");
-	nono_caps *caps = caps_new();
-	grant_dir(caps, dir_a, NONO_ACCESS_READ);
-	struct tu_report rep;
-	struct job job = { .caps = caps,
-			   .pre = pre_spawn_raw_thread,
-			   .op = op_read_a,
-			   .a = file_b };
-	int status = run_job(&job, &rep);
-	if (support.features & NONO_FEATURE_ALL_THREADS) {
-		cr_expect_eq(rep.apply_rc, 0,
-			     "with TSYNC (ABI %d) apply covers all threads: "
-			     "%s",
-			     support.abi, rep.message);
-		cr_expect_eq(status, EACCES, "the sandbox holds");
-	} else {
-		cr_expect_eq(rep.apply_rc, NONO_ETHREADS,
-			     "a raw clone() thread is refused: got %s (%s)",
-			     nono_strerror(rep.apply_rc), rep.message);
-		cr_expect(strstr(rep.message, "2 threads") != NULL,
-			  "the message counts both threads: %s", rep.message);
-		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
-			     "nothing was applied");
-	}
-	nono_caps_free(caps);
-}
-
 /* An outer sandbox whose filter refuses unshare(2), as container runtimes'
  * do, and then a second thread. */
 static int pre_no_unshare_thread(const struct job *job)
@@ -775,34 +744,52 @@ static int pre_no_unshare_thread(const struct job *job)
 	return pre_spawn_raw_thread(job);
 }
 
+/*
+ * Applies a sandbox after `pre` made a second thread: refused before ABI 8
+ * (the message counting both threads), with TSYNC every thread confined.
+ */
+static void expect_second_thread_handled(int (*pre)(const struct job *),
+					 const char *how)
+{
+	nono_caps *caps = caps_new();
+	grant_dir(caps, dir_a, NONO_ACCESS_READ);
+	struct tu_report rep;
+	struct job job = {
+		.caps = caps, .pre = pre, .op = op_read_a, .a = file_b
+	};
+	int status = run_job(&job, &rep);
+	if (support.features & NONO_FEATURE_ALL_THREADS) {
+		cr_expect_eq(rep.apply_rc, 0,
+			     "%s: with TSYNC (ABI %d) apply covers all "
+			     "threads: %s",
+			     how, support.abi, rep.message);
+		cr_expect_eq(status, EACCES, "%s: the sandbox holds", how);
+	} else {
+		cr_expect_eq(rep.apply_rc, NONO_ETHREADS,
+			     "%s: a second thread is refused: got %s (%s)", how,
+			     nono_strerror(rep.apply_rc), rep.message);
+		cr_expect(strstr(rep.message, "2 threads") != NULL,
+			  "%s: the message counts both threads: %s", how,
+			  rep.message);
+		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
+			     "%s: nothing was applied", how);
+	}
+	nono_caps_free(caps);
+}
+
+/* The attack on the thread check: a second thread the C library does not
+ * count must be refused as one it does. */
+Test(landlock_live, thread_made_by_raw_clone_is_seen)
+{
+	tu_require_abi(1, "filesystem rules");
+	expect_second_thread_handled(pre_spawn_raw_thread, "raw clone()");
+}
+
 /* Where unshare(2) is refused, /proc counts the threads instead. */
 Test(landlock_live, thread_check_without_unshare_counts_in_proc)
 {
 	tu_require_abi(1, "filesystem rules");
-	nono_caps *caps = caps_new();
-	grant_dir(caps, dir_a, NONO_ACCESS_READ);
-	struct tu_report rep;
-	struct job job = { .caps = caps,
-			   .pre = pre_no_unshare_thread,
-			   .op = op_read_a,
-			   .a = file_b };
-	int status = run_job(&job, &rep);
-	if (support.features & NONO_FEATURE_ALL_THREADS) {
-		cr_expect_eq(rep.apply_rc, 0,
-			     "with TSYNC (ABI %d) apply covers all threads: "
-			     "%s",
-			     support.abi, rep.message);
-		cr_expect_eq(status, EACCES, "the sandbox holds");
-	} else {
-		cr_expect_eq(rep.apply_rc, NONO_ETHREADS,
-			     "a second thread is refused: got %s (%s)",
-			     nono_strerror(rep.apply_rc), rep.message);
-		cr_expect(strstr(rep.message, "2 threads") != NULL,
-			  "the message counts both threads: %s", rep.message);
-		cr_expect_eq(status, TU_CHILD_APPLY_FAILED,
-			     "nothing was applied");
-	}
-	nono_caps_free(caps);
+	expect_second_thread_handled(pre_no_unshare_thread, "unshare filtered");
 }
 
 Test(landlock_live, second_thread_needs_this_thread_only)
