@@ -1124,8 +1124,10 @@ static void value_shown(const char *value, const struct nono__expanded *ex,
 		memcpy(buf, value, n);
 		buf[n] = '\0';
 	} else {
-		snprintf(buf, len, "%.*s (%.*s)", QUOTE_MAX, value, QUOTE_MAX,
-			 ex->path);
+		/* Cut to fit, as every quoted value is. */
+		if (snprintf(buf, len, "%.*s (%.*s)", QUOTE_MAX, value,
+			     QUOTE_MAX, ex->path) < 0)
+			buf[0] = '\0';
 	}
 }
 

@@ -745,7 +745,7 @@ static int read_root(json_object *root, struct nono_state **out,
 	struct nono_state *st;
 	json_object *fs;
 	size_t n;
-	bool net_blocked;
+	bool net_blocked = false;
 	int rc;
 
 	if (!json_object_is_type(root, json_type_object))
