@@ -226,18 +226,9 @@ static int add_note_made(struct nono_policy *pol, char *note)
 static int ld_skipped(struct nono__policy_loader *ld,
 		      const struct nono__key *key, const char *shown)
 {
-	char num[3 * sizeof(unsigned) + 1], *o = num + sizeof(num) - 1;
-	unsigned line = ld->cur->line;
-	char *note;
-
-	/* The line's digits, from the end of num backwards. */
-	*o = '\0';
-	do
-		*--o = (char)('0' + line % 10);
-	while ((line /= 10) != 0);
-
+	char num[NONO_UTOA_SIZE], *note, *o;
 	const char *part[] = {
-		ld->cur->name, ":",	      o,
+		ld->cur->name, ":",	      nono__utoa(ld->cur->line, num),
 		": ",	       key->name,     " = ",
 		shown,	       ": skipped, ", nono_strerror(NONO_ENOENT)
 	};

@@ -127,20 +127,15 @@ static void exec_msg_add(char *buf, size_t cap, size_t *len, const char *s)
 static void exec_msg_add_errno(char *buf, size_t cap, size_t *len, int e)
 {
 	const char *text = exec_errno_text(e);
-	char num[16];
-	size_t i = sizeof(num);
+	char num[NONO_UTOA_SIZE];
 
 	if (text) {
 		exec_msg_add(buf, cap, len, text);
 		return;
 	}
-	num[--i] = '\0';
-	do {
-		num[--i] = (char)('0' + e % 10);
-		e /= 10;
-	} while (e > 0 && i > 0);
 	exec_msg_add(buf, cap, len, "error ");
-	exec_msg_add(buf, cap, len, &num[i]);
+	/* errno values are positive. */
+	exec_msg_add(buf, cap, len, nono__utoa((unsigned)e, num));
 }
 
 /* Writes "nono: <what>[ <arg>]: <why>\n" to descriptor 2 and exits with

@@ -139,6 +139,17 @@ void *nono__grow(void *v, size_t *cap, size_t len, size_t size, size_t first)
 	return v;
 }
 
+char *nono__utoa(unsigned v, char buf[NONO_UTOA_SIZE])
+{
+	char *o = buf + NONO_UTOA_SIZE - 1;
+
+	*o = '\0';
+	do
+		*--o = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return o;
+}
+
 uint64_t nono__fnv1a(uint64_t hash, const void *data, size_t len)
 {
 	const unsigned char *p = data;

@@ -64,6 +64,18 @@ void nono__sbuf_printf(struct nono__sbuf *b, const char *fmt, ...)
  */
 void *nono__grow(void *v, size_t *cap, size_t len, size_t size, size_t first);
 
+/* ---- Numbers as text ---- */
+
+/* Room for the decimal digits of any unsigned int and a NUL. */
+#define NONO_UTOA_SIZE (3 * sizeof(unsigned) + 1)
+
+/*
+ * Writes the decimal digits of `v` at the end of `buf` and returns where
+ * they start: for text put together where printf's code must not run (a
+ * child between fork and exec) or costs a start (the loader's notes).
+ */
+char *nono__utoa(unsigned v, char buf[NONO_UTOA_SIZE]);
+
 /* ---- Hashing ---- */
 
 /* Where a 64-bit FNV-1a hash starts (its offset basis). */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The internal utility module (util/util.h), one table per helper. */
 #include <criterion/criterion.h>
+#include <limits.h>
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -143,4 +145,18 @@ Test(util, fnv1a_matches_the_published_vectors)
 	cr_expect_eq(
 		nono__fnv1a(nono__fnv1a(NONO_FNV1A_INIT, "foo", 3), "bar", 3),
 		nono__fnv1a(NONO_FNV1A_INIT, "foobar", 6), "continued");
+}
+
+Test(util, utoa_writes_every_digit)
+{
+	char buf[NONO_UTOA_SIZE], want[32];
+	const unsigned cases[] = {
+		0, 7, 9, 10, 99, 100, 4294967295U, UINT_MAX
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(want, sizeof(want), "%u", cases[i]);
+		cr_expect_str_eq(nono__utoa(cases[i], buf), want, "%u",
+				 cases[i]);
+	}
 }
